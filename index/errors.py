@@ -1,0 +1,63 @@
+"""The one error tree of newsfacet.
+
+Every error a user can cause is a subclass of :class:`NewsfacetError`; its message is one
+line that names the value at fault and the fix. The CLI prints that line and exits non-zero.
+
+    NewsfacetError
+    ├── ModelNotFoundError      the spaCy pipeline asked for is not installed
+    ├── InputError              a path to index does not exist or cannot be read at all
+    ├── IndexNotFoundError      no index at the given directory
+    ├── IndexLockedError        another process is writing to the index
+    ├── IndexVersionError       the index was written by an incompatible version
+    ├── IndexWriteError         the index directory cannot be written (read-only, disk full)
+    ├── QuerySyntaxError        the text query does not parse
+    ├── UnknownFacetError       a facet name is not one of people/organizations/places/countries
+    ├── InvalidValueError       an option value is out of range or malformed (dates, limits)
+    └── DocumentNotFoundError   no document with the given id
+"""
+
+from __future__ import annotations
+
+
+class NewsfacetError(Exception):
+    """Root of every error newsfacet raises on purpose."""
+
+
+class ModelNotFoundError(NewsfacetError):
+    """Raised when the spaCy pipeline asked for is not installed."""
+
+
+class InputError(NewsfacetError):
+    """Raised when a path given to index does not exist or cannot be listed."""
+
+
+class IndexNotFoundError(NewsfacetError):
+    """Raised when no newsfacet index exists at the given directory."""
+
+
+class IndexLockedError(NewsfacetError):
+    """Raised when another live process holds the index's write lock."""
+
+
+class IndexVersionError(NewsfacetError):
+    """Raised when the index on disk was written with an incompatible schema version."""
+
+
+class IndexWriteError(NewsfacetError):
+    """Raised when the index directory cannot be written (read-only, disk full)."""
+
+
+class QuerySyntaxError(NewsfacetError):
+    """Raised when a text query has a syntax error."""
+
+
+class UnknownFacetError(NewsfacetError):
+    """Raised when a facet name is not one of the four facets."""
+
+
+class InvalidValueError(NewsfacetError):
+    """Raised when an option value is malformed or out of range."""
+
+
+class DocumentNotFoundError(NewsfacetError):
+    """Raised when no document has the given id."""

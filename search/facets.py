@@ -1,0 +1,101 @@
+"""Fast facet counts over every matching document.
+
+Whoosh's ``groupedby`` with overlapping facets costs a second or more per query on a
+20k-article index. Instead, each facet's postings are read once per index generation into
+two aligned numpy arrays, (document number, entity id), and a query's counts are one
+``bincount`` over the pairs whose document matched.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from index import Facet
+from index.normalize import name_key
+from search.results import FacetCount
+
+#: Facet values returned per facet when not asked otherwise.
+DEFAULT_FACET_SIZE = 10
+
+
+@dataclass(frozen=True, slots=True)
+class FacetColumn:
+    """One facet of one index generation: its vocabulary and document -> entity pairs.
+
+    Spelling variants that share a :func:`name_key` (case, accents) are one entity, shown
+    in their most frequent spelling.
+    """
+
+    facet: Facet
+    values: tuple[str, ...]  # display name per entity id
+    terms: tuple[tuple[str, ...], ...]  # indexed terms per entity id
+    key_ids: dict[str, int]  # name_key -> entity id
+    pair_docs: np.ndarray
+    pair_ids: np.ndarray
+
+    @classmethod
+    def load(cls, reader: object, facet: Facet) -> FacetColumn:
+        """Read ``facet``'s postings from a Whoosh reader."""
+        field = facet.value
+        variants: dict[str, Counter[str]] = {}
+        postings: list[tuple[str, np.ndarray]] = []
+        for raw in reader.lexicon(field):  # type: ignore[attr-defined]
+            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            docs = np.fromiter(reader.postings(field, raw).all_ids(), dtype=np.int32)  # type: ignore[attr-defined]
+            variants.setdefault(name_key(term), Counter())[term] = len(docs)
+            postings.append((term, docs))
+        key_ids = {key: i for i, key in enumerate(sorted(variants))}
+        values = tuple(variants[k].most_common(1)[0][0] for k in sorted(variants))
+        terms = tuple(tuple(variants[k]) for k in sorted(variants))
+        if postings:
+            docs = np.concatenate([d for _, d in postings])
+            ids = np.concatenate([np.full(len(d), key_ids[name_key(t)], dtype=np.int32)
+                                  for t, d in postings])
+            # One document counts once per entity even when two spellings of it are indexed.
+            pairs = np.unique(docs.astype(np.int64) * max(1, len(values)) + ids)
+            docs = (pairs // max(1, len(values))).astype(np.int32)
+            ids = (pairs % max(1, len(values))).astype(np.int32)
+        else:
+            docs = ids = np.zeros(0, dtype=np.int32)
+        return cls(facet, values, terms, key_ids, docs, ids)
+
+    def count(self, mask: np.ndarray, *, size: int = DEFAULT_FACET_SIZE) -> tuple[FacetCount, ...]:
+        """Top ``size`` values by document count then name, over documents where ``mask``."""
+        if not len(self.values) or not len(self.pair_docs):
+            return ()
+        selected = self.pair_ids[mask[self.pair_docs]]
+        counts = np.bincount(selected, minlength=len(self.values))
+        nonzero = np.flatnonzero(counts)
+        if size and len(nonzero) > size:
+            # Partial selection first: on big vocabularies sorting every value is the cost.
+            cutoff = np.partition(counts[nonzero], len(nonzero) - size)[len(nonzero) - size]
+            nonzero = nonzero[counts[nonzero] >= cutoff]
+        ranked = sorted(nonzero.tolist(), key=lambda i: (-counts[i], self.values[i].casefold()))
+        if size:
+            ranked = ranked[:size]
+        return tuple(FacetCount(self.values[i], int(counts[i])) for i in ranked)
+
+    def lookup(self, value: str) -> int | None:
+        """The entity id whose key equals ``value``'s key."""
+        return self.key_ids.get(name_key(value))
+
+    def find_runs(self, value: str) -> list[int]:
+        """Entity ids whose words contain ``value``'s words as a run (a surname, a first name)."""
+        words = tuple(name_key(value).split())
+        if not words:
+            return []
+        n = len(words)
+        found = []
+        for key, entity in self.key_ids.items():
+            parts = tuple(key.split())
+            if len(parts) > n and any(parts[i:i + n] == words for i in range(len(parts) - n + 1)):
+                found.append(entity)
+        return found
+
+    def terms_of(self, entity_ids: Iterable[int]) -> list[str]:
+        """Every indexed spelling of the given entities."""
+        return [term for entity in entity_ids for term in self.terms[entity]]

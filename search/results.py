@@ -1,0 +1,167 @@
+"""Frozen result values: what a search hands out. Nothing here holds a Whoosh object."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from index import Facet
+
+
+@dataclass(frozen=True, slots=True)
+class FacetCount:
+    """One facet value and the number of matching documents that carry it."""
+
+    value: str
+    count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form ``{"value", "count"}``."""
+        return {"value": self.value, "count": self.count}
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An indexed article with its canonical entities."""
+
+    id: str
+    title: str
+    path: str
+    date: dt.date | None = None
+    source: str | None = None
+    url: str | None = None
+    people: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    text: str = ""
+    mentions: tuple[tuple[str, str, int], ...] = ()
+
+    def entities(self, facet: Facet) -> tuple[str, ...]:
+        """The values of one facet."""
+        return getattr(self, Facet(facet).value)  # type: ignore[no-any-return]
+
+    def to_dict(self, *, text: bool = False, mentions: bool = False) -> dict[str, Any]:
+        """JSON form with the keys of a search hit (less score and snippet).
+
+        Args:
+            text: also include the body text under ``text``.
+            mentions: also include the raw NER mentions as ``[text, label, offset]``.
+        """
+        out: dict[str, Any] = {
+            "id": self.id, "title": self.title, "path": self.path,
+            "date": self.date.isoformat() if self.date else None,
+            "source": self.source, "url": self.url,
+        }
+        for facet in Facet:
+            out[facet.value] = list(self.entities(facet))
+        if text:
+            out["text"] = self.text
+        if mentions:
+            out["mentions"] = [list(m) for m in self.mentions]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One ranked search hit: a document, its score and a highlighted snippet.
+
+    ``snippet`` is HTML-escaped text with the matched terms wrapped in ``<b>…</b>``.
+    """
+
+    document: Document
+    score: float | None
+    snippet: str
+    rank: int
+
+    @property
+    def id(self) -> str:
+        """The document id."""
+        return self.document.id
+
+    @property
+    def title(self) -> str:
+        """The document title."""
+        return self.document.title
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: the document's keys plus ``score`` and ``snippet``."""
+        out = self.document.to_dict()
+        facet_values = {f.value: out.pop(f.value) for f in Facet}
+        out["score"] = None if self.score is None else round(self.score, 4)
+        out["snippet"] = self.snippet
+        out.update(facet_values)
+        return out
+
+
+def _frozen_facets(value: Mapping[str, tuple[FacetCount, ...]]) -> Mapping[str, tuple[FacetCount, ...]]:
+    return MappingProxyType(dict(value))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """A page of ranked hits, the total number of matches and facet counts over all of them."""
+
+    query: str
+    total: int
+    hits: tuple[Hit, ...]
+    facets: Mapping[str, tuple[FacetCount, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    page: int = 1
+    limit: int = 10
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "facets", _frozen_facets(self.facets))
+        object.__setattr__(self, "filters", MappingProxyType(dict(self.filters)))
+
+    @property
+    def pages(self) -> int:
+        """How many pages of ``limit`` hits the matches fill."""
+        return max(1, math.ceil(self.total / self.limit)) if self.limit else 1
+
+    def facet(self, facet: Facet | str) -> tuple[FacetCount, ...]:
+        """The counts of one facet (empty when facets were not asked for)."""
+        return self.facets.get(Facet.parse(str(getattr(facet, "value", facet))).value, ())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape shared by the CLI and the HTTP API."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "limit": self.limit,
+            "filters": {k: list(v) for k, v in self.filters.items()},
+            "hits": [hit.to_dict() for hit in self.hits],
+            "facets": {name: [c.to_dict() for c in counts] for name, counts in self.facets.items()},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    """Size and content figures of an index."""
+
+    path: str
+    documents: int
+    model: str | None
+    earliest: dt.date | None
+    latest: dt.date | None
+    entities: Mapping[str, int]
+    segments: int
+    size_bytes: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "entities", MappingProxyType(dict(self.entities)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "path": self.path, "documents": self.documents, "model": self.model,
+            "earliest": self.earliest.isoformat() if self.earliest else None,
+            "latest": self.latest.isoformat() if self.latest else None,
+            "distinct_entities": dict(self.entities), "segments": self.segments,
+            "size_bytes": self.size_bytes,
+        }
