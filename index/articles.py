@@ -60,7 +60,7 @@ class Article:
     truncated: bool = False
 
 
-class ProblemKind(str, enum.Enum):
+class ProblemKind(enum.StrEnum):
     """How bad a read problem is."""
 
     FAILED = "failed"  # the file or record was not indexed
@@ -175,7 +175,7 @@ def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(value, tz=dt.UTC).date()
     text = str(value).strip()
     try:
         return dt.date.fromisoformat(text[:10])
@@ -219,7 +219,8 @@ def _truncation_warning(path: str, line: int | None = None) -> ReadProblem:
                        "that limit", ProblemKind.WARNING, line)
 
 
-def _text_article(source: SourceFile, text: str, truncated: bool) -> Iterator[Article | ReadProblem]:
+def _text_article(source: SourceFile, text: str, truncated: bool
+                  ) -> Iterator[Article | ReadProblem]:
     lines = text.strip().splitlines()
     title = lines[0].strip().lstrip("#").strip()
     body = "\n".join(lines[1:]).strip()

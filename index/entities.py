@@ -10,6 +10,7 @@ import importlib.util
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from index.errors import ModelNotFoundError
@@ -73,11 +74,7 @@ def load_pipeline(name: str | None = None) -> Any:
     import spacy  # deferred: importing spaCy costs a second and only indexing needs it
 
     name = name or default_model_name()
-    try:
-        info = spacy.info(name) if importlib.util.find_spec(name) else None
-    except Exception:  # noqa: BLE001 - spacy.info raises a bare Exception for odd packages
-        info = None
-    names = list((info or {}).get("pipeline", []))
+    names = _pipeline_components(name)
     exclude = [c for c in names if c not in _ENTITY_COMPONENTS and c not in _EMBEDDERS]
     try:
         nlp = spacy.load(name, exclude=exclude)
@@ -97,6 +94,18 @@ def load_pipeline(name: str | None = None) -> Any:
             if not set(listeners) & set(entity_pipes):
                 nlp.remove_pipe(component)
     return nlp
+
+
+def _pipeline_components(name: str) -> list[str]:
+    """The components a pipeline package or folder lists in its meta, without loading it."""
+    from spacy import util
+
+    try:
+        folder = util.get_package_path(name) if util.is_package(name) else Path(name)
+        meta = util.load_meta(folder / "meta.json")
+    except (OSError, ValueError, ImportError):
+        return []
+    return [str(c) for c in meta.get("pipeline", [])]
 
 
 def model_id(nlp: Any) -> str:

@@ -18,7 +18,8 @@ Decisions (each one pinned by a test):
 - "Czechia" is canonical, "Czech Republic" an alias. "Congo" alone -> Democratic Republic of
   the Congo (GeoNames' name kept); "Korea" alone -> South Korea.
 - "Georgia" alone -> the country (it names one outright); with context from the US state
-  ("Atlanta", "Texas") -> United States. "Reading" -> United Kingdom: a town of 318,000;
+  ("Atlanta", "Texas") -> United States. A country name gives way to a region only, never
+  to a namesake town ("Lebanon" + ["Ohio"]). "Reading" -> United Kingdom: a town of 318,000;
   callers pass place mentions, so the word's other sense rarely reaches here.
 - GeoNames' ``alternatenames`` are not used: measured, they map "Hamas" to Hamm, "Egypt" to
   Goodyear (Arizona) and "google" to Topeka. The exonyms news uses are in ``EXONYMS``.
@@ -72,6 +73,7 @@ ALIASES: dict[str, str] = {
     "Bosnia": "Bosnia and Herzegovina", "Eire": "Ireland", "Republic of Ireland": "Ireland",
     "Mainland China": "China", "Republic of China": "Taiwan", "Macao": "Macau",
     "Vatican City": "Vatican", "Holy See": "Vatican", "State of Palestine": "Palestine",
+    "Palestinian Territory": "Palestine",
     "Palestinian Territories": "Palestine", "Occupied Palestinian Territories": "Palestine",
     "Emirates": "United Arab Emirates", "Cote d'Ivoire": "Ivory Coast",
 }
@@ -81,12 +83,14 @@ EXTRA_CODES: dict[str, str] = {
     "DPRK": "KP", "USSR": "RU", "KSA": "SA", "GDR": "DE", "FRG": "DE",
 }
 # Codes that running text uses for something else: words, US states, acronyms.
-AMBIGUOUS_CODES = frozenset(
+# (Word lists are kept as one string to split: a list literal would be 200 lines.)
+_AMBIGUOUS_CODES = (
     "AM AS AT BE BY DO IS IT ME MY NO SO TO AL AR AZ CA CO DE GA ID IL IN KY LA MA MD MN MO MS"
     " MT NC NE PA SC SD TN VA AI TV PM CV HR TM NA ET SA PS AD CD AU MC DJ VC GM BS CC ST"
     " AND ARE CAN PER MAR TON GIN DOM NOR PAN BEL COM FIN GAB TUN SOM COD BEN MAC HUN ARM"
-    " NAM SUR PRY NIC ESP CAF BRB KEN SEN GEO VAT TUV ATA ATF".split()
+    " NAM SUR PRY NIC ESP CAF BRB KEN SEN GEO VAT TUV ATA ATF"
 )
+AMBIGUOUS_CODES = frozenset(_AMBIGUOUS_CODES.split())
 # Regions -> (country code, GeoNames admin1 code or None). UK nations, Canadian provinces
 # and Australian states carry admin1 so that "London" + ["Ontario"] finds London, Ontario.
 REGIONS: dict[str, tuple[str, str | None]] = {
@@ -111,13 +115,14 @@ EXONYMS: dict[str, str] = {
     "Rangoon": "Yangon", "Dacca": "Dhaka", "Londonderry": "Derry", "Cologne": "Köln",
     "Frankfurt": "Frankfurt am Main", "Odessa": "Odesa", "Kharkov": "Kharkiv",
     "Mecca": "Makkah", "Zurich": "Zürich", "New York": "New York City",
-    "Washington DC": "Washington", "Newcastle": "Newcastle upon Tyne",
+    "Washington DC": "Washington",
+    "Newcastle": "Newcastle upon Tyne",  # beside Newcastle, NSW: bigger, so still the default
 }
 # Never places: continents and macro-regions, plus one-word GeoNames city names that are
 # everyday English words or first names (picked by hand from the city names found in
 # WordNet's verb, adjective and adverb lists and from the three-letter names, e.g. "Of" in
 # Turkey, "Surprise" in Arizona, "Can" in Turkey, "Kim" in India).
-NOT_PLACES = frozenset(
+_COMMON_WORDS = (
     "europe asia africa oceania antarctica arctic caribbean balkans scandinavia west east north"
     " south midwest mediterranean eurasia pacific atlantic levant maghreb sahel gulf of most"
     " much same along say buy best time date man union normal surprise central federal"
@@ -131,13 +136,14 @@ NOT_PLACES = frozenset(
     " reservoir delta metro hub commonwealth paradise temple brick vista confederation"
     " opportunity airport alliance crystal marina fountain lakeside hillside anthem apex dome"
     " mascot hurricane defiance corona toyota carrefour ajax batman van bimbo jupiter orion"
-    " bah cat sim god can hit dig ode george david mary anna adam donna teresa stella flora"
-    " daphne adrian tracy wayne kennedy mandela elizabeth kim roy leo ali ron ann vic gil".split()
-) | {
+    " atlantis bah cat sim god can hit dig ode george david mary anna adam donna teresa stella"
+    " flora daphne adrian tracy wayne kennedy mandela elizabeth kim roy leo ali ron ann vic gil"
+)
+NOT_PLACES = frozenset(_COMMON_WORDS.split()) | {
     "north america", "south america", "latin america", "central america", "middle east",
     "near east", "far east", "southeast asia", "east asia", "central asia", "south asia",
     "west africa", "east africa", "north africa", "sub saharan africa", "horn of africa",
-    "persian gulf", "indian ocean", "the west",
+    "persian gulf", "indian ocean",
 }
 # A namesake city needs this many people to win on a country-level hint alone; with its own
 # state or province named in the context ("Paris" + ["Texas"]) any size will do.
@@ -196,9 +202,7 @@ def _code_form(text: str) -> str:
 
 def _plurals(word: str) -> tuple[str, ...]:
     """Regular plurals of a nationality word; invariant ones ("Swiss", "Chinese") have none."""
-    if word.endswith("man"):
-        return (word[:-3] + "men",)
-    if word.endswith(("ese", "ch", "sh", "ss", "x", "men")):
+    if word.endswith(("ese", "ch", "sh", "ss", "x", "men")):  # "Frenchmen" is listed outright
         return ()
     return (word + "s",)
 
@@ -232,7 +236,8 @@ def _tables() -> _Tables:
     for key, name in names.items():
         found[key] = [_Candidate(name, None, populations[code_of[name]], _TIER_COUNTRY)]
     for region, (code, admin1) in REGIONS.items():
-        found.setdefault(_key(region), []).append(_Candidate(by_code[code], admin1, 0, _TIER_REGION))
+        region_candidate = _Candidate(by_code[code], admin1, 0, _TIER_REGION)
+        found.setdefault(_key(region), []).append(region_candidate)
     for state in gc.get_us_states().values():
         found.setdefault(_key(state["name"]), []).append(
             _Candidate(by_code["US"], state["code"], 0, _TIER_REGION)
@@ -309,8 +314,10 @@ def country_for_nationality(text: str) -> str | None:
 
 
 def country_for_query(text: str) -> str | None:
-    """The country a user means by a filter value: a name, any ISO code in any case
-    ("us", "uk", "in"), or a nationality word ("russian").
+    """The country a user means by a filter value.
+
+    Accepts what ``country_for_name`` does, plus any ISO code in any case ("us", "uk",
+    "in") and nationality words ("russian").
 
     Args:
         text: What the user typed.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 
-from whoosh import fields
+from whoosh import columns, fields
 from whoosh.analysis import StemmingAnalyzer
 
 from index.errors import UnknownFacetError
@@ -20,7 +20,7 @@ SCHEMA_VERSION = 1
 TITLE_BOOST = 2.0
 
 
-class Facet(str, enum.Enum):
+class Facet(enum.StrEnum):
     """The four entity facets every document carries."""
 
     PEOPLE = "people"
@@ -83,7 +83,8 @@ def build_schema() -> fields.Schema:
             ID: fields.ID(stored=True, unique=True, sortable=True),
             TITLE: fields.TEXT(stored=True, analyzer=analyzer, field_boost=TITLE_BOOST),
             BODY: fields.TEXT(stored=True, analyzer=analyzer),
-            DATE: fields.DATETIME(stored=True, sortable=True),
+            # Undated documents sort as the oldest, so "newest first" lists them last.
+            DATE: fields.DATETIME(stored=True, sortable=columns.NumericColumn("q", default=0)),
             PATH: fields.ID(stored=True, sortable=True),
             SOURCE: fields.ID(stored=True),
             URL: fields.STORED(),

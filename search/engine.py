@@ -21,8 +21,7 @@ import numpy as np
 from whoosh import highlight
 from whoosh import query as wq
 
-from index import DocumentNotFoundError, Facet, InvalidValueError
-from index import store
+from index import DocumentNotFoundError, Facet, InvalidValueError, store
 from index.schema import BODY, DATE, ID, RECORD
 from search.facets import DEFAULT_FACET_SIZE, FacetColumn
 from search.query import Filters, combine, filter_queries, make_parser, parse_text, resolve_facets
@@ -191,7 +190,8 @@ class NewsIndex:
                 entities[facet.value] = len(live)
             segments = len(self._ix._segments())  # noqa: SLF001 - no public accessor
             size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
-            return IndexStats(str(self.path), searcher.doc_count(), store.read_meta(self.path).model,
+            model = store.read_meta(self.path).model
+            return IndexStats(str(self.path), searcher.doc_count(), model,
                               min(dates).date() if dates else None,
                               max(dates).date() if dates else None, entities, segments, size)
 

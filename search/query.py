@@ -19,8 +19,7 @@ from whoosh import query as wq
 from whoosh.fields import Schema
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser, PlusMinusPlugin
 
-from index import Facet, QuerySyntaxError
-from index import places
+from index import Facet, QuerySyntaxError, places
 from index.schema import BODY, DATE, TITLE
 from search.facets import FacetColumn
 
@@ -30,7 +29,7 @@ _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 _TOKEN = re.compile(r'"[^"]*"?|\(|\)|\[|\]|[^\s()"\[\]]+')
 _FIELD_PREFIX = re.compile(r"^[+-]?([A-Za-z_]+):(.*)$")
 _FIELD_ALIASES: dict[str, list[str]] = {
-    facet.value: [facet.field_alias, *([] if facet is not Facet.ORGANIZATIONS else ["organization"])]
+    facet.value: [facet.field_alias, *(["organization"] if facet is Facet.ORGANIZATIONS else [])]
     for facet in Facet
 }
 QUERY_FIELDS: tuple[str, ...] = (TITLE, BODY, DATE, *(f.value for f in Facet),
@@ -105,17 +104,19 @@ def check_syntax(text: str) -> None:
                     token != "NOT" and (before is None or before in _OPERATORS)):
                 raise QuerySyntaxError(f"Operator {token} in query {text!r} needs a term on "
                                        "both sides (NOT: after it)")
+    for position, token in enumerate(tokens):
         match = _FIELD_PREFIX.match(token)
-        if match:
-            name, value = match.groups()
-            if name.lower() not in QUERY_FIELDS:
-                known = ", ".join(["title", "body", "date", *(f.field_alias for f in Facet)])
-                raise QuerySyntaxError(f"Unknown field {name!r} in query {text!r}; fields are "
-                                       f"{known}. Put a colon inside quotes to search for it")
-            following = tokens[tokens.index(token) + 1] if token in tokens[:-1] else ""
-            if not value and following not in ("(", "["):
-                raise QuerySyntaxError(f"Field {name!r} in query {text!r} has no value: "
-                                       f"write {name}:VALUE")
+        if not match:
+            continue
+        name, value = match.groups()
+        if name.lower() not in QUERY_FIELDS:
+            known = ", ".join(["title", "body", "date", *(f.field_alias for f in Facet)])
+            raise QuerySyntaxError(f"Unknown field {name!r} in query {text!r}; fields are "
+                                   f"{known}. Put a colon inside quotes to search for it")
+        following = tokens[position + 1] if position + 1 < len(tokens) else ""
+        if not value and following[:1] not in ('"', "(", "["):
+            raise QuerySyntaxError(f"Field {name!r} in query {text!r} has no value: "
+                                   f"write {name}:VALUE")
 
 
 def parse_text(text: str, parser: MultifieldParser) -> wq.Query:

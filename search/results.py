@@ -98,7 +98,10 @@ class Hit:
         return out
 
 
-def _frozen_facets(value: Mapping[str, tuple[FacetCount, ...]]) -> Mapping[str, tuple[FacetCount, ...]]:
+FacetCounts = Mapping[str, tuple[FacetCount, ...]]
+
+
+def _frozen_facets(value: FacetCounts) -> FacetCounts:
     return MappingProxyType(dict(value))
 
 
@@ -109,7 +112,7 @@ class SearchResult:
     query: str
     total: int
     hits: tuple[Hit, ...]
-    facets: Mapping[str, tuple[FacetCount, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    facets: FacetCounts = field(default_factory=lambda: MappingProxyType({}))
     page: int = 1
     limit: int = 10
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))

@@ -10,7 +10,6 @@ import pytest
 
 from index import Article, InputError, ProblemKind, ReadProblem, read_articles
 from index.articles import MAX_TEXT_CHARS, parse_date
-
 from tests.conftest import write_articles
 
 
@@ -76,7 +75,8 @@ def test_json_list_object_and_articles_key(tmp_path: Path) -> None:
 
 
 def test_csv_with_header_and_missing_columns(tmp_path: Path) -> None:
-    (tmp_path / "good.csv").write_text('id,title,text,date\nc1,Title,"Body, with comma",2021-03-04\n')
+    (tmp_path / "good.csv").write_text(
+        'id,title,text,date\nc1,Title,"Body, with comma",2021-03-04\n')
     (tmp_path / "bad.csv").write_text("a,b\n1,2\n")
     articles, problems = read(tmp_path)
     [article] = articles
