@@ -33,7 +33,7 @@ class OutputFormat(enum.StrEnum):
 
 def console(stream: TextIO | None = None) -> Console:
     """A rich console on ``stream`` (stdout by default) that keeps long lines whole in pipes."""
-    return Console(file=stream or sys.stdout, soft_wrap=False, highlight=False)
+    return Console(file=stream or sys.stdout, soft_wrap=False, highlight=False, markup=False)
 
 
 def snippet_text(snippet: str) -> Text:

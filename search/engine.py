@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from whoosh import highlight
 from whoosh import query as wq
+from whoosh.util.times import long_to_datetime
 
 from index import DocumentNotFoundError, Facet, InvalidValueError, store
 from index.schema import BODY, DATE, ID, RECORD
@@ -182,8 +183,10 @@ class NewsIndex:
         with self._lock:
             searcher = self._current()
             reader = searcher.reader()
-            dates = [d for d in (reader.column_reader(DATE)[n] for n in reader.all_doc_ids())
-                     if isinstance(d, dt.datetime) and d.year > 1]
+            raw = reader.column_reader(DATE, translate=False)
+            stamps = [raw[n] for n in reader.all_doc_ids()]
+            dated = [s for s in stamps if isinstance(s, int) and s > 0]  # 0: undated
+            dates = [long_to_datetime(min(dated)), long_to_datetime(max(dated))] if dated else []
             entities = {}
             for facet in Facet:
                 live = self._columns[facet].count(np.ones(reader.doc_count_all(), bool), size=0)
