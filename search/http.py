@@ -173,8 +173,8 @@ async def reject_unknown_parameters(request: Request) -> None:
     """A misspelt parameter is an error, not a silently ignored filter."""
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
-    if dependant is None:
-        return
+    if dependant is None or not str(getattr(route, "path", "")).startswith("/api/"):
+        return  # the page and the docs take any query string: the page keeps its state there
     known = _query_names(dependant)
     for name in request.query_params:
         if name not in known:

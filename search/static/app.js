@@ -110,7 +110,9 @@ function renderFacets(data, state) {
         if (modified && !exclusions) return;
         addFilter(facet, value, modified);
       });
-      list.append(element("li")).append(button);
+      const item = element("li");
+      item.append(button);
+      list.append(item);
     }
     if (!list.children.length) list.append(element("li", {class: "none"}, "none"));
   }
