@@ -330,6 +330,12 @@ def _install_error_handlers(app: FastAPI) -> None:
             message += f", got {given!r}"
         return ApiError(422, "invalid_value", message, parameter).response()
 
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        # A bug, not a user mistake: answer in the API's error shape; the server logs it.
+        return ApiError(500, "internal_error", f"Internal error ({type(exc).__name__}); the "
+                        "server log has the details").response()
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
