@@ -30,6 +30,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from index import (
@@ -82,6 +83,29 @@ class ApiError(Exception):
         body = {"status": self.status, "code": self.code, "parameter": self.parameter,
                 "message": self.message}
         return JSONResponse({"error": body}, status_code=self.status)
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong: HTTP status, a stable code, the parameter at fault, one line of text."""
+
+    status: int
+    code: str
+    parameter: str | None
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every error answer."""
+
+    error: ErrorDetail
+
+
+#: Error answers documented in the OpenAPI schema of every endpoint.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "Bad query or parameter (code says which)"},
+    404: {"model": ErrorBody, "description": "No such document or endpoint"},
+    422: {"model": ErrorBody, "description": "A parameter value is malformed or out of range"},
+}
 
 
 #: Library errors -> (HTTP status, error code, parameter they are about).
@@ -247,7 +271,7 @@ def create_app(
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins),
                            allow_methods=["GET"], allow_headers=[])
 
-    @app.get("/api/search", tags=["search"])
+    @app.get("/api/search", tags=["search"], responses=ERROR_RESPONSES)
     async def search(
         filters: Filters,
         q: TextParam = "",
@@ -270,7 +294,7 @@ def create_app(
                             facet_size=facet_size, facets=facets)
         return result.to_dict()
 
-    @app.get("/api/facets/{facet}", tags=["search"])
+    @app.get("/api/facets/{facet}", tags=["search"], responses=ERROR_RESPONSES)
     async def facet_values(
         facet: str,
         filters: Filters,
@@ -291,7 +315,7 @@ def create_app(
         counts = await call(news.facet, chosen, check_query(q), size=size, **filters)
         return {"facet": chosen.value, "query": q, "values": [c.to_dict() for c in counts]}
 
-    @app.get("/api/documents/{doc_id:path}", tags=["documents"])
+    @app.get("/api/documents/{doc_id:path}", tags=["documents"], responses=ERROR_RESPONSES)
     async def document(doc_id: str) -> dict[str, Any]:
         """One article by id, with its text and raw NER mentions (`newsfacet show --format json`).
 
@@ -300,7 +324,7 @@ def create_app(
         found = await call(news.get, doc_id)
         return found.to_dict(text=True, mentions=True)
 
-    @app.get("/api/stats", tags=["index"])
+    @app.get("/api/stats", tags=["index"], responses=ERROR_RESPONSES)
     async def stats() -> dict[str, Any]:
         """Document count, date span, distinct entities per facet, size on disk."""
         return (await call(news.stats)).to_dict()

@@ -155,6 +155,9 @@ def test_openapi_schema_and_docs_are_served_locally(client: httpx.Client) -> Non
     schema = client.get("/openapi.json").json()
     assert {"/api/search", "/api/facets/{facet}", "/api/documents/{doc_id}", "/api/stats",
             "/api/health"} <= set(schema["paths"])
+    errors = schema["paths"]["/api/search"]["get"]["responses"]
+    assert errors["422"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorBody"}
     docs = client.get("/docs")
     assert docs.status_code == 200
     assert "://" not in docs.text
