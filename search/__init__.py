@@ -11,7 +11,7 @@ Typical use::
 ``create_app`` returns the HTTP API and search page as an ASGI app (see ``search.http``).
 """
 
-from typing import TYPE_CHECKING, Any
+import typing as _typing
 
 from index import (
     FACETS,
@@ -28,18 +28,27 @@ from search.facets import DEFAULT_FACET_SIZE
 from search.query import Filters
 from search.results import Document, FacetCount, Hit, IndexStats, SearchResult
 
-if TYPE_CHECKING:
-    from search.http import create_app
+if _typing.TYPE_CHECKING:
+    import os
+
+    from fastapi import FastAPI
 
 
-def __getattr__(name: str) -> Any:
-    # FastAPI takes about 0.3 s to import (measured with -X importtime): load it only when
-    # the HTTP app is asked for, so `newsfacet search` stays fast.
-    if name == "create_app":
-        from search.http import create_app
+def create_app(index: "NewsIndex | str | os.PathLike[str]", **options: _typing.Any) -> "FastAPI":
+    """The HTTP API and search page over ``index`` as an ASGI app, to run or to mount.
 
-        return create_app
-    raise AttributeError(f"module 'search' has no attribute {name!r}")
+    Options and errors are those of :func:`search.http.create_app`. FastAPI takes about
+    0.3 s to import (measured with ``python -X importtime``), so it is imported here, on the
+    first call, and ``import search`` (and so ``newsfacet search``) stays fast.
+
+    Example::
+
+        from search import create_app
+        app = create_app("news-index")  # uvicorn.run(app) or parent.mount("/news", app)
+    """
+    from search import http
+
+    return http.create_app(index, **options)
 
 
 __all__ = [
