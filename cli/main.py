@@ -14,6 +14,7 @@ from rich.console import Console
 
 from cli import render
 from cli.render import OutputFormat
+from cli.serve import serve_cli
 from search import DEFAULT_FACET_SIZE, DEFAULT_LIMIT, Facet, NewsfacetError, NewsIndex
 
 INDEX_ENV = "NEWSFACET_INDEX"
@@ -263,6 +264,9 @@ def stats_cli(
             render.print_stats(stats, render.console())
         else:
             render.write_json(stats.to_dict())
+
+
+app.command("serve")(serve_cli)
 
 
 def main() -> None:

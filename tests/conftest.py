@@ -38,3 +38,46 @@ def write_articles(folder: Path, articles: dict[str, str]) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, encoding="utf-8")
     return folder
+
+
+class LiveServer:
+    """A real uvicorn server for an ASGI app, in a thread, on an ephemeral loopback port."""
+
+    def __init__(self, app: object) -> None:
+        import socket
+        import threading
+
+        import uvicorn
+
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.bind(("127.0.0.1", 0))
+        host, port = self._socket.getsockname()
+        self.url = f"http://{host}:{port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+        self._thread = threading.Thread(target=self.server.run,
+                                        kwargs={"sockets": [self._socket]}, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        import time
+
+        self._thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the test server at {self.url} did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self._thread.join(timeout=30)
+        self._socket.close()
+
+
+@pytest.fixture(scope="session")
+def api_url(seeds_index: Path) -> Iterator[str]:
+    """Base URL of a real HTTP server over the seeds index (the app opens it read-only)."""
+    from search import create_app
+
+    with LiveServer(create_app(seeds_index)) as server:
+        yield server.url

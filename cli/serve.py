@@ -1,0 +1,62 @@
+"""``newsfacet serve``: the HTTP API and search page over one index, under uvicorn."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from search import NewsfacetError, NewsIndex
+
+INDEX_ENV = "NEWSFACET_INDEX"
+DEFAULT_INDEX = "news-index"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only accepts connections from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve_cli(
+    index: Annotated[Path, typer.Option("--index", "-i", envvar=INDEX_ENV,
+                                        help=f"Index directory [env {INDEX_ENV}].")] =
+        Path(DEFAULT_INDEX),
+    host: Annotated[str, typer.Option(
+        "--host", help="Address to listen on. The default accepts this machine only; any other "
+                       "address (0.0.0.0 = every network) lets other machines read the whole "
+                       "index.")] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535,
+                                      help="TCP port (0: any free port).")] = DEFAULT_PORT,
+    cors_origin: Annotated[list[str] | None, typer.Option(
+        "--cors-origin", help="Let pages from this origin call the API (e.g. "
+                              "http://localhost:3000); repeatable. CORS is off by default.")] =
+        None,
+) -> None:
+    """Serve the JSON API (/api, docs at /docs) and the search page (/) over HTTP, read-only.
+
+    Example: newsfacet serve --index news-index --port 8765, then open http://127.0.0.1:8765/
+    """
+    import uvicorn
+
+    from search import create_app
+
+    try:
+        news = NewsIndex(index)
+    except NewsfacetError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(code=1) from None
+    if not is_loopback(host):
+        typer.echo(f"Warning: listening on {host}: other machines can read every article in "
+                   f"'{index}'. Use --host {DEFAULT_HOST} to keep it local.", err=True)
+    with news:
+        app = create_app(news, cors_origins=tuple(cors_origin or ()))
+        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)

@@ -1,0 +1,393 @@
+"""The HTTP JSON API and the search page: a thin FastAPI layer over :class:`NewsIndex`.
+
+Each endpoint parses and checks its parameters, makes one library call and returns the
+result's ``to_dict()``, the same JSON as the CLI's ``--format json``::
+
+    from search import create_app
+    app = create_app("news-index")          # an ASGI app: run it or mount it
+    # uvicorn.run(app, host="127.0.0.1", port=8765)
+
+The API is read-only (GET only), answers every user mistake with a 4xx JSON error that
+names the parameter, serves its OpenAPI schema at ``/openapi.json`` and interactive docs at
+``/docs`` (from locally installed assets), and the search page at ``/``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import re
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from functools import partial
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from index import (
+    DocumentNotFoundError,
+    Facet,
+    InvalidValueError,
+    NewsfacetError,
+    QuerySyntaxError,
+    UnknownFacetError,
+)
+from search.engine import DEFAULT_LIMIT, NewsIndex
+from search.facets import DEFAULT_FACET_SIZE
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+#: Largest page of hits one request may ask for.
+MAX_PAGE_SIZE = 100
+#: Deepest page one request may ask for: ranking cost grows with page x limit.
+MAX_PAGE = 500
+#: Longest query text, in characters.
+MAX_QUERY_CHARS = 500
+#: Most terms with a wildcard (``*`` or ``?``) in one query; each one expands to many terms.
+MAX_WILDCARD_TERMS = 3
+#: Most values of one filter parameter, and the longest value.
+MAX_FILTER_VALUES = 20
+MAX_VALUE_CHARS = 200
+#: Most values per facet in one answer.
+MAX_FACET_SIZE = 200
+DEFAULT_FACET_VALUES = 20
+#: Seconds a search may take before the request gets a ``query_timeout`` error.
+DEFAULT_QUERY_TIMEOUT = 5.0
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+#: The page and its assets load nothing from other hosts; the browser enforces it.
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+_WILDCARD_TERM = re.compile(r"[^\s\"()]*[*?][^\s\"()]*")
+_T = TypeVar("_T")
+
+
+class ApiError(Exception):
+    """A 4xx answer: an error code, the parameter at fault and a one-line message."""
+
+    def __init__(self, status: int, code: str, message: str, parameter: str | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.parameter = status, code, message, parameter
+
+    def response(self) -> JSONResponse:
+        """The JSON body ``{"error": {"status", "code", "parameter", "message"}}``."""
+        body = {"status": self.status, "code": self.code, "parameter": self.parameter,
+                "message": self.message}
+        return JSONResponse({"error": body}, status_code=self.status)
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong: HTTP status, a stable code, the parameter at fault, one line of text."""
+
+    status: int
+    code: str
+    parameter: str | None
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every error answer."""
+
+    error: ErrorDetail
+
+
+#: Error answers documented in the OpenAPI schema of every endpoint.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "Bad query or parameter (code says which)"},
+    404: {"model": ErrorBody, "description": "No such document or endpoint"},
+    422: {"model": ErrorBody, "description": "A parameter value is malformed or out of range"},
+}
+
+
+#: Library errors -> (HTTP status, error code, parameter they are about).
+_LIBRARY_ERRORS: tuple[tuple[type[NewsfacetError], int, str, str | None], ...] = (
+    (QuerySyntaxError, 400, "query_syntax", "q"),
+    (UnknownFacetError, 400, "unknown_facet", "facet"),
+    (DocumentNotFoundError, 404, "not_found", "id"),
+    (InvalidValueError, 422, "invalid_value", None),
+    (NewsfacetError, 400, "bad_request", None),
+)
+_PARAMETER_LEAD = re.compile(r"^([a-z_]+)\b")
+
+
+def library_error(exc: NewsfacetError) -> ApiError:
+    """The HTTP error for a library error; its message already names the value and the fix."""
+    for kind, status, code, parameter in _LIBRARY_ERRORS:
+        if isinstance(exc, kind):
+            if parameter is None:
+                # InvalidValueError messages start with the option name ("since must be ...").
+                lead = _PARAMETER_LEAD.match(str(exc))
+                parameter = lead.group(1) if lead else None
+            return ApiError(status, code, str(exc), parameter)
+    raise AssertionError("unreachable: NewsfacetError is the last entry")  # pragma: no cover
+
+
+def check_query(q: str) -> str:
+    """Reject a query whose wildcards would expand to too many terms.
+
+    Raises:
+        ApiError: more than ``MAX_WILDCARD_TERMS`` terms hold a wildcard.
+    """
+    wild = _WILDCARD_TERM.findall(q)
+    if len(wild) > MAX_WILDCARD_TERMS:
+        raise ApiError(400, "query_too_costly",
+                       f"Query has {len(wild)} wildcard terms ({', '.join(wild)}); the limit is "
+                       f"{MAX_WILDCARD_TERMS}. Spell some words out", "q")
+    return q
+
+
+# -- parameters ------------------------------------------------------------------------
+TextParam = Annotated[str, Query(max_length=MAX_QUERY_CHARS, description=(
+    "Query in Whoosh syntax: words, \"phrases\", AND/OR/NOT, +/-, wildcards, "
+    "person:/org:/place:/country: fields. Empty matches every document."))]
+
+
+def _values(description: str) -> Any:
+    return Query(max_length=MAX_FILTER_VALUES, description=description + " Repeat the "
+                 "parameter for several values; every value must match.")
+
+
+def entity_filters(
+    people: Annotated[list[str], _values("Only articles naming this person.")] = [],  # noqa: B006
+    organizations: Annotated[list[str], _values("Only articles naming this organization.")] =
+        [],  # noqa: B006
+    places: Annotated[list[str], _values("Only articles naming this place.")] = [],  # noqa: B006
+    countries: Annotated[list[str], _values(
+        "Only articles naming or implying this country (name, alias or ISO code).")] =
+        [],  # noqa: B006
+    since: Annotated[dt.date | None, Query(description="Dated on or after (YYYY-MM-DD).")] =
+        None,
+    until: Annotated[dt.date | None, Query(description="Dated on or before (YYYY-MM-DD).")] =
+        None,
+) -> dict[str, Any]:
+    """The filter keywords of :meth:`NewsIndex.search`, checked.
+
+    (FastAPI builds a fresh list per request, so the ``[]`` defaults are never shared.)
+    """
+    chosen = {"people": people, "organizations": organizations, "places": places,
+              "countries": countries}
+    for name, values in chosen.items():
+        for value in values:
+            if len(value) > MAX_VALUE_CHARS:
+                raise ApiError(422, "invalid_value", f"{name} values are at most "
+                               f"{MAX_VALUE_CHARS} characters, got {len(value)}", name)
+    return {**{k: tuple(v) for k, v in chosen.items()}, "since": since, "until": until}
+
+
+Filters = Annotated[dict[str, Any], Depends(entity_filters)]
+
+
+def _query_names(dependant: Any) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+async def reject_unknown_parameters(request: Request) -> None:
+    """A misspelt parameter is an error, not a silently ignored filter."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None or not str(getattr(route, "path", "")).startswith("/api/"):
+        return  # the page and the docs take any query string: the page keeps its state there
+    known = _query_names(dependant)
+    for name in request.query_params:
+        if name not in known:
+            raise ApiError(400, "unknown_parameter", f"Unknown parameter {name!r}; this "
+                           f"endpoint takes: {', '.join(sorted(known)) or 'none'}", name)
+
+
+# -- the app ---------------------------------------------------------------------------
+def create_app(
+    index: NewsIndex | str | os.PathLike[str],
+    *,
+    cors_origins: Sequence[str] = (),
+    query_timeout: float = DEFAULT_QUERY_TIMEOUT,
+) -> FastAPI:
+    """The ASGI app serving ``index``: JSON API under ``/api``, page at ``/``, docs at ``/docs``.
+
+    Args:
+        index: an open :class:`NewsIndex` (the caller keeps ownership) or an index directory
+            (opened now, closed when the app shuts down).
+        cors_origins: origins allowed to call the API from a browser; none by default.
+        query_timeout: seconds a library call may run before the request fails with
+            ``query_timeout`` (0 fails every call at once). The call itself runs on to its
+            end in its worker thread.
+
+    Raises:
+        IndexNotFoundError: ``index`` is a path with no index.
+
+    Example::
+
+        parent.mount("/news", create_app("news-index"))
+    """
+    news = index if isinstance(index, NewsIndex) else NewsIndex(index)
+    owned = news is not index
+    executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsfacet-http")
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        executor.shutdown(wait=False, cancel_futures=True)
+        if owned:
+            news.close()
+
+    app = FastAPI(
+        title="newsfacet",
+        summary="Search news articles by text and by the people, organizations, places and "
+                "countries they mention.",
+        version="1",
+        docs_url=None, redoc_url=None, lifespan=lifespan,
+        dependencies=[Depends(reject_unknown_parameters)],
+    )
+    app.state.news = news
+
+    async def call(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+        """Run one library call in a worker thread, within the time limit."""
+        loop = asyncio.get_running_loop()
+        job = loop.run_in_executor(executor, partial(fn, *args, **kwargs))
+        try:
+            return await asyncio.wait_for(job, timeout=query_timeout)
+        except TimeoutError:
+            raise ApiError(400, "query_timeout", f"The query took longer than {query_timeout:g} "
+                           "s; use fewer wildcards, longer prefixes or more filters",
+                           "q") from None
+        except NewsfacetError as exc:
+            raise library_error(exc) from None
+
+    _install_error_handlers(app)
+    if cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins),
+                           allow_methods=["GET"], allow_headers=[])
+
+    @app.get("/api/search", tags=["search"], responses=ERROR_RESPONSES)
+    async def search(
+        filters: Filters,
+        q: TextParam = "",
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Hits per page.")] =
+            DEFAULT_LIMIT,
+        page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page number, from 1.")] = 1,
+        facet_size: Annotated[int, Query(ge=1, le=MAX_FACET_SIZE,
+                                         description="Values per facet.")] = DEFAULT_FACET_SIZE,
+        facets: Annotated[bool, Query(description="Count the four facets over every match.")]
+            = True,
+    ) -> dict[str, Any]:
+        """Ranked hits with highlighted snippets and facet counts over every match.
+
+        The JSON of `newsfacet search --format json`: `query`, `total`, `page`, `limit`,
+        `filters`, `hits` (id, title, path, date, source, url, score, snippet and the four
+        facets; `snippet` is HTML-escaped text with matches in `<b>`), `facets`
+        (`{facet: [{value, count}]}`).
+        """
+        result = await call(news.search, check_query(q), **filters, limit=limit, page=page,
+                            facet_size=facet_size, facets=facets)
+        return result.to_dict()
+
+    @app.get("/api/facets/{facet}", tags=["search"], responses=ERROR_RESPONSES)
+    async def facet_values(
+        facet: str,
+        filters: Filters,
+        q: TextParam = "",
+        size: Annotated[int, Query(ge=1, le=MAX_FACET_SIZE, description="How many values.")] =
+            DEFAULT_FACET_VALUES,
+    ) -> dict[str, Any]:
+        """Counts of one facet (people, organizations, places, countries) over every match.
+
+        The JSON of `newsfacet facets --format json`: `{facet, query, values: [{value, count}]}`,
+        by count then name. Filtering by one entity and counting another facet lists what is
+        mentioned together with it.
+        """
+        try:
+            chosen = Facet.parse(facet)
+        except NewsfacetError as exc:
+            raise library_error(exc) from None
+        counts = await call(news.facet, chosen, check_query(q), size=size, **filters)
+        return {"facet": chosen.value, "query": q, "values": [c.to_dict() for c in counts]}
+
+    @app.get("/api/documents/{doc_id:path}", tags=["documents"], responses=ERROR_RESPONSES)
+    async def document(doc_id: str) -> dict[str, Any]:
+        """One article by id, with its text and raw NER mentions (`newsfacet show --format json`).
+
+        Only indexed documents are served; the id is looked up in the index, never on disk.
+        """
+        found = await call(news.get, doc_id)
+        return found.to_dict(text=True, mentions=True)
+
+    @app.get("/api/stats", tags=["index"], responses=ERROR_RESPONSES)
+    async def stats() -> dict[str, Any]:
+        """Document count, date span, distinct entities per facet, size on disk."""
+        return (await call(news.stats)).to_dict()
+
+    @app.get("/api/health", tags=["index"])
+    async def health() -> dict[str, str]:
+        """`{"status": "ok"}` while the server answers."""
+        return {"status": "ok"}
+
+    _install_page(app)
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return exc.response()
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0]
+        location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path")]
+        parameter = location[0] if location else None
+        given = first.get("input")
+        message = f"{parameter}: {first.get('msg', 'invalid value')}"
+        if given is not None and not isinstance(given, dict):
+            message += f", got {given!r}"
+        return ApiError(422, "invalid_value", message, parameter).response()
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        # A bug, not a user mistake: answer in the API's error shape; the server logs it.
+        return ApiError(500, "internal_error", f"Internal error ({type(exc).__name__}); the "
+                        "server log has the details").response()
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        response = ApiError(exc.status_code, code, str(exc.detail)).response()
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+
+def _install_page(app: FastAPI) -> None:
+    """The search page, its assets and the docs, all served from installed files."""
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", media_type="text/html",
+                            headers={"Content-Security-Policy": PAGE_CSP})
+
+    try:
+        from swagger_ui_bundle import swagger_ui_path
+    except ImportError:  # pragma: no cover - the docs assets are a declared dependency
+        return
+    app.mount("/docs/assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        # Relative URLs, so the docs also work when the app is mounted under a prefix.
+        return get_swagger_ui_html(openapi_url="openapi.json", title="newsfacet API",
+                                   swagger_js_url="docs/assets/swagger-ui-bundle.js",
+                                   swagger_css_url="docs/assets/swagger-ui.css",
+                                   swagger_favicon_url="docs/assets/favicon-32x32.png")
