@@ -237,7 +237,7 @@ def _gone(known: dict[str, tuple[str, str]], roots: list[Path], tally: _Tally) -
 
 def _document(article: Article, digest: str, mentions: list[Mention], model: str
               ) -> dict[str, Any]:
-    entities = normalize_mentions(mentions)
+    entities = normalize_mentions(mentions, ner_text(article))
     doc: dict[str, Any] = {
         ID: article.id, TITLE: article.title, BODY: article.text, PATH: article.path,
         HASH: digest,
