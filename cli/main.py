@@ -290,3 +290,6 @@ def stats_cli(
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+import cli.entities  # noqa: E402,F401 - registers the entities command

@@ -175,6 +175,10 @@ def _relabel(mention: Tagged, text: str, sports: bool, context: list[Tagged]) ->
             return replace(mention, text=" ".join(words[1:]))
     if sports and text:
         return _sports_kind(mention, text, context)
+    if kind == ORG and len(words) == 1 and places.country_for_place(name) is not None:
+        # Outside sport a one-word city or region is a place, also when it stands for its
+        # government or people ("Arbil said", "Moscow announced").
+        return replace(mention, kind=PLACE, fixed=True)
     return mention
 
 

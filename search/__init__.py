@@ -20,6 +20,7 @@ from index import (
     UnknownFacetError,
 )
 from search.engine import DEFAULT_LIMIT, MAX_LIMIT, NewsIndex
+from search.entities import DEFAULT_TOP, EntitySummary, list_entities
 from search.facets import DEFAULT_FACET_SIZE
 from search.query import Filters
 from search.results import Document, FacetCount, Hit, IndexStats, SearchResult
@@ -27,10 +28,12 @@ from search.results import Document, FacetCount, Hit, IndexStats, SearchResult
 __all__ = [
     "DEFAULT_FACET_SIZE",
     "DEFAULT_LIMIT",
+    "DEFAULT_TOP",
     "FACETS",
     "MAX_LIMIT",
     "Document",
     "DocumentNotFoundError",
+    "EntitySummary",
     "Facet",
     "FacetCount",
     "Filters",
@@ -43,4 +46,5 @@ __all__ = [
     "QuerySyntaxError",
     "SearchResult",
     "UnknownFacetError",
+    "list_entities",
 ]
