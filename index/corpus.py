@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from index.mentions import NORP, Tagged, find_acronyms, is_sports_story
+from index.mentions import NORP, ORG, Tagged, find_acronyms, is_sports_story
 from index.normalize import Entities, best_form, group_key, name_key
 from index.schema import Facet
 
@@ -95,8 +95,8 @@ class CorpusView:
 
     def find_missed(self, tagged: Sequence[Tagged], text: str) -> list[Tagged]:
         """Mentions of lexicon names in ``text`` that NER missed, in text order."""
-        lexicon = self.lexicons.get(is_sports_story(text)) if text else None
-        if not lexicon:
+        lexicon = self.lexicons.get(is_sports_story(text), {}) if text else None
+        if lexicon is None or not (lexicon or self.acronyms):
             return []
         covered = bytearray(len(text) + 1)
         for mention in tagged:
@@ -104,7 +104,6 @@ class CorpusView:
             span_end = end + len(mention.text) if end >= 0 else mention.start + len(mention.text)
             covered[mention.start:span_end] = b"\x01" * (span_end - mention.start)
         tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
-        lowered = text.lower()
         found: list[Tagged] = []
         i = 0
         while i < len(tokens):
@@ -119,9 +118,12 @@ class CorpusView:
                         or any(covered[start:end]):
                     continue
                 kind = lexicon.get(name_key(name))
+                if kind is None and width == 1 and name.isupper() \
+                        and name.lower() in self.acronyms:
+                    kind = ORG  # an acronym another article expands
                 if kind is None:
                     continue
-                if width == 1 and f" {name.lower()} " in lowered:
+                if width == 1 and f" {name.lower()} " in text:
                     continue  # also an everyday word in this article ("Next", "Bath")
                 found.append(Tagged(name, kind, start))
                 i += width - 1

@@ -243,8 +243,8 @@ def initials(name: str) -> set[str]:
     """The acronyms a long name can have: its words' initials, with and without the small
     words ("Test and County Cricket Board" -> TCCB, TACCB)."""
     words = [w for w in re.split(r"[\s\-]+", name) if w[:1].isalpha()]
-    if len(words) < 2:
-        return set()
+    if len(words) < 2 or any("." in w or (w.isupper() and len(w) > 1) for w in words):
+        return set()  # "U.S. Senate" is not what "US" stands for
     every = "".join(w[0] for w in words).upper()
     major = "".join(w[0] for w in words if w.lower() not in _MINOR_WORDS).upper()
     return {every, major} - {""}
@@ -266,7 +266,8 @@ def find_acronyms(tagged: list[Tagged], text: str = "") -> dict[str, str]:
     found: dict[str, str] = {}
     for mention in tagged:
         letters = mention.text.replace(".", "")
-        if _ACRONYM.fullmatch(letters) and letters in longs:
+        if _ACRONYM.fullmatch(letters) and letters in longs \
+                and places.country_for_name(letters) is None:
             found[letters.lower()] = longs[letters]
     if text:
         for mention in tagged:

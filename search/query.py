@@ -163,8 +163,9 @@ def resolve_value(facet: Facet, value: str, column: FacetColumn,
         # A country place may be shown as "U.S." in one index and "United States" in another.
         ids = sorted({*ids, *(i for i, name in enumerate(column.values)
                               if places.country_for_name(name) == country)})
-    if not ids and facet is Facet.PEOPLE:
-        ids = column.find_runs(value)
+    if facet is Facet.PEOPLE:
+        # A surname alone also finds the articles that give the full name.
+        ids = sorted({*ids, *column.find_runs(candidates[0])})
     terms = column.terms_of(ids)
     if not terms:
         return wq.NullQuery
