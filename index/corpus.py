@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from index.mentions import NORP, ORG, Tagged, find_acronyms, is_sports_story
+from index.mentions import NOISE, NORP, ORG, PERSON, Tagged, find_acronyms, is_sports_story
 from index.normalize import Entities, best_form, group_key, name_key
 from index.schema import Facet
 
@@ -46,6 +46,7 @@ class CorpusView:
     labels: dict[str, str] = field(default_factory=dict)
     acronyms: dict[str, str] = field(default_factory=dict)
     lexicons: dict[bool, dict[str, str]] = field(default_factory=dict)
+    person_words: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, documents: Iterable[tuple[Sequence[Tagged], str]]) -> CorpusView:
@@ -55,7 +56,7 @@ class CorpusView:
         documents_seen = [(list(tagged), text) for tagged, text in documents]
         for tagged, text in documents_seen:
             for mention in tagged:
-                if mention.kind != NORP and not mention.fixed:
+                if mention.kind not in (NORP, NOISE) and not mention.fixed:
                     votes[name_key(mention.text)][mention.kind] += 1
             for acronym, long_form in find_acronyms(list(tagged), text).items():
                 expansions[acronym].add(name_key(long_form) + "\x00" + long_form)
@@ -70,7 +71,10 @@ class CorpusView:
             keys = {item.split("\x00")[0] for item in longs}
             if len(keys) == 1:
                 acronyms[acronym] = sorted(item.split("\x00")[1] for item in longs)[0]
-        view = cls(labels, acronyms)
+        person_words = frozenset(
+            word for tagged, _ in documents_seen for m in tagged
+            if m.kind == PERSON and len(m.text.split()) > 1 for word in name_key(m.text).split())
+        view = cls(labels, acronyms, person_words=person_words)
         return replace(view, lexicons=view._lexicons(documents_seen))
 
     def _lexicons(self, documents: list[tuple[list[Tagged], str]]) -> dict[bool, dict[str, str]]:
@@ -78,8 +82,8 @@ class CorpusView:
                                                       False: defaultdict(Counter)}
         for tagged, text in documents:
             kinds: dict[str, str] = {}
-            for mention in self.vote(tagged):
-                if mention.kind != NORP and len(mention.text.split()) <= MAX_WORDS:
+            for mention in self.vote(tagged, sports=is_sports_story(text)):
+                if mention.kind not in (NORP, NOISE) and len(mention.text.split()) <= MAX_WORDS:
                     kinds.setdefault(name_key(mention.text), mention.kind)
             sports = is_sports_story(text)
             for key, kind in kinds.items():
@@ -131,12 +135,19 @@ class CorpusView:
             i += 1
         return found
 
-    def vote(self, tagged: Sequence[Tagged]) -> list[Tagged]:
-        """The mentions with the corpus's label where a context rule did not decide it."""
+    def vote(self, tagged: Sequence[Tagged], *, sports: bool = False) -> list[Tagged]:
+        """The mentions with the corpus's label where a context rule did not decide it.
+
+        In a sports story, a one-word "person" that is no part of any full name in the
+        corpus ("Surrey", "Worcestershire") is a team.
+        """
         out = []
         for mention in tagged:
             label = self.labels.get(name_key(mention.text)) if not mention.fixed else None
-            out.append(replace(mention, kind=label) if label and mention.kind != NORP
+            if sports and not mention.fixed and (label or mention.kind) == PERSON \
+                    and " " not in mention.text and name_key(mention.text) not in self.person_words:
+                label = ORG
+            out.append(replace(mention, kind=label) if label and mention.kind not in (NORP, NOISE)
                        else mention)
         return out
 

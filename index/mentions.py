@@ -26,6 +26,8 @@ from index.casing import is_shouted
 from index.entities import Mention
 
 PERSON, ORG, PLACE, NORP = "PERSON", "ORG", "PLACE", "NORP"
+#: The kind of a mention that is no name at all ("SOCCER" in a headline, "Attendance:").
+NOISE = "NOISE"
 SPACY_KINDS: dict[str, str] = {
     "PERSON": PERSON, "PER": PERSON, "ORG": ORG, "GPE": PLACE, "LOC": PLACE, "FAC": PLACE,
     "NORP": NORP,
@@ -70,6 +72,8 @@ _TEAM = r"[A-Z][\w'’.&-]*(?: (?:[A-Z][\w'’.&-]*|of|de|del|la|and))*"
 # A standings row ("Greenock Morton 3 2 0 1 5 2 6") or a result ("Pohang 3 Ulsan 2").
 _STANDING = re.compile(rf"^({_TEAM})(?: \d+){{3,}}\s*$", re.MULTILINE)
 _RESULT = re.compile(rf"^({_TEAM}) \d+ ({_TEAM}) \d+\b", re.MULTILINE)
+# A competitor and their country: "Pete Sampras (U.S.) beat Mark Cairns (England)".
+_COMPETITOR = re.compile(r"\b([A-Z][\w'’-]*(?:\.? [A-Z][\w'’-]*){1,3}) \(([A-Z][\w. ]+)\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +111,19 @@ def table_teams(text: str) -> list[Tagged]:
     return found
 
 
+def competitors(text: str) -> list[Tagged]:
+    """People named with their country in an individual sport's results ("Jansher Khan
+    (Pakistan) beat Anthony Hill (Australia)"); in team sports those are clubs, so none."""
+    if not text or not is_sports_story(text) or is_team_sports_story(text):
+        return []
+    found = []
+    for match in _COMPETITOR.finditer(text):
+        country = match.group(2)
+        if places.country_for_name(country) or country.lower() in HOME_NATIONS:
+            found.append(Tagged(match.group(1), PERSON, match.start(1), fixed=True))
+    return found
+
+
 def tag_mentions(mentions: Iterable[Mention], text: str = "") -> list[Tagged]:
     """Apply every mention-level rule; ``text`` is the text NER read (may be empty)."""
     from index.normalize import clean_name  # normalize imports this module
@@ -115,7 +132,7 @@ def tag_mentions(mentions: Iterable[Mention], text: str = "") -> list[Tagged]:
     raw = [Tagged(m.text, SPACY_KINDS[m.label], m.start, fixed=m.label == "FAC")
            for m in mentions if m.label in SPACY_KINDS]
     raw = _join_split_names(raw, text)
-    teams = table_teams(text)
+    teams = table_teams(text) + competitors(text)
     if teams:
         taken = {t.start for t in teams}
         spans = [(t.start, t.start + len(t.text)) for t in teams]
@@ -186,14 +203,16 @@ def _sports_kind(mention: Tagged, text: str, context: list[Tagged]) -> Tagged:
     """In a sports story a place named as a competitor is its team; a ground is a place."""
     name = mention.text
     if name.lower() in SPORT_WORDS:  # "SOCCER" in a headline is the topic, not a name
-        return replace(mention, kind=NORP, fixed=True)
+        return replace(mention, kind=NOISE, fixed=True)
     is_country = places.country_for_name(name) is not None or name.lower() in HOME_NATIONS
     if mention.kind == PLACE and not mention.fixed and not is_country \
             and not _is_venue(mention, text, context):
         return replace(mention, kind=ORG, fixed=True)
-    if mention.kind != PLACE and _opens_line_before_colon(mention, text) \
-            and places.country_for_place(name) is not None:
-        return replace(mention, kind=PLACE, fixed=True)
+    if mention.kind != PLACE and _opens_line_before_colon(mention, text):
+        if places.country_for_place(name) is not None:
+            return replace(mention, kind=PLACE, fixed=True)
+        if len(name.split()) == 1:  # "Attendance: 25,000", "Scorers: ..." label a line
+            return replace(mention, kind=NOISE, fixed=True)
     return mention
 
 

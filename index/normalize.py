@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING
 from index import places
 from index.aliases import Aliases
 from index.entities import Mention
-from index.mentions import NORP, ORG, PERSON, PLACE, find_acronyms, tag_mentions
+from index.mentions import (
+    NOISE,
+    NORP,
+    ORG,
+    PERSON,
+    PLACE,
+    find_acronyms,
+    is_sports_story,
+    tag_mentions,
+)
 from index.schema import Facet
 
 if TYPE_CHECKING:
@@ -143,7 +152,8 @@ def normalize_mentions(mentions: Iterable[Mention], text: str = "", *,
     tagged = tag_mentions(mentions, text)
     acronyms = find_acronyms(tagged, text)
     if corpus is not None:
-        tagged = corpus.vote(tagged) + corpus.find_missed(tagged, text)
+        tagged = corpus.vote(tagged, sports=is_sports_story(text)) \
+            + corpus.find_missed(tagged, text)
         acronyms = {**corpus.acronyms, **acronyms}
     counts: dict[Facet, Counter[str]] = {facet: Counter() for facet in Facet}
     forms: dict[Facet, dict[str, Counter[str]]] = {facet: {} for facet in Facet}
@@ -152,6 +162,8 @@ def normalize_mentions(mentions: Iterable[Mention], text: str = "", *,
     for position, mention in enumerate(tagged):
         if mention.kind == NORP:
             nationalities.append(mention.text)
+            continue
+        if mention.kind == NOISE:
             continue
         name, kind = mention.text, mention.kind
         if name_key(name) in acronyms and name.isupper():

@@ -98,3 +98,13 @@ def test_renormalize_of_the_seeds_changes_nothing(seeds_index: Path, tmp_path: P
     shutil.copytree(seeds_index, copy)
     report = renormalize(copy)
     assert report.changed == 0 and report.documents > 200
+
+
+def test_sports_one_word_person_never_named_in_full_is_a_team() -> None:
+    docs = [doc("CRICKET - SURREY WIN.\n\nSurrey beat Kent. Alan Shearer watched.",
+                [("Surrey", "PERSON"), ("Kent", "PERSON"), ("Alan Shearer", "PERSON")]),
+            doc("SOCCER - RESULT.\n\nShearer scored.", [("Shearer", "PERSON")])]
+    corpus = CorpusView.build((tag_mentions(m, t), t) for m, t in docs)
+    first = normalize_mentions(docs[0][0], docs[0][1], corpus=corpus)
+    assert set(first.organizations) == {"Surrey", "Kent"}
+    assert normalize_mentions(docs[1][0], docs[1][1], corpus=corpus).people == ("Shearer",)

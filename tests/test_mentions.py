@@ -136,3 +136,16 @@ def test_organization_named_after_a_country_implies_it() -> None:
 
 def test_nationalities_are_kind_norp() -> None:
     assert kinds([Mention("Russian", "NORP", 0)], "") == {"Russian": NORP}
+
+
+def test_individual_sport_competitors_are_people() -> None:
+    text = ("SQUASH - HONG KONG OPEN RESULTS.\n\nHONG KONG 1996-08-30\n"
+            "1 - Jansher Khan (Pakistan) beat Mark Cairns (England) 15-10 15-6 15-7")
+    tagged = [(t.text, t.kind) for t in tag_mentions([at(text, "Mark Cairns (England", "ORG")],
+                                                      text)]
+    assert ("Jansher Khan", PERSON) in tagged and ("Mark Cairns", PERSON) in tagged
+
+
+def test_a_line_label_before_a_colon_is_no_name() -> None:
+    text = "SOCCER - RESULTS.\n\nAttendance: 25,000"
+    assert normalize_mentions([at(text, "Attendance", "PERSON")], text).people == ()
