@@ -56,6 +56,8 @@ _TEAM_SPORTS_TEXT = (
     "mlb"
 )
 TEAM_SPORTS = frozenset(_TEAM_SPORTS_TEXT.split())
+#: Country acronyms that stand for the country also where a model tags them as organizations.
+COUNTRY_ACRONYMS = frozenset({"US", "USA", "UK", "UAE", "USSR", "DRC", "PRC"})
 #: Home nations field national teams of their own: in a sports story they stay places.
 HOME_NATIONS = frozenset({"england", "scotland", "wales", "northern ireland"})
 #: Words before a place that say something happens there, so it is not a team.
@@ -182,8 +184,11 @@ def _relabel(mention: Tagged, text: str, sports: bool, context: list[Tagged]) ->
     name, kind = mention.text, mention.kind
     if text and _in_dateline(mention, text):
         return replace(mention, kind=PLACE, fixed=True)
-    if kind in (ORG, PERSON) and places.country_for_name(name) is not None:
+    if kind in (ORG, PERSON) and places.country_for_name(name) is not None \
+            and not _bare_code(name):
         return replace(mention, kind=PLACE, fixed=True)
+    if kind == PERSON and places.country_for_nationality(name) is not None:
+        return replace(mention, kind=NORP, fixed=True)  # "Britons", "Russians"
     words = name.split()
     if kind == PERSON:
         if any(w.lower().strip(".") in ORG_WORDS for w in name.replace("-", " ").split()):
@@ -192,7 +197,8 @@ def _relabel(mention: Tagged, text: str, sports: bool, context: list[Tagged]) ->
             return replace(mention, text=" ".join(words[1:]))
     if sports and text:
         return _sports_kind(mention, text, context)
-    if kind == ORG and len(words) == 1 and places.country_for_place(name) is not None:
+    if kind == ORG and len(words) == 1 and not _bare_code(name) \
+            and places.country_for_place(name) is not None:
         # Outside sport a one-word city or region is a place, also when it stands for its
         # government or people ("Arbil said", "Moscow announced").
         return replace(mention, kind=PLACE, fixed=True)
@@ -214,6 +220,13 @@ def _sports_kind(mention: Tagged, text: str, context: list[Tagged]) -> Tagged:
         if len(name.split()) == 1:  # "Attendance: 25,000", "Scorers: ..." label a line
             return replace(mention, kind=NOISE, fixed=True)
     return mention
+
+
+def _bare_code(name: str) -> bool:
+    """An undotted code of up to three capitals ("BT", "IE"): as an organization it is more
+    often a company or product than a country; "U.S." and the acronyms news uses for
+    countries ("US", "UK", "UAE") are not bare codes."""
+    return name.isupper() and len(name) <= 3 and name not in COUNTRY_ACRONYMS
 
 
 def _in_dateline(mention: Tagged, text: str) -> bool:

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from index import places
@@ -22,6 +22,7 @@ from index.mentions import (
     ORG,
     PERSON,
     PLACE,
+    Tagged,
     find_acronyms,
     is_sports_story,
     tag_mentions,
@@ -155,6 +156,7 @@ def normalize_mentions(mentions: Iterable[Mention], text: str = "", *,
         tagged = corpus.vote(tagged, sports=is_sports_story(text)) \
             + corpus.find_missed(tagged, text)
         acronyms = {**corpus.acronyms, **acronyms}
+    tagged = surnames_are_people(tagged)
     counts: dict[Facet, Counter[str]] = {facet: Counter() for facet in Facet}
     forms: dict[Facet, dict[str, Counter[str]]] = {facet: {} for facet in Facet}
     first: dict[Facet, dict[str, int]] = {facet: {} for facet in Facet}
@@ -210,6 +212,15 @@ def normalize_mentions(mentions: Iterable[Mention], text: str = "", *,
         places=_ranked(named[Facet.PLACES], order[Facet.PLACES]),
         countries=_ranked(country_counts, country_first),
     )
+
+
+def surnames_are_people(tagged: list[Tagged]) -> list[Tagged]:
+    """A one-word organization or place that is the surname of a person the same article
+    names in full ("Thanou" beside "Katerina Thanou") is that person."""
+    surnames = {name_key(m.text).split()[-1] for m in tagged
+                if m.kind == PERSON and len(m.text.split()) > 1}
+    return [replace(m, kind=PERSON) if m.kind in (ORG, PLACE) and not m.fixed
+            and " " not in m.text and name_key(m.text) in surnames else m for m in tagged]
 
 
 def group_key(facet: Facet, name: str) -> str:

@@ -149,3 +149,21 @@ def test_individual_sport_competitors_are_people() -> None:
 def test_a_line_label_before_a_colon_is_no_name() -> None:
     text = "SOCCER - RESULTS.\n\nAttendance: 25,000"
     assert normalize_mentions([at(text, "Attendance", "PERSON")], text).people == ()
+
+
+def test_bare_codes_tagged_as_organizations_stay_organizations() -> None:
+    text = "Broadband.\n\nBT said IE users were affected. The US said nothing."
+    tagged = kinds([at(text, "BT", "ORG"), at(text, "US", "ORG")], text)
+    assert tagged == {"BT": ORG, "US": PLACE}
+
+
+def test_plural_nationality_tagged_as_person_is_a_nationality() -> None:
+    entities = normalize_mentions([Mention("Britons", "PERSON", 0)], "Britons voted.")
+    assert entities.people == () and entities.countries == ("United Kingdom",)
+
+
+def test_surname_tagged_as_organization_is_the_person() -> None:
+    text = "Hearing.\n\nKaterina Thanou missed a test. Thanou denied it."
+    entities = normalize_mentions([at(text, "Katerina Thanou", "PERSON"),
+                                   at(text, "Thanou", "ORG")], text)
+    assert entities.people == ("Katerina Thanou",) and entities.organizations == ()
