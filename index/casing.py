@@ -5,6 +5,8 @@ SURPRISE DEFEAT.", "LONDON 1996-12-06"), and a model trained on mixed-case text 
 "WIN" as an organization and misses "JAPAN". NER reads a copy of the text in which every
 line without a lower-case letter is re-cased word by word:
 
+The first letter of a re-cased line is a capital.
+
 1. a word the article also writes in mixed case takes its most frequent form there,
    counting sentence-initial capitals only when there is nothing else ("WIN" -> "win");
 2. a short function word (``FUNCTION_WORDS``) is lower-cased ("IN" -> "in");
@@ -21,7 +23,7 @@ import re
 from collections import Counter, defaultdict
 
 #: Bumped whenever the re-casing rules change: part of the NER fingerprint of a document.
-CASING_VERSION = 1
+CASING_VERSION = 2
 #: Unknown all-caps words this short are taken for acronyms and kept.
 ACRONYM_MAX = 3
 _FUNCTION_WORDS_TEXT = (
@@ -30,6 +32,7 @@ _FUNCTION_WORDS_TEXT = (
     "be been has have had it its his her their our we he she they not no"
 )
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
+_FIRST_LOWER = re.compile(r"^\W*[a-z]")  # a headline starts with a capital
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
@@ -47,7 +50,10 @@ def restore_case(text: str) -> str:
     forms = _known_forms(line for line, loud in zip(lines, shouted, strict=True) if not loud)
     out = []
     for line, loud in zip(lines, shouted, strict=True):
-        out.append(_WORD.sub(lambda m: _recase(m.group(0), forms), line) if loud else line)
+        if loud:
+            line = _WORD.sub(lambda m: _recase(m.group(0), forms), line)
+            line = _FIRST_LOWER.sub(lambda m: m.group(0).upper(), line, count=1)
+        out.append(line)
     restored = "\n".join(out)
     return restored if len(restored) == len(text) else text
 

@@ -69,6 +69,11 @@ VENUE_WORDS = frozenset(_VENUE_TEXT.split())
 _SEPARATORS = re.compile(r"\s+-+\s+|\s*[()\[\]:;/|\n]\s*|\s{2,}")
 _NUMBERS = re.compile(r"^(?:[\d][\d.,/\-]*\s+)+|(?:\s+[\d][\d.,/\-]*\w?)+$")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'\-]*?(?:\s+\d{4}-\d\d-\d\d|\s*\((?:[A-Z][\w ]*)\))")
+# The place part of a dateline: "LONDON 1996-08-30", "AL-AIN, United Arab Emirates 1996-12-06",
+# "MOSCOW (Reuters) -".
+_DATELINE_PLACE = re.compile(
+    r"([A-Z][A-Z .'\-]*[A-Z])(?:, ([A-Z][\w .'\-]*[\w.]))?"
+    r"(?= \d{4}-\d\d-\d\d\b| ?\([A-Z][\w ]*\))")
 _WORDS = re.compile(r"[\w'’-]+")
 _TEAM = r"[A-Z][\w'’.&-]*(?: (?:[A-Z][\w'’.&-]*|of|de|del|la|and))*"
 # A standings row ("Greenock Morton 3 2 0 1 5 2 6") or a result ("Pohang 3 Ulsan 2").
@@ -113,6 +118,20 @@ def table_teams(text: str) -> list[Tagged]:
     return found
 
 
+def dateline_places(text: str) -> list[Tagged]:
+    """The places of the dateline that opens the body (the line after the headline)."""
+    if "\n" not in text:
+        return []
+    body_start = text.index("\n") + 1
+    while text.startswith("\n", body_start):
+        body_start += 1
+    match = _DATELINE_PLACE.match(text, body_start)
+    if match is None:
+        return []
+    return [Tagged(match.group(g), PLACE, match.start(g), fixed=True)
+            for g in (1, 2) if match.group(g)]
+
+
 def competitors(text: str) -> list[Tagged]:
     """People named with their country in an individual sport's results ("Jansher Khan
     (Pakistan) beat Anthony Hill (Australia)"); in team sports those are clubs, so none."""
@@ -134,7 +153,7 @@ def tag_mentions(mentions: Iterable[Mention], text: str = "") -> list[Tagged]:
     raw = [Tagged(m.text, SPACY_KINDS[m.label], m.start, fixed=m.label == "FAC")
            for m in mentions if m.label in SPACY_KINDS]
     raw = _join_split_names(raw, text)
-    teams = table_teams(text) + competitors(text)
+    teams = table_teams(text) + competitors(text) + dateline_places(text)
     if teams:
         taken = {t.start for t in teams}
         spans = [(t.start, t.start + len(t.text)) for t in teams]

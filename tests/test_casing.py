@@ -28,6 +28,8 @@ def test_unknown_words_are_capitalised_and_short_ones_kept() -> None:
     assert restore_case("LONDON 1996-08-30\nNothing else here.") == \
         "London 1996-08-30\nNothing else here."
     assert restore_case("UN TALKS IN GENEVA") == "UN Talks in Geneva"
+    assert restore_case("THE TALKS FAILED\n\nThe talks failed.") == \
+        "The talks failed\n\nThe talks failed."
 
 
 def test_mixed_case_text_is_unchanged() -> None:
