@@ -56,6 +56,9 @@ _TEAM_SPORTS_TEXT = (
     "mlb"
 )
 TEAM_SPORTS = frozenset(_TEAM_SPORTS_TEXT.split())
+#: Time zones: models tag them as organizations; they name no entity.
+_TIME_ZONES_TEXT = "UTC GMT BST CET CEST EET EST EDT CST CDT MST MDT PST PDT IST JST AEST"
+TIME_ZONES = frozenset(_TIME_ZONES_TEXT.split())
 #: Country acronyms that stand for the country also where a model tags them as organizations.
 COUNTRY_ACRONYMS = frozenset({"US", "USA", "UK", "UAE", "USSR", "DRC", "PRC"})
 #: Home nations field national teams of their own: in a sports story they stay places.
@@ -201,6 +204,8 @@ def _pieces(mention: Tagged) -> list[Tagged]:
 
 def _relabel(mention: Tagged, text: str, sports: bool, context: list[Tagged]) -> Tagged:
     name, kind = mention.text, mention.kind
+    if name in TIME_ZONES or (kind == PERSON and any(c.isdigit() for c in name)):
+        return replace(mention, kind=NOISE, fixed=True)  # "UTC", "COVID-19" is no person
     if text and _in_dateline(mention, text):
         return replace(mention, kind=PLACE, fixed=True)
     if kind in (ORG, PERSON) and places.country_for_name(name) is not None \

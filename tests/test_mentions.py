@@ -175,3 +175,8 @@ def test_dateline_places_are_found_where_the_model_missed_them() -> None:
     assert set(entities.places) == {"AL-AIN", "United Arab Emirates", "Japan"}
     text = "Markets.\n\nMOSCOW (Reuters) - Shares fell."
     assert normalize_mentions([], text).countries == ("Russia",)
+
+
+def test_time_zones_and_people_with_digits_are_no_names() -> None:
+    entities = normalize_mentions([Mention("UTC", "ORG", 0), Mention("COVID-19", "PERSON", 10)])
+    assert entities.organizations == entities.people == ()
