@@ -127,8 +127,8 @@ class CorpusView:
                     kind = ORG  # an acronym another article expands
                 if kind is None:
                     continue
-                if width == 1 and f" {name.lower()} " in text:
-                    continue  # also an everyday word in this article ("Next", "Bath")
+                if width == 1 and (f" {name.lower()} " in text or _sentence_start(text, start)):
+                    continue  # maybe an everyday word ("Next", "One possible reason")
                 found.append(Tagged(name, kind, start))
                 i += width - 1
                 break
@@ -150,6 +150,11 @@ class CorpusView:
             out.append(replace(mention, kind=label) if label and mention.kind not in (NORP, NOISE)
                        else mention)
         return out
+
+
+def _sentence_start(text: str, position: int) -> bool:
+    before = text[:position].rstrip(" \t\"'“‘(")
+    return not before or before[-1] in ".!?:\n"
 
 
 def unify_displays(documents: Sequence[Entities]) -> list[Entities]:

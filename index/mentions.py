@@ -211,7 +211,7 @@ def _relabel(mention: Tagged, text: str, sports: bool, context: list[Tagged]) ->
     if kind in (ORG, PERSON) and places.country_for_name(name) is not None \
             and not _bare_code(name):
         return replace(mention, kind=PLACE, fixed=True)
-    if kind == PERSON and places.country_for_nationality(name) is not None:
+    if kind in (PERSON, ORG) and places.country_for_nationality(name) is not None:
         return replace(mention, kind=NORP, fixed=True)  # "Britons", "Russians"
     words = name.split()
     if kind == PERSON:

@@ -108,3 +108,11 @@ def test_sports_one_word_person_never_named_in_full_is_a_team() -> None:
     first = normalize_mentions(docs[0][0], docs[0][1], corpus=corpus)
     assert set(first.organizations) == {"Surrey", "Kent"}
     assert normalize_mentions(docs[1][0], docs[1][1], corpus=corpus).people == ("Shearer",)
+
+
+def test_lexicon_skips_sentence_initial_single_words() -> None:
+    one = [doc(f"TV {i}.\n\nShown on BBC One tonight.", [("One", "ORG")]) for i in range(2)]
+    corpus = CorpusView.build((tag_mentions(m, t), t) for m, t in one)
+    assert corpus.find_missed([], "Calls.\n\nOne possible reason is cost.") == []
+    assert [m.text for m in corpus.find_missed([], "Calls.\n\nIt was on One, they said.")] \
+        == ["One"]
