@@ -6,6 +6,7 @@ every facet without running NER again.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -43,6 +44,9 @@ _QUOTES = "\"'`´‘’‚‛“”„‟«»‹›"
 _POSSESSIVE = re.compile(r"(?<=\w)['’`´]s?$")
 _EDGE_JUNK = re.compile(r"^[\s\W_]+|[\s\W_]+$")
 _SPACES = re.compile(r"\s+")
+#: Names cached by the string functions below: renormalising a corpus calls them millions
+#: of times on far fewer distinct names (profiled: two thirds of the run before caching).
+_CACHE_SIZE = 1 << 17
 _HYPHENATED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)+\b")
 
 
@@ -64,6 +68,7 @@ class Entities:
         return {facet.value: list(self.get(facet)) for facet in Facet}
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def clean_name(text: str) -> str:
     """Light surface clean-up of an entity mention.
 
@@ -88,6 +93,7 @@ def _keep_dots(junk: str) -> str:
     return "." if junk.startswith(".") and not junk.strip(".") else ""
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def name_key(text: str) -> str:
     """Matching key of a name: cleaned, accent-free, case-folded (``Sérgei`` ~ ``sergei``)."""
     decomposed = unicodedata.normalize("NFKD", clean_name(text))
@@ -95,6 +101,7 @@ def name_key(text: str) -> str:
     return _SPACES.sub(" ", plain.replace(".", " ").replace("-", " ")).strip().casefold()
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def clean_person(text: str) -> str:
     """A person's name without honorifics (``Mr. John Kirby`` -> ``John Kirby``)."""
     words = clean_name(text).split()
