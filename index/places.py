@@ -115,7 +115,7 @@ EXONYMS: dict[str, str] = {
     "Rangoon": "Yangon", "Dacca": "Dhaka", "Londonderry": "Derry", "Cologne": "Köln",
     "Frankfurt": "Frankfurt am Main", "Odessa": "Odesa", "Kharkov": "Kharkiv",
     "Mecca": "Makkah", "Zurich": "Zürich", "New York": "New York City",
-    "Washington DC": "Washington",
+    "Washington DC": "Washington", "Arbil": "Erbil", "Irbil": "Erbil",
     "Newcastle": "Newcastle upon Tyne",  # beside Newcastle, NSW: bigger, so still the default
 }
 # Never places: continents and macro-regions, plus one-word GeoNames city names that are

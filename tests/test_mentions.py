@@ -180,3 +180,8 @@ def test_dateline_places_are_found_where_the_model_missed_them() -> None:
 def test_time_zones_and_people_with_digits_are_no_names() -> None:
     entities = normalize_mentions([Mention("UTC", "ORG", 0), Mention("COVID-19", "PERSON", 10)])
     assert entities.organizations == entities.people == ()
+
+
+def test_kurdish_city_spellings_resolve() -> None:
+    entities = normalize_mentions([Mention("Arbil", "ORG", 0)], "Arbil said the talks failed.")
+    assert entities.places == ("Arbil",) and entities.countries == ("Iraq",)
