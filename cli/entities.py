@@ -10,9 +10,10 @@ import typer
 from rich.table import Table
 
 from cli import render
-from cli.main import DEFAULT_INDEX, IndexOpt, _errors, app
 from search import DEFAULT_TOP, Facet, NewsIndex, list_entities
 
+INDEX_ENV = "NEWSFACET_INDEX"
+DEFAULT_INDEX = "news-index"
 ENTITY_COLUMNS = ("name", "count", "variants")
 
 
@@ -24,7 +25,6 @@ class EntityFormat(enum.StrEnum):
     CSV = "csv"
 
 
-@app.command("entities")
 def entities_cli(
     facet: Annotated[str, typer.Argument(
         help="people, organizations, places or countries.")] = Facet.PEOPLE.value,
@@ -35,7 +35,9 @@ def entities_cli(
                                      help="How many entities (0: all).")] = DEFAULT_TOP,
     fmt: Annotated[EntityFormat, typer.Option("--format", "-f", help="Output format.")] =
         EntityFormat.TABLE,
-    index: IndexOpt = Path(DEFAULT_INDEX),
+    index: Annotated[Path, typer.Option("--index", "-i", envvar=INDEX_ENV,
+                                        help=f"Index directory [env {INDEX_ENV}].")] =
+        Path(DEFAULT_INDEX),
 ) -> None:
     """List canonical entities with their document counts and the spellings merged into each.
 
@@ -44,6 +46,8 @@ def entities_cli(
 
     Example: newsfacet entities people --match baker --top 10
     """
+    from cli.main import _errors  # the one place that turns library errors into exit codes
+
     with _errors(), NewsIndex(index) as news:
         chosen = Facet.parse(facet)
         found = list_entities(news, chosen, match=match, top=top)

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from cli import render
+from cli.entities import entities_cli
 from cli.render import OutputFormat
 from search import DEFAULT_FACET_SIZE, DEFAULT_LIMIT, Facet, NewsfacetError, NewsIndex
 
@@ -287,9 +288,10 @@ def stats_cli(
             render.write_json(stats.to_dict())
 
 
+app.command("entities")(entities_cli)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
 
-
-import cli.entities  # noqa: E402,F401 - registers the entities command

@@ -31,15 +31,15 @@ from index.store import DEFAULT_INDEX_DIR, INDEX_ENV, default_index_dir
 
 __all__ = [
     "ALIASES_ENV",
-    "DEFAULT_INDEX_DIR",
-    "FACETS",
-    "INDEX_ENV",
     "Aliases",
     "Article",
+    "DEFAULT_INDEX_DIR",
     "DocumentNotFoundError",
     "Entities",
     "EntityExtractor",
+    "FACETS",
     "Facet",
+    "INDEX_ENV",
     "IndexLockedError",
     "IndexNotFoundError",
     "IndexReport",
