@@ -160,6 +160,10 @@ def _build(file: Path, rows: list[tuple[str, str, str | None]]) -> Aliases:
         for facet in facets:
             if target is None:
                 dropped[facet].add(name_key(variant))
+            elif "," in target:
+                # Facet fields are comma-separated lists: a comma would split the name.
+                raise InvalidValueError(f"Alias file '{file}': canonical name {target!r} has "
+                                        "a comma; write it without one")
             else:
                 canonical[facet][name_key(variant)] = target
                 canonical[facet].setdefault(name_key(target), target)

@@ -89,6 +89,7 @@ def test_drop_for_all_facets(tmp_path: Path) -> None:
         ("bad.toml", '[planets]\n"Mars" = ["Red Planet"]\n', "Unknown facet 'planets'"),
         ("bad.toml", '[people]\n"Vladimir Putin" = 3\n', "must be a list of names"),
         ("bad.csv", "people,Putin,Vladimir Putin,extra\n", "line 1: expected facet,variant"),
+        ("bad.csv", 'people,Putin,"Putin, Vladimir"\n', "has a comma"),
     ],
 )
 def test_malformed_alias_files_are_reported(tmp_path: Path, name: str, content: str,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from index import Mention, normalize_mentions
 from index.mentions import (
     NORP,
@@ -185,3 +188,22 @@ def test_time_zones_and_people_with_digits_are_no_names() -> None:
 def test_kurdish_city_spellings_resolve() -> None:
     entities = normalize_mentions([Mention("Arbil", "ORG", 0)], "Arbil said the talks failed.")
     assert entities.places == ("Arbil",) and entities.countries == ("Iraq",)
+
+
+_LABELS = st.sampled_from(["PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "DATE"])
+_NAMES = st.text(alphabet=st.sampled_from("AaBbMr. -,'’(0)\n"), min_size=1, max_size=14)
+
+
+@given(st.lists(st.tuples(_NAMES, _LABELS), max_size=8), st.booleans())
+def test_normalised_values_are_clean_and_comma_free(items: list[tuple[str, str]],
+                                                    sports: bool) -> None:
+    text = ("SOCCER - RESULTS.\n\n" if sports else "News.\n\n") + " ".join(n for n, _ in items)
+    mentions, position = [], text.index("\n\n") + 2
+    for name, label in items:
+        mentions.append(Mention(name, label, position))
+        position += len(name) + 1
+    entities = normalize_mentions(mentions, text)
+    for facet_values in entities.to_dict().values():
+        assert len(set(facet_values)) == len(facet_values)
+        for value in facet_values:
+            assert "," not in value and value == value.strip() and value
