@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from index import places
-from index.casing import is_shouted
 from index.entities import Mention
 
 PERSON, ORG, PLACE, NORP = "PERSON", "ORG", "PLACE", "NORP"
@@ -79,8 +78,9 @@ _DATELINE_PLACE = re.compile(
     r"(?= \d{4}-\d\d-\d\d\b| ?\([A-Z][\w ]*\))")
 _WORDS = re.compile(r"[\w'’-]+")
 _TEAM = r"[A-Z][\w'’.&-]*(?: (?:[A-Z][\w'’.&-]*|of|de|del|la|and))*"
-# A standings row ("Greenock Morton 3 2 0 1 5 2 6") or a result ("Pohang 3 Ulsan 2").
-_STANDING = re.compile(rf"^({_TEAM})(?: \d+){{3,}}\s*$", re.MULTILINE)
+# A standings row ("Greenock Morton 3 2 0 1 5 2 6", "NEW YORK 74 59 .556 -") or a result
+# ("Pohang 3 Ulsan 2").
+_STANDING = re.compile(rf"^({_TEAM})(?: (?:\d[\d./]*|\.\d+|-)){{3,}}\s*$", re.MULTILINE)
 _RESULT = re.compile(rf"^({_TEAM}) \d+ ({_TEAM}) \d+\b", re.MULTILINE)
 # A competitor and their country: "Pete Sampras (U.S.) beat Mark Cairns (England)".
 _COMPETITOR = re.compile(r"\b([A-Z][\w'’-]*(?:\.? [A-Z][\w'’-]*){1,3}) \(([A-Z][\w. ]+)\)")
@@ -171,7 +171,7 @@ def tag_mentions(mentions: Iterable[Mention], text: str = "") -> list[Tagged]:
             name = clean_name(name)
             if not name:
                 continue
-            out.append(_relabel(replace(piece, text=name), text, sports, raw))
+            out.append(_relabel(replace(piece, text=name), text, sports))
     return out
 
 
@@ -202,7 +202,7 @@ def _pieces(mention: Tagged) -> list[Tagged]:
     return pieces
 
 
-def _relabel(mention: Tagged, text: str, sports: bool, context: list[Tagged]) -> Tagged:
+def _relabel(mention: Tagged, text: str, sports: bool) -> Tagged:
     name, kind = mention.text, mention.kind
     if name in TIME_ZONES or (kind == PERSON and any(c.isdigit() for c in name)):
         return replace(mention, kind=NOISE, fixed=True)  # "UTC", "COVID-19" is no person
@@ -220,7 +220,7 @@ def _relabel(mention: Tagged, text: str, sports: bool, context: list[Tagged]) ->
         if len(words) > 2 and places.country_for_nationality(words[0]) is not None:
             return replace(mention, text=" ".join(words[1:]))
     if sports and text:
-        return _sports_kind(mention, text, context)
+        return _sports_kind(mention, text)
     if kind == ORG and len(words) == 1 and not _bare_code(name) \
             and places.country_for_place(name) is not None:
         # Outside sport a one-word city or region is a place, also when it stands for its
@@ -229,14 +229,14 @@ def _relabel(mention: Tagged, text: str, sports: bool, context: list[Tagged]) ->
     return mention
 
 
-def _sports_kind(mention: Tagged, text: str, context: list[Tagged]) -> Tagged:
+def _sports_kind(mention: Tagged, text: str) -> Tagged:
     """In a sports story a place named as a competitor is its team; a ground is a place."""
     name = mention.text
     if name.lower() in SPORT_WORDS:  # "SOCCER" in a headline is the topic, not a name
         return replace(mention, kind=NOISE, fixed=True)
     is_country = places.country_for_name(name) is not None or name.lower() in HOME_NATIONS
     if mention.kind == PLACE and not mention.fixed and not is_country \
-            and not _is_venue(mention, text, context):
+            and not _is_venue(mention, text):
         return replace(mention, kind=ORG, fixed=True)
     if mention.kind != PLACE and _opens_line_before_colon(mention, text):
         if places.country_for_place(name) is not None:
@@ -261,19 +261,15 @@ def _in_dateline(mention: Tagged, text: str) -> bool:
     return match is not None and mention.start - line_start < match.end()
 
 
-def _is_venue(mention: Tagged, text: str, context: list[Tagged]) -> bool:
+def _is_venue(mention: Tagged, text: str) -> bool:
     """Whether a place mention in a sports story is where something happens."""
     line_start = text.rfind("\n", 0, mention.start) + 1
     before = text[line_start:mention.start]
     words = _WORDS.findall(before)
     previous = words[-1].lower() if words else ""
     if previous in VENUE_WORDS:
-        line_end = text.find("\n", mention.start)
-        line = text[line_start:line_end if line_end >= 0 else len(text)]
-        # "NEW YORK AT MILWAUKEE" in a results table is a fixture: both are teams.
-        fixture = previous == "at" and is_shouted(line) and any(
-            line_start <= other.start < mention.start for other in context)
-        return not fixture
+        # "in Leeds", and "KANSAS CITY AT DETROIT": the home team's city is where they play.
+        return True
     return _opens_line_before_colon(mention, text)
 
 

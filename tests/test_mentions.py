@@ -207,3 +207,11 @@ def test_normalised_values_are_clean_and_comma_free(items: list[tuple[str, str]]
         assert len(set(facet_values)) == len(facet_values)
         for value in facet_values:
             assert "," not in value and value == value.strip() and value
+
+
+def test_baseball_standings_rows_are_teams_fixture_venues_are_places() -> None:
+    text = ("BASEBALL - MAJOR LEAGUE STANDINGS.\n\nNEW YORK 1996-08-30\nW L PCT GB\n"
+            "NEW YORK 74 59 .556 -\nBOSTON 69 65 .515 5 1/2\nKANSAS CITY AT DETROIT\n")
+    assert [t.text for t in table_teams(text)] == ["NEW YORK", "BOSTON"]
+    tagged = kinds([at(text, "KANSAS CITY", "GPE"), at(text, "DETROIT", "GPE")], text)
+    assert tagged["KANSAS CITY"] == ORG and tagged["DETROIT"] == PLACE
