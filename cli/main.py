@@ -109,6 +109,10 @@ def index_cli(
     Example: newsfacet index seeds/ --index news-index --aliases aliases.toml
     """
     if renormalize:
+        if paths:
+            typer.echo("Error: --renormalize re-derives the facets of the whole index and "
+                       "takes no paths; index new articles first, without it", err=True)
+            raise typer.Exit(code=2)
         _renormalize(index, aliases, fmt)
         return
     if not paths:

@@ -176,3 +176,7 @@ def test_cli_index_needs_paths_or_renormalize(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["index", "--index", str(tmp_path / "x")])
     assert result.exit_code == 2
     assert "give the files or folders to index, or --renormalize" in result.output
+    result = CliRunner().invoke(app, ["index", str(tmp_path), "--renormalize"])
+    assert result.exit_code == 2 and "takes no paths" in result.output
+    result = CliRunner().invoke(app, ["index", "--renormalize", "--index", str(tmp_path / "x")])
+    assert result.exit_code == 1 and "No index at" in result.output
