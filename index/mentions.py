@@ -2,17 +2,25 @@
 
 Each rule is a fix a news reader would make by looking at the mention in its sentence:
 
-- labels collapse to four kinds: ``PERSON``, ``ORG``, ``PLACE`` (GPE, LOC, FAC) and ``NORP``
-  (nationalities, used for countries only);
+- labels collapse to ``PERSON``, ``ORG``, ``PLACE`` (GPE, LOC, FAC), ``NORP`` (nationalities,
+  used for countries only) and ``NOISE`` (no name at all);
 - a nationality directly followed by an organization is one name ("Islamic" + "State");
 - a mention that spans a separator is split ("Romania - Cosmin Contra", "Scott Draper
   (Australia"), and scores glued to a name go ("Kent 108-3" -> "Kent");
-- the place word that opens a dateline ("LONDON 1996-08-30", "MOSCOW (Reuters) -") is a place;
-- a name that is a country ("Moldova" tagged ORG) is a place;
+- the places of a dateline ("LONDON 1996-08-30", "MOSCOW (Reuters) -") are places, also
+  where the model missed them;
+- a name that is a country ("Moldova" tagged ORG) is a place, but a bare code of up to three
+  capitals tagged ORG ("BT", "IE") stays an organization; a nationality word tagged as a
+  person or organization ("Britons") is a nationality;
 - a "person" with an organization word ("Jabhat al-Nusra", "Acme Inc") is an organization,
-  and a leading nationality is not part of a name ("American Dennis Mitchell");
-- in a sports story (its headline names a sport), a city, region or state that is not where
-  something happens ("in Leeds", "Leicester: ...", a dateline) is the team named after it.
+  a leading nationality is not part of a name ("American Dennis Mitchell"), and a person
+  with digits ("COVID-19") or a time zone ("UTC") is no name;
+- outside sport, a one-word city tagged as an organization is a place ("Moscow said");
+- in a sports story (its headline names a sport): a city, region or state that is not where
+  something happens ("in Leeds", "Leicester: ...", a dateline) is the team named after it;
+  the rows of a team sport's tables name teams ("Greenock Morton 3 2 0 1 5 2 6"); in an
+  individual sport a name followed by a country in brackets is a competitor ("Jansher Khan
+  (Pakistan)"); a one-word label opening a line ("Attendance: 25,000") is no name.
 """
 
 from __future__ import annotations
@@ -34,9 +42,9 @@ SPACY_KINDS: dict[str, str] = {
 #: Words that make a name an organization, not a person (Arabic and Urdu heads included:
 #: "jabhat" = front, "harakat" = movement, "hizb" = party, "jaish"/"lashkar" = army).
 _ORG_WORDS_TEXT = (
-    "inc ltd llc plc corp corporation co company group party front movement council committee "
+    "inc ltd llc plc corp corporation company group party front movement council committee "
     "ministry department agency association union federation bank university institute "
-    "foundation club league fc news times post airlines airways army navy jabhat harakat hizb "
+    "foundation club league fc news times airlines airways army navy jabhat harakat hizb "
     "hezbollah jaish lashkar ansar tehrik tehreek brigade brigades organisation organization "
     "commission authority board court parliament"
 )
