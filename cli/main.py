@@ -13,12 +13,14 @@ import typer
 from rich.console import Console
 
 from cli import render
+from cli.entities import entities_cli
 from cli.render import OutputFormat
 from cli.serve import serve_cli
 from search import DEFAULT_FACET_SIZE, DEFAULT_LIMIT, Facet, NewsfacetError, NewsIndex
 
 INDEX_ENV = "NEWSFACET_INDEX"
 MODEL_ENV = "NEWSFACET_MODEL"
+ALIASES_ENV = "NEWSFACET_ALIASES"
 DEFAULT_INDEX = "news-index"
 #: Exit status of an index run that indexed what it could but had files that failed.
 EXIT_PARTIAL = 3
@@ -82,8 +84,8 @@ class SummaryFormat(enum.StrEnum):
 
 @app.command("index")
 def index_cli(
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH",
-                                                   help="Files or folders of articles.")],
+    paths: Annotated[list[Path] | None, typer.Argument(
+        metavar="PATH", help="Files or folders of articles (none with --renormalize).")] = None,
     index: IndexOpt = Path(DEFAULT_INDEX),
     model: Annotated[str | None, typer.Option(
         "--model", "-m", envvar=MODEL_ENV, metavar="NAME",
@@ -95,19 +97,37 @@ def index_cli(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     fmt: Annotated[SummaryFormat, typer.Option("--format", "-f",
                                                help="Summary format.")] = SummaryFormat.TEXT,
+    renormalize: Annotated[bool, typer.Option(
+        "--renormalize", help="Re-derive every facet from the stored mentions, without NER "
+                              "(after changing the alias file or upgrading newsfacet).")] = False,
+    aliases: Annotated[Path | None, typer.Option(
+        "--aliases", "-a", envvar=ALIASES_ENV,
+        help=f"Alias file (TOML or CSV) mapping name variants to canonical names and names "
+             f"to drop [env {ALIASES_ENV}]; stored in the index.")] = None,
 ) -> None:
     """Index articles (.txt, .md, .jsonl, .json, .csv) from files or folders, incrementally.
 
     Unchanged articles are skipped, changed ones re-indexed, deleted ones removed. Exit
     status: 0 all indexed, 3 some files failed (listed), 1 nothing could be done.
+    --renormalize re-derives the facets of the whole index from its stored mentions.
 
-    Example: newsfacet index seeds/ --index news-index
+    Example: newsfacet index seeds/ --index news-index --aliases aliases.toml
     """
+    if renormalize:
+        if paths:
+            typer.echo("Error: --renormalize re-derives the facets of the whole index and "
+                       "takes no paths; index new articles first, without it", err=True)
+            raise typer.Exit(code=2)
+        _renormalize(index, aliases, fmt)
+        return
+    if not paths:
+        typer.echo("Error: give the files or folders to index, or --renormalize", err=True)
+        raise typer.Exit(code=2)
     from index import build_index  # deferred: only this command needs spaCy
 
     with _errors(), _progress(quiet or fmt is SummaryFormat.JSON) as progress:
         report = build_index(paths, index, model=model, workers=workers, rebuild=rebuild,
-                             progress=progress)
+                             progress=progress, aliases=aliases)
     if fmt is SummaryFormat.JSON:
         render.write_json(report.to_dict())
     else:
@@ -118,6 +138,18 @@ def index_cli(
                    f"{report.seconds:.1f} s ({report.docs_per_second:.1f} docs/s) -> {index}")
     if not report.ok:
         raise typer.Exit(code=EXIT_PARTIAL)
+
+
+def _renormalize(index: Path, aliases: Path | None, fmt: SummaryFormat) -> None:
+    from index import renormalize
+
+    with _errors():
+        report = renormalize(index, aliases=aliases)
+    if fmt is SummaryFormat.JSON:
+        render.write_json(report.to_dict())
+    else:
+        typer.echo(f"Renormalised {report.documents} documents, {report.changed} changed, in "
+                   f"{report.seconds:.1f} s -> {index}")
 
 
 @contextmanager
@@ -267,8 +299,10 @@ def stats_cli(
 
 
 app.command("serve")(serve_cli)
+app.command("entities")(entities_cli)
 
 
 def main() -> None:
     """Console-script entry point."""
     app()
+

@@ -7,6 +7,7 @@ Typical use::
     print(report.indexed, report.failed)
 """
 
+from index.aliases import ALIASES_ENV, Aliases, load_aliases
 from index.articles import Article, ProblemKind, ReadProblem, read_articles
 from index.build import IndexReport, Progress, build_index
 from index.entities import EntityExtractor, Mention, load_pipeline
@@ -24,10 +25,13 @@ from index.errors import (
     UnknownFacetError,
 )
 from index.normalize import Entities, normalize_mentions
+from index.renormalize import RenormalizeReport, renormalize
 from index.schema import FACETS, Facet
 from index.store import DEFAULT_INDEX_DIR, INDEX_ENV, default_index_dir
 
 __all__ = [
+    "ALIASES_ENV",
+    "Aliases",
     "Article",
     "DEFAULT_INDEX_DIR",
     "DocumentNotFoundError",
@@ -50,10 +54,13 @@ __all__ = [
     "Progress",
     "QuerySyntaxError",
     "ReadProblem",
+    "RenormalizeReport",
     "UnknownFacetError",
     "build_index",
     "default_index_dir",
+    "load_aliases",
     "load_pipeline",
     "normalize_mentions",
     "read_articles",
+    "renormalize",
 ]

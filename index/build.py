@@ -20,6 +20,7 @@ from index import store
 from index.articles import Article, ProblemKind, ReadProblem, iter_source_files, read_source
 from index.entities import DEFAULT_BATCH_SIZE, EntityExtractor, Mention
 from index.normalize import normalize_mentions
+from index.renormalize import AliasSource, refresh_facets, resolve_aliases
 from index.schema import BODY, DATE, HASH, ID, PATH, RECORD, SOURCE, TITLE, URL, Facet
 
 #: Documents written between two commits: bounds the work a crash can lose.
@@ -126,6 +127,7 @@ def build_index(
     rebuild: bool = False,
     commit_every: int = DEFAULT_COMMIT_EVERY,
     progress: ProgressCallback | None = None,
+    aliases: AliasSource = None,
 ) -> IndexReport:
     """Index the articles under ``paths`` into ``index_dir``, incrementally.
 
@@ -142,6 +144,8 @@ def build_index(
         rebuild: drop everything indexed and start over.
         commit_every: documents between commits.
         progress: called after every document.
+        aliases: an alias table or alias file path; ``None`` keeps the one stored in the
+            index (see :mod:`index.aliases`).
 
     Raises:
         InputError: a path does not exist.
@@ -157,6 +161,7 @@ def build_index(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise store.write_error(folder, exc) from None
+    table = resolve_aliases(folder, aliases)
     extractor = EntityExtractor(model, batch_size=batch_size, workers=workers)
     tally = _Tally()
     with store.write_lock(folder):
@@ -173,6 +178,8 @@ def build_index(
                     progress(tally.progress())
             tally.removed = writer.delete(_gone(known, roots, tally))
             writer.close()
+            if tally.indexed or tally.removed or aliases is not None:
+                refresh_facets(ix, folder, table)  # corpus-wide votes, display forms, aliases
         except BaseException:
             writer.close()  # commit what is done: Ctrl-C keeps the work so far
             raise
@@ -237,7 +244,7 @@ def _gone(known: dict[str, tuple[str, str]], roots: list[Path], tally: _Tally) -
 
 def _document(article: Article, digest: str, mentions: list[Mention], model: str
               ) -> dict[str, Any]:
-    entities = normalize_mentions(mentions)
+    entities = normalize_mentions(mentions, ner_text(article))
     doc: dict[str, Any] = {
         ID: article.id, TITLE: article.title, BODY: article.text, PATH: article.path,
         HASH: digest,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from index.casing import CASING_VERSION, restore_case
 from index.errors import ModelNotFoundError
 
 #: Tried in order when no pipeline is named: the official small English model, then the
@@ -109,10 +110,13 @@ def _pipeline_components(name: str) -> list[str]:
 
 
 def model_id(nlp: Any) -> str:
-    """A stable identifier of a loaded pipeline: name, version and kept components."""
+    """A stable identifier of a loaded pipeline: name, version, kept components, casing rules.
+
+    It is part of every document's fingerprint, so changing any of them re-runs NER.
+    """
     meta = nlp.meta
     return f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}-{meta.get('version', '0')}" \
-           f"[{','.join(nlp.pipe_names)}]"
+           f"[{','.join(nlp.pipe_names)}]+case{CASING_VERSION}"
 
 
 class EntityExtractor:
@@ -133,9 +137,21 @@ class EntityExtractor:
 
     def extract(self, items: Iterable[tuple[str, Context]]
                 ) -> Iterator[tuple[list[Mention], Context]]:
-        """Yield the mentions of each ``(text, context)`` pair, in input order."""
-        docs = self.nlp.pipe(items, as_tuples=True, batch_size=self.batch_size,
+        """Yield the mentions of each ``(text, context)`` pair, in input order.
+
+        The model reads a copy with ALL-CAPS lines re-cased (:func:`restore_case`); the
+        mentions keep the original spelling and offsets.
+        """
+        originals: dict[int, str] = {}
+
+        def recased() -> Iterator[tuple[str, tuple[int, Context]]]:
+            for number, (text, context) in enumerate(items):
+                originals[number] = text
+                yield restore_case(text), (number, context)
+
+        docs = self.nlp.pipe(recased(), as_tuples=True, batch_size=self.batch_size,
                              n_process=self.workers)
-        for doc, context in docs:
-            yield [Mention(ent.text, ent.label_, ent.start_char)
+        for doc, (number, context) in docs:
+            text = originals.pop(number)
+            yield [Mention(text[ent.start_char:ent.end_char], ent.label_, ent.start_char)
                    for ent in doc.ents if ent.label_ in KEPT_LABELS], context

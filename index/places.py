@@ -115,7 +115,7 @@ EXONYMS: dict[str, str] = {
     "Rangoon": "Yangon", "Dacca": "Dhaka", "Londonderry": "Derry", "Cologne": "Köln",
     "Frankfurt": "Frankfurt am Main", "Odessa": "Odesa", "Kharkov": "Kharkiv",
     "Mecca": "Makkah", "Zurich": "Zürich", "New York": "New York City",
-    "Washington DC": "Washington",
+    "Washington DC": "Washington", "Arbil": "Erbil", "Irbil": "Erbil",
     "Newcastle": "Newcastle upon Tyne",  # beside Newcastle, NSW: bigger, so still the default
 }
 # Never places: continents and macro-regions, plus one-word GeoNames city names that are
@@ -180,6 +180,7 @@ class _Tables:
     canonical: tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=1 << 17)  # renormalising a corpus looks up the same names often
 def _key(text: str) -> str:
     """Lookup key: accents and case folded, punctuation to spaces, no leading "the"."""
     folded = text.replace("’", "'").replace("‘", "'")
@@ -331,6 +332,7 @@ def country_for_query(text: str) -> str | None:
     return found if found is not None else country_for_nationality(text)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _candidates(text: str) -> tuple[_Candidate, ...]:
     """Every reading of a place name, best first (a code has exactly one)."""
     country = _code_country(text)

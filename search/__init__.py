@@ -24,6 +24,7 @@ from index import (
     UnknownFacetError,
 )
 from search.engine import DEFAULT_LIMIT, MAX_LIMIT, NewsIndex
+from search.entities import DEFAULT_TOP, EntitySummary, list_entities
 from search.facets import DEFAULT_FACET_SIZE
 from search.query import Filters
 from search.results import Document, FacetCount, Hit, IndexStats, SearchResult
@@ -54,8 +55,10 @@ def create_app(index: "NewsIndex | str | os.PathLike[str]", **options: _typing.A
 __all__ = [
     "DEFAULT_FACET_SIZE",
     "DEFAULT_LIMIT",
+    "DEFAULT_TOP",
     "Document",
     "DocumentNotFoundError",
+    "EntitySummary",
     "FACETS",
     "Facet",
     "FacetCount",
@@ -71,4 +74,5 @@ __all__ = [
     "SearchResult",
     "UnknownFacetError",
     "create_app",
+    "list_entities",
 ]

@@ -23,6 +23,7 @@ from whoosh import query as wq
 from whoosh.util.times import long_to_datetime
 
 from index import DocumentNotFoundError, Facet, InvalidValueError, store
+from index.aliases import Aliases, read_stored
 from index.schema import BODY, DATE, ID, RECORD
 from search.facets import DEFAULT_FACET_SIZE, FacetColumn
 from search.query import Filters, combine, filter_queries, make_parser, parse_text, resolve_facets
@@ -54,6 +55,7 @@ class NewsIndex:
         self._lock = threading.RLock()
         self._searcher: Any = None
         self._columns: dict[Facet, FacetColumn] = {}
+        self._aliases = Aliases()
         self._parser = make_parser(self._ix.schema)
         self._formatter = _BoldFormatter()
         self._fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
@@ -88,6 +90,7 @@ class NewsIndex:
         if not self._columns:
             reader = self._searcher.reader()
             self._columns = {facet: FacetColumn.load(reader, facet) for facet in Facet}
+            self._aliases = read_stored(self.path)
         return self._searcher
 
     # -- searching -------------------------------------------------------------------
@@ -200,8 +203,8 @@ class NewsIndex:
 
     # -- internals -------------------------------------------------------------------
     def _query(self, text: str, filters: Filters) -> wq.Query:
-        text_query = resolve_facets(parse_text(text, self._parser), self._columns)
-        return combine(text_query, filter_queries(filters, self._columns))
+        text_query = resolve_facets(parse_text(text, self._parser), self._columns, self._aliases)
+        return combine(text_query, filter_queries(filters, self._columns, self._aliases))
 
     def _mask(self, searcher: Any, final: wq.Query) -> np.ndarray:
         mask = np.zeros(searcher.reader().doc_count_all(), dtype=bool)

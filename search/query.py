@@ -20,6 +20,7 @@ from whoosh.fields import Schema
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser, PlusMinusPlugin
 
 from index import Facet, QuerySyntaxError, places
+from index.aliases import Aliases
 from index.schema import BODY, DATE, TITLE
 from search.facets import FacetColumn
 
@@ -136,12 +137,21 @@ def parse_text(text: str, parser: MultifieldParser) -> wq.Query:
     return parsed
 
 
-def resolve_value(facet: Facet, value: str, column: FacetColumn) -> wq.Query:
-    """The query matching documents whose ``facet`` holds ``value``, by key, alias or run."""
+def resolve_value(facet: Facet, value: str, column: FacetColumn,
+                  aliases: Aliases | None = None) -> wq.Query:
+    """The query matching documents whose ``facet`` holds ``value``, by key, alias or run.
+
+    ``aliases`` is the index's alias table: a variant listed there finds its canonical name.
+    """
     ids: list[int] = []
     candidates = [value]
+    if aliases is not None:
+        mapped = aliases.resolve(facet, value)
+        if mapped is not None and mapped != value:
+            candidates.insert(0, mapped)
+    country = None
     if facet in (Facet.COUNTRIES, Facet.PLACES):
-        country = places.country_for_query(value)
+        country = places.country_for_query(candidates[0])
         if country:
             candidates.insert(0, country)
     for candidate in candidates:
@@ -149,8 +159,13 @@ def resolve_value(facet: Facet, value: str, column: FacetColumn) -> wq.Query:
         if found is not None:
             ids = [found]
             break
-    if not ids and facet is Facet.PEOPLE:
-        ids = column.find_runs(value)
+    if facet is Facet.PLACES and country:
+        # A country place may be shown as "U.S." in one index and "United States" in another.
+        ids = sorted({*ids, *(i for i, name in enumerate(column.values)
+                              if places.country_for_name(name) == country)})
+    if facet is Facet.PEOPLE:
+        # A surname alone also finds the articles that give the full name.
+        ids = sorted({*ids, *column.find_runs(candidates[0])})
     terms = column.terms_of(ids)
     if not terms:
         return wq.NullQuery
@@ -168,7 +183,8 @@ def _resolve_pattern(facet: Facet, pattern: str, column: FacetColumn) -> wq.Quer
     return wq.Or([wq.Term(facet.value, t) for t in terms]) if terms else wq.NullQuery
 
 
-def resolve_facets(query: wq.Query, columns: Mapping[Facet, FacetColumn]) -> wq.Query:
+def resolve_facets(query: wq.Query, columns: Mapping[Facet, FacetColumn],
+                   aliases: Aliases | None = None) -> wq.Query:
     """Rewrite every facet-field term of a parsed query through the vocabulary."""
     fieldname = getattr(query, "fieldname", None)
     facet = next((f for f in Facet if f.value == fieldname), None)
@@ -180,19 +196,20 @@ def resolve_facets(query: wq.Query, columns: Mapping[Facet, FacetColumn]) -> wq.
         if isinstance(query, wq.Phrase):
             text = " ".join(query.words)
         if isinstance(text, str):
-            return resolve_value(facet, text, columns[facet])
+            return resolve_value(facet, text, columns[facet], aliases)
         return query
     if query.is_leaf():
         return query
-    return query.apply(lambda sub: resolve_facets(sub, columns))
+    return query.apply(lambda sub: resolve_facets(sub, columns, aliases))
 
 
-def filter_queries(filters: Filters, columns: Mapping[Facet, FacetColumn]) -> list[wq.Query]:
+def filter_queries(filters: Filters, columns: Mapping[Facet, FacetColumn],
+                   aliases: Aliases | None = None) -> list[wq.Query]:
     """One query per filter value (all must match) plus the date range."""
     out: list[wq.Query] = []
     for facet in Facet:
         for value in filters.values(facet):
-            out.append(resolve_value(facet, value, columns[facet]))
+            out.append(resolve_value(facet, value, columns[facet], aliases))
     if filters.since or filters.until:
         start = dt.datetime.combine(filters.since, dt.time()) if filters.since else None
         end = dt.datetime.combine(filters.until, dt.time.max) if filters.until else None

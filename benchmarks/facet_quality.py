@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Measure entity-facet quality against gold annotations, end to end.
+
+Indexes a gold split's text files into a temporary index (full NER run), exports it as
+JSON lines, scores the export with the shared scorer and prints per-facet precision,
+recall and F1 (strict and lenient). It then re-derives the facets with ``renormalize``
+and reports both times, and checks that the renormalised facets are the same.
+
+Usage (from the repository root)::
+
+    python benchmarks/facet_quality.py                   # the CoNLL-2003 validation split
+    python benchmarks/facet_quality.py --bare            # raw NER mentions: the baseline
+    python benchmarks/facet_quality.py --split conll2003-test --json
+
+The data is read from the shared folder at run time (``--shared``, default: the first
+``shared/`` folder found above this file); it is never copied into the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from index import build_index, renormalize  # noqa: E402
+from search import NewsIndex  # noqa: E402
+
+FACETS = ("people", "organizations", "places")
+DEFAULT_SPLIT = "conll2003-valid"
+
+
+def find_shared() -> Path:
+    """The nearest ``shared/`` folder above the repository that holds ``eval/``."""
+    for parent in ROOT.parents:
+        if (parent / "shared" / "eval" / "facet_quality.py").is_file():
+            return parent / "shared"
+    raise SystemExit("No shared/ folder with eval/facet_quality.py found; pass --shared DIR")
+
+
+#: The "bare model" reading of spaCy labels, used by ``--bare`` for the baseline.
+BARE_LABELS = {"PERSON": "people", "ORG": "organizations", "GPE": "places", "LOC": "places",
+               "FAC": "places"}
+
+
+def export(index_dir: Path, target: Path, *, bare: bool = False) -> None:
+    """Write every document's facets as JSON lines, as ``newsfacet export`` does; ``bare``
+    writes the raw mention texts by label instead (no normalisation at all)."""
+    with NewsIndex(index_dir) as news, target.open("w", encoding="utf-8") as out:
+        for doc in news.export():
+            row = doc.to_dict()
+            if bare:
+                row = {"id": doc.id, **{f: [] for f in FACETS}}
+                for text, label, _ in doc.mentions:
+                    if label in BARE_LABELS:
+                        row[BARE_LABELS[label]].append(text)
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def score(scorer: Path, gold: Path, predicted: Path) -> dict[str, object]:
+    """The shared scorer's JSON report."""
+    run = subprocess.run([sys.executable, str(scorer), str(gold), str(predicted), "--json"],
+                         check=True, capture_output=True, text=True)
+    return json.loads(run.stdout)  # type: ignore[no-any-return]
+
+
+def table(report: dict[str, object]) -> str:
+    """The report as a Markdown table."""
+    lines = ["| facet | strict P | strict R | strict F1 | lenient P | lenient R | lenient F1 |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for facet in FACETS:
+        s, lenient = report[f"strict.{facet}"], report[f"lenient.{facet}"]
+        lines.append(f"| {facet} | {s['p']:.3f} | {s['r']:.3f} | {s['f1']:.3f} | "  # type: ignore[index]
+                     f"{lenient['p']:.3f} | {lenient['r']:.3f} | {lenient['f1']:.3f} |")  # type: ignore[index]
+    lines.append(f"| **mean F1** | | | {report['strict.mean_f1']:.3f} | | | "
+                 f"{report['lenient.mean_f1']:.3f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shared", type=Path, help="the shared folder (data/ and eval/)")
+    parser.add_argument("--split", default=DEFAULT_SPLIT, help="folder under shared/data")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--bare", action="store_true",
+                        help="score the raw NER mentions (the baseline) instead of the facets")
+    args = parser.parse_args(argv)
+    shared = args.shared or find_shared()
+    split = shared / "data" / args.split
+    gold = next(split.glob("*.jsonl"))
+    scorer = shared / "eval" / "facet_quality.py"
+    with tempfile.TemporaryDirectory(prefix="newsfacet-bench-") as tmp:
+        index_dir = Path(tmp) / "index"
+        started = time.perf_counter()
+        report = build_index([split / "txt"], index_dir)
+        index_seconds = time.perf_counter() - started
+        predicted = Path(tmp) / "export.jsonl"
+        export(index_dir, predicted, bare=args.bare)
+        result = score(scorer, gold, predicted)
+        renorm = renormalize(index_dir)
+        again = Path(tmp) / "again.jsonl"
+        export(index_dir, again, bare=args.bare)
+        same = predicted.read_text(encoding="utf-8") == again.read_text(encoding="utf-8")
+    result.update({"split": args.split, "documents": report.indexed,
+                   "index_seconds": round(index_seconds, 2),
+                   "renormalize_seconds": round(renorm.seconds, 2),
+                   "renormalize_changed": renorm.changed, "renormalize_same_facets": same})
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"{args.split}: {report.indexed} documents\n")
+        print(table(result))
+        print(f"\nfull index run {index_seconds:.1f} s; --renormalize {renorm.seconds:.2f} s "
+              f"({renorm.seconds / index_seconds:.0%} of it), {renorm.changed} documents "
+              f"changed, same facets: {same}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,67 @@
+"""The ``newsfacet entities`` command: canonical entities, counts and merged spellings."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from cli import render
+from search import DEFAULT_TOP, Facet, NewsIndex, list_entities
+
+INDEX_ENV = "NEWSFACET_INDEX"
+DEFAULT_INDEX = "news-index"
+ENTITY_COLUMNS = ("name", "count", "variants")
+
+
+class EntityFormat(enum.StrEnum):
+    """Output formats of the entities command."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+def entities_cli(
+    facet: Annotated[str, typer.Argument(
+        help="people, organizations, places or countries.")] = Facet.PEOPLE.value,
+    match: Annotated[str | None, typer.Option(
+        "--match", "-m", help="Only entities whose name or a merged spelling contains this "
+                              "text (case and accents ignored).")] = None,
+    top: Annotated[int, typer.Option("--top", "-t", min=0,
+                                     help="How many entities (0: all).")] = DEFAULT_TOP,
+    fmt: Annotated[EntityFormat, typer.Option("--format", "-f", help="Output format.")] =
+        EntityFormat.TABLE,
+    index: Annotated[Path, typer.Option("--index", "-i", envvar=INDEX_ENV,
+                                        help=f"Index directory [env {INDEX_ENV}].")] =
+        Path(DEFAULT_INDEX),
+) -> None:
+    """List canonical entities with their document counts and the spellings merged into each.
+
+    Use it to check what was merged; fix a wrong merge or a missing one with an alias file
+    and `newsfacet index --renormalize --aliases FILE`.
+
+    Example: newsfacet entities people --match baker --top 10
+    """
+    from cli.main import _errors  # the one place that turns library errors into exit codes
+
+    with _errors(), NewsIndex(index) as news:
+        chosen = Facet.parse(facet)
+        found = list_entities(news, chosen, match=match, top=top)
+    rows = [e.to_dict() for e in found]
+    if fmt is EntityFormat.JSON:
+        render.write_json({"facet": chosen.value, "entities": rows})
+    elif fmt is EntityFormat.CSV:
+        render.write_csv(rows, ENTITY_COLUMNS)
+    else:
+        table = Table(title=chosen.value, title_style="bold", box=None, pad_edge=False)
+        table.add_column("name", overflow="fold")
+        table.add_column("docs", justify="right", style="cyan")
+        table.add_column("merged spellings", overflow="fold")
+        for entity in found:
+            variants = render.LIST_SEPARATOR.join(entity.variants)
+            table.add_row(entity.name, str(entity.count), variants)
+        render.console().print(table)

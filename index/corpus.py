@@ -1,0 +1,175 @@
+"""What the whole corpus says about a name, applied back to each document.
+
+One article's model output is noisy; the corpus is less so. From every document's cleaned
+mentions (:func:`index.mentions.tag_mentions`) this builds:
+
+- a label vote: a name the model labels one way in most of its mentions (at least
+  ``MIN_VOTES`` mentions, a ``MAJORITY`` share) gets that label where the model said
+  otherwise, unless a context rule decided that mention's label;
+- acronyms: an acronym an article expands ("ISSG" next to "International Syria Support
+  Group") is expanded in articles that only use the acronym, when no article expands it
+  differently;
+- a lexicon: a name the corpus labels one way in at least ``MIN_DOCUMENTS`` documents of
+  the same kind (sports stories or other news) is found where the model missed it in
+  another document of that kind (one sense per corpus: "Greenock Morton" in a results
+  table is the club it is in the match reports);
+- display forms: each entity is shown in the spelling most documents use
+  (:func:`unify_displays`), so "U.S." and "United States" are one place across the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from index.mentions import NOISE, NORP, ORG, PERSON, Tagged, find_acronyms, is_sports_story
+from index.normalize import Entities, best_form, group_key, name_key
+from index.schema import Facet
+
+#: A name needs this many mentions across the corpus before its majority label counts.
+MIN_VOTES = 3
+#: Share of those mentions that must agree on one label.
+MAJORITY = 0.75
+#: A name joins the lexicon once this many documents label it the same way.
+MIN_DOCUMENTS = 2
+#: Longest name, in words, looked up in the lexicon.
+MAX_WORDS = 4
+_TOKEN = re.compile(r"[^\W_][\w'’.&-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusView:
+    """Corpus-wide label decisions (name key -> label) and acronyms (acronym -> long form)."""
+
+    labels: dict[str, str] = field(default_factory=dict)
+    acronyms: dict[str, str] = field(default_factory=dict)
+    lexicons: dict[bool, dict[str, str]] = field(default_factory=dict)
+    person_words: frozenset[str] = frozenset()
+
+    @classmethod
+    def build(cls, documents: Iterable[tuple[Sequence[Tagged], str]]) -> CorpusView:
+        """Build from ``(tagged mentions, text)`` of every document."""
+        votes: dict[str, Counter[str]] = defaultdict(Counter)
+        expansions: dict[str, set[str]] = defaultdict(set)
+        documents_seen = [(list(tagged), text) for tagged, text in documents]
+        for tagged, text in documents_seen:
+            for mention in tagged:
+                if mention.kind not in (NORP, NOISE) and not mention.fixed:
+                    votes[name_key(mention.text)][mention.kind] += 1
+            for acronym, long_form in find_acronyms(list(tagged), text).items():
+                expansions[acronym].add(name_key(long_form) + "\x00" + long_form)
+        labels = {}
+        for key, counts in votes.items():
+            label, top = counts.most_common(1)[0]
+            total = sum(counts.values())
+            if total >= MIN_VOTES and top / total >= MAJORITY and len(counts) > 1:
+                labels[key] = label
+        acronyms = {}
+        for acronym, longs in expansions.items():
+            keys = {item.split("\x00")[0] for item in longs}
+            if len(keys) == 1:
+                acronyms[acronym] = sorted(item.split("\x00")[1] for item in longs)[0]
+        person_words = frozenset(
+            word for tagged, _ in documents_seen for m in tagged
+            if m.kind == PERSON and len(m.text.split()) > 1 for word in name_key(m.text).split())
+        view = cls(labels, acronyms, person_words=person_words)
+        return replace(view, lexicons=view._lexicons(documents_seen))
+
+    def _lexicons(self, documents: list[tuple[list[Tagged], str]]) -> dict[bool, dict[str, str]]:
+        seen: dict[bool, dict[str, Counter[str]]] = {True: defaultdict(Counter),
+                                                      False: defaultdict(Counter)}
+        for tagged, text in documents:
+            kinds: dict[str, str] = {}
+            for mention in self.vote(tagged, sports=is_sports_story(text)):
+                if mention.kind not in (NORP, NOISE) and len(mention.text.split()) <= MAX_WORDS:
+                    kinds.setdefault(name_key(mention.text), mention.kind)
+            sports = is_sports_story(text)
+            for key, kind in kinds.items():
+                seen[sports][key][kind] += 1
+        lexicons: dict[bool, dict[str, str]] = {}
+        for sports, names in seen.items():
+            lexicons[sports] = {}
+            for key, counts in names.items():
+                kind, top = counts.most_common(1)[0]
+                if top >= MIN_DOCUMENTS and top / sum(counts.values()) >= MAJORITY:
+                    lexicons[sports][key] = kind
+        return lexicons
+
+    def find_missed(self, tagged: Sequence[Tagged], text: str) -> list[Tagged]:
+        """Mentions of lexicon names in ``text`` that NER missed, in text order."""
+        lexicon = self.lexicons.get(is_sports_story(text), {}) if text else None
+        if lexicon is None or not (lexicon or self.acronyms):
+            return []
+        covered = bytearray(len(text) + 1)
+        for mention in tagged:
+            end = text.find(mention.text, mention.start)
+            span_end = end + len(mention.text) if end >= 0 else mention.start + len(mention.text)
+            covered[mention.start:span_end] = b"\x01" * (span_end - mention.start)
+        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        found: list[Tagged] = []
+        i = 0
+        while i < len(tokens):
+            start = tokens[i][0]
+            if not text[start].isupper() or covered[start]:
+                i += 1
+                continue
+            for width in range(min(MAX_WORDS, len(tokens) - i), 0, -1):
+                end = tokens[i + width - 1][1]
+                name = text[start:end].rstrip(".")
+                if not text[tokens[i + width - 1][0]].isupper() or "\n" in name \
+                        or any(covered[start:end]):
+                    continue
+                kind = lexicon.get(name_key(name))
+                if kind is None and width == 1 and name.isupper() \
+                        and name.lower() in self.acronyms:
+                    kind = ORG  # an acronym another article expands
+                if kind is None:
+                    continue
+                if width == 1 and (f" {name.lower()} " in text or _sentence_start(text, start)):
+                    continue  # maybe an everyday word ("Next", "One possible reason")
+                found.append(Tagged(name, kind, start))
+                i += width - 1
+                break
+            i += 1
+        return found
+
+    def vote(self, tagged: Sequence[Tagged], *, sports: bool = False) -> list[Tagged]:
+        """The mentions with the corpus's label where a context rule did not decide it.
+
+        In a sports story, a one-word "person" that is no part of any full name in the
+        corpus ("Surrey", "Worcestershire") is a team.
+        """
+        out = []
+        for mention in tagged:
+            label = self.labels.get(name_key(mention.text)) if not mention.fixed else None
+            if sports and not mention.fixed and (label or mention.kind) == PERSON \
+                    and " " not in mention.text and name_key(mention.text) not in self.person_words:
+                label = ORG
+            out.append(replace(mention, kind=label) if label and mention.kind not in (NORP, NOISE)
+                       else mention)
+        return out
+
+
+def _sentence_start(text: str, position: int) -> bool:
+    before = text[:position].rstrip(" \t\"'“‘(")
+    return not before or before[-1] in ".!?:\n"
+
+
+def unify_displays(documents: Sequence[Entities]) -> list[Entities]:
+    """Show each entity in the spelling the most documents use, in every document."""
+    forms: dict[tuple[Facet, str], Counter[str]] = defaultdict(Counter)
+    for entities in documents:
+        for facet in (Facet.PEOPLE, Facet.ORGANIZATIONS, Facet.PLACES):
+            for name in entities.get(facet):
+                forms[facet, group_key(facet, name)][name] += 1
+    chosen = {group: best_form(counts, group[0]) for group, counts in forms.items()}
+    out = []
+    for entities in documents:
+        values = {}
+        for facet in (Facet.PEOPLE, Facet.ORGANIZATIONS, Facet.PLACES):
+            names = [chosen[facet, group_key(facet, n)] for n in entities.get(facet)]
+            values[facet.value] = tuple(dict.fromkeys(names))
+        out.append(Entities(countries=entities.countries, **values))
+    return out

@@ -1,0 +1,132 @@
+"""Re-derive every facet of an index from its stored mentions, without running NER.
+
+Each document keeps its raw NER mentions in its stored record. This module reads them all,
+applies the mention rules, the corpus-wide view (:mod:`index.corpus`) and the user's alias
+table, and rewrites the documents whose facets changed. ``build_index`` runs the same pass
+at the end of every run that changed the index, so an index run and a renormalisation give
+the same facets.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from index import store
+from index.aliases import Aliases, load_aliases, read_stored, write_stored
+from index.corpus import CorpusView, unify_displays
+from index.entities import Mention
+from index.mentions import tag_mentions
+from index.normalize import Entities, normalize_mentions
+from index.schema import BODY, HASH, RECORD, TITLE, Facet
+
+#: Documents rewritten between two commits.
+COMMIT_EVERY = 2_000
+
+AliasSource = Aliases | str | os.PathLike[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class RenormalizeReport:
+    """What a renormalisation did: documents read, documents whose facets changed, time."""
+
+    index_dir: str
+    documents: int
+    changed: int
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"index": self.index_dir, "documents": self.documents, "changed": self.changed,
+                "seconds": round(self.seconds, 3)}
+
+
+def renormalize(index_dir: str | os.PathLike[str], *, aliases: AliasSource = None
+                ) -> RenormalizeReport:
+    """Re-derive every document's facets from its stored mentions.
+
+    Args:
+        index_dir: an existing index.
+        aliases: an alias table or the path of an alias file; it replaces the table stored
+            in the index. ``None`` keeps the stored table.
+
+    Raises:
+        IndexNotFoundError: there is no index at ``index_dir``.
+        IndexVersionError: the index has another schema version.
+        IndexLockedError: another process is writing to this index.
+        InputError, InvalidValueError: the alias file cannot be read or is malformed.
+    """
+    started = time.perf_counter()
+    folder = Path(index_dir)
+    ix = store.open_index(folder)
+    table = resolve_aliases(folder, aliases)  # a bad alias file fails before the lock
+    with store.write_lock(folder):
+        documents, changed = refresh_facets(ix, folder, table)
+    return RenormalizeReport(str(folder), documents, changed, time.perf_counter() - started)
+
+
+def resolve_aliases(folder: Path, aliases: AliasSource) -> Aliases:
+    """The alias table to use: the one given (loaded when a path), else the stored one."""
+    if aliases is None:
+        return read_stored(folder)
+    return aliases if isinstance(aliases, Aliases) else load_aliases(aliases)
+
+
+def refresh_facets(ix: Any, folder: Path, aliases: Aliases) -> tuple[int, int]:
+    """The corpus pass over an open index whose write lock the caller holds.
+
+    Stores ``aliases`` in the index and returns ``(documents read, documents rewritten)``.
+    """
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        hashes = reader.column_reader(HASH) if reader.doc_count() else None
+        stored = [(fields, _text(hashes[n]) if hashes is not None else "")
+                  for n, fields in reader.iter_docs()]
+    items = []
+    for fields, digest in stored:
+        record = fields.get(RECORD) or {}
+        mentions = [Mention.from_list(m) for m in record.get("mentions", ())]
+        body = fields.get(BODY, "")
+        text = f"{fields.get(TITLE, '')}\n\n{body}" if body else fields.get(TITLE, "")
+        items.append((fields, digest, mentions, text))
+    corpus = CorpusView.build((tag_mentions(m, text), text) for _, _, m, text in items)
+    fresh = unify_displays([normalize_mentions(m, text, aliases=aliases, corpus=corpus)
+                            for _, _, m, text in items])
+    changed = 0
+    writer = None
+    for (fields, digest, _, _), entities in zip(items, fresh, strict=True):
+        record = dict(fields.get(RECORD) or {})
+        if record.get("entities") == entities.to_dict():
+            continue
+        record["entities"] = entities.to_dict()
+        if writer is None:
+            writer = ix.writer()
+        writer.update_document(**_document(fields, digest, record, entities))
+        changed += 1
+        if changed % COMMIT_EVERY == 0:
+            writer.commit()
+            writer = None
+    if writer is not None:
+        writer.commit()
+    write_stored(folder, aliases)
+    return len(items), changed
+
+
+def _document(fields: dict[str, Any], digest: str, record: dict[str, Any],
+              entities: Entities) -> dict[str, Any]:
+    doc = {name: value for name, value in fields.items()
+           if name not in {f.value for f in Facet} and value is not None}
+    doc[RECORD] = record
+    doc[HASH] = digest
+    for facet in Facet:
+        values = entities.get(facet)
+        if values:
+            doc[facet.value] = ",".join(values)
+    return doc
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)

@@ -1,0 +1,118 @@
+"""Facet quality on the seeds (real model, shared seeds index) and the corpus-wide pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index import Entities, Facet, Mention, normalize_mentions
+from index.corpus import CorpusView, unify_displays
+from index.mentions import ORG, PERSON, tag_mentions
+from search import NewsIndex, list_entities
+from tests.conftest import SEED_ARTICLE
+
+
+def test_seed_article_people_are_exactly_the_four(news: NewsIndex) -> None:
+    doc = news.get(SEED_ARTICLE)
+    assert sorted(doc.people) == ["Bashar al-Assad", "Jeff Davis", "John Kirby", "Sergei Shoigu"]
+    assert "Jabhat al-Nusra" in doc.organizations
+
+
+def test_seed_article_organizations_and_countries(news: NewsIndex) -> None:
+    doc = news.get(SEED_ARTICLE)
+    assert {"Pentagon", "US State Department", "International Syria Support Group"} <= \
+        set(doc.organizations)
+    # Turkey is only in "the Syrian-Turkish border".
+    assert {"Russia", "Syria", "United States", "Turkey"} <= set(doc.countries)
+    assert "Russian" not in doc.places and "Syrian" not in doc.places
+
+
+def test_country_filters_find_capitals_and_nationalities(news: NewsIndex) -> None:
+    russia = {d.id for d in news.export(countries=["Russia"])}
+    for doc in news.export(countries=["Russia"]):
+        assert "Russia" in doc.countries
+    only_implied = [d for d in news.export() if "Russia" in d.countries
+                    and "Russia" not in d.places]
+    assert only_implied and {d.id for d in only_implied} <= russia
+
+
+def test_entities_lists_variants_merged(news: NewsIndex) -> None:
+    (shoigu,) = list_entities(news, "people", match="shoigu")
+    assert shoigu.name == "Sergei Shoigu" and "Shoigu" in shoigu.variants
+    countries = list_entities(news, Facet.COUNTRIES, top=0)
+    total = news.search().total
+    assert all(0 < c.count <= total for c in countries)
+    assert [c.count for c in countries] == sorted((c.count for c in countries), reverse=True)
+
+
+def doc(text: str, mentions: list[tuple[str, str]]) -> tuple[list[Mention], str]:
+    out, position = [], 0
+    for name, label in mentions:
+        position = text.index(name, position)
+        out.append(Mention(name, label, position))
+        position += len(name)
+    return out, text
+
+
+def test_corpus_vote_fixes_an_outlier_label() -> None:
+    docs = [doc(f"News {i}.\n\nMihai Tararache scored.", [("Mihai Tararache", "PERSON")])
+            for i in range(3)]
+    docs.append(doc("News.\n\nMihai Tararache scored again.", [("Mihai Tararache", "ORG")]))
+    corpus = CorpusView.build((tag_mentions(m, t), t) for m, t in docs)
+    assert corpus.labels == {"mihai tararache": PERSON}
+    assert normalize_mentions(*docs[-1][:1], docs[-1][1], corpus=corpus).people == \
+        ("Mihai Tararache",)
+
+
+def test_corpus_lexicon_finds_missed_names_and_acronyms() -> None:
+    docs = [doc(f"Talks {i}.\n\nThe Organization for Security and Cooperation in Europe (OSCE) "
+                "sent monitors.", [("Organization for Security and Cooperation in Europe", "ORG")])
+            for i in range(2)]
+    docs.append(doc("Vote.\n\nThe OSCE said the vote was fair.", []))
+    corpus = CorpusView.build((tag_mentions(m, t), t) for m, t in docs)
+    assert corpus.acronyms == {"osce": "Organization for Security and Cooperation in Europe"}
+    last = normalize_mentions(docs[-1][0], docs[-1][1], corpus=corpus)
+    assert last.organizations == ("Organization for Security and Cooperation in Europe",)
+    watch = [doc(f"Report {i}.\n\nHuman Rights Watch said so.", [("Human Rights Watch", "ORG")])
+             for i in range(2)]
+    corpus = CorpusView.build((tag_mentions(m, t), t) for m, t in watch)
+    missed = corpus.find_missed([], "Report.\n\nA report by Human Rights Watch came out.")
+    assert [(m.text, m.kind) for m in missed] == [("Human Rights Watch", ORG)]
+
+
+def test_unify_displays_picks_the_most_used_spelling() -> None:
+    docs = [Entities(places=("U.S.",), countries=("United States",)),
+            Entities(places=("U.S.",), countries=("United States",)),
+            Entities(places=("United States", "Texas"), countries=("United States",)),
+            Entities(organizations=("REUTERS",)), Entities(organizations=("Reuters",))]
+    unified = unify_displays(docs)
+    assert [d.places for d in unified[:3]] == [("U.S.",), ("U.S.",), ("U.S.", "Texas")]
+    assert {d.organizations for d in unified[3:]} == {("Reuters",)}
+
+
+def test_renormalize_of_the_seeds_changes_nothing(seeds_index: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from index import renormalize
+
+    copy = tmp_path / "copy"
+    shutil.copytree(seeds_index, copy)
+    report = renormalize(copy)
+    assert report.changed == 0 and report.documents > 200
+
+
+def test_sports_one_word_person_never_named_in_full_is_a_team() -> None:
+    docs = [doc("CRICKET - SURREY WIN.\n\nSurrey beat Kent. Alan Shearer watched.",
+                [("Surrey", "PERSON"), ("Kent", "PERSON"), ("Alan Shearer", "PERSON")]),
+            doc("SOCCER - RESULT.\n\nShearer scored.", [("Shearer", "PERSON")])]
+    corpus = CorpusView.build((tag_mentions(m, t), t) for m, t in docs)
+    first = normalize_mentions(docs[0][0], docs[0][1], corpus=corpus)
+    assert set(first.organizations) == {"Surrey", "Kent"}
+    assert normalize_mentions(docs[1][0], docs[1][1], corpus=corpus).people == ("Shearer",)
+
+
+def test_lexicon_skips_sentence_initial_single_words() -> None:
+    one = [doc(f"TV {i}.\n\nShown on BBC One tonight.", [("One", "ORG")]) for i in range(2)]
+    corpus = CorpusView.build((tag_mentions(m, t), t) for m, t in one)
+    assert corpus.find_missed([], "Calls.\n\nOne possible reason is cost.") == []
+    assert [m.text for m in corpus.find_missed([], "Calls.\n\nIt was on One, they said.")] \
+        == ["One"]
