@@ -39,7 +39,11 @@ QUERY_FIELDS: tuple[str, ...] = (TITLE, BODY, DATE, *(f.value for f in Facet),
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """Entity and date filters; every value given must match (AND)."""
+    """Entity and date filters.
+
+    Per facet: every value of ``people`` must match (AND), at least one of ``any_people``
+    (OR), and none of ``not_people`` (NOT); the same for the other facets.
+    """
 
     people: tuple[str, ...] = ()
     organizations: tuple[str, ...] = ()
@@ -47,14 +51,40 @@ class Filters:
     countries: tuple[str, ...] = ()
     since: dt.date | None = None
     until: dt.date | None = None
+    any_people: tuple[str, ...] = ()
+    any_organizations: tuple[str, ...] = ()
+    any_places: tuple[str, ...] = ()
+    any_countries: tuple[str, ...] = ()
+    not_people: tuple[str, ...] = ()
+    not_organizations: tuple[str, ...] = ()
+    not_places: tuple[str, ...] = ()
+    not_countries: tuple[str, ...] = ()
 
     def values(self, facet: Facet) -> tuple[str, ...]:
-        """The filter values of one facet."""
+        """The values of one facet that must all match."""
         return getattr(self, facet.value)  # type: ignore[no-any-return]
 
+    def any_values(self, facet: Facet) -> tuple[str, ...]:
+        """The values of one facet of which one must match."""
+        return getattr(self, f"any_{facet.value}")  # type: ignore[no-any-return]
+
+    def not_values(self, facet: Facet) -> tuple[str, ...]:
+        """The values of one facet that must not match."""
+        return getattr(self, f"not_{facet.value}")  # type: ignore[no-any-return]
+
+    def narrows(self, facet: Facet) -> bool:
+        """Whether any filter is set on ``facet``."""
+        return bool(self.values(facet) or self.any_values(facet) or self.not_values(facet))
+
     def to_dict(self) -> dict[str, tuple[str, ...]]:
-        """Non-empty filters by name, dates as ISO text."""
-        out = {f.value: self.values(f) for f in Facet if self.values(f)}
+        """Non-empty filters by name (``people``, ``any_people``, ``not_people``…), dates as
+        ISO text."""
+        out = {}
+        for facet in Facet:
+            for prefix in ("", "any_", "not_"):
+                values = getattr(self, f"{prefix}{facet.value}")
+                if values:
+                    out[f"{prefix}{facet.value}"] = values
         if self.since:
             out["since"] = (self.since.isoformat(),)
         if self.until:
@@ -137,6 +167,16 @@ def parse_text(text: str, parser: MultifieldParser) -> wq.Query:
 
 def resolve_value(facet: Facet, value: str, column: FacetColumn) -> wq.Query:
     """The query matching documents whose ``facet`` holds ``value``, by key, alias or run."""
+    terms = column.terms_of(resolve_ids(facet, value, column))
+    if not terms:
+        return wq.NullQuery
+    return wq.Or([wq.Term(facet.value, t) for t in terms]) if len(terms) > 1 \
+        else wq.Term(facet.value, terms[0])
+
+
+def resolve_ids(facet: Facet, value: str, column: FacetColumn) -> list[int]:
+    """The entity ids ``value`` names in ``facet``: by key, country alias or (people) a run
+    of words such as a surname; empty when none."""
     ids: list[int] = []
     candidates = [value]
     if facet in (Facet.COUNTRIES, Facet.PLACES):
@@ -150,11 +190,7 @@ def resolve_value(facet: Facet, value: str, column: FacetColumn) -> wq.Query:
             break
     if not ids and facet is Facet.PEOPLE:
         ids = column.find_runs(value)
-    terms = column.terms_of(ids)
-    if not terms:
-        return wq.NullQuery
-    return wq.Or([wq.Term(facet.value, t) for t in terms]) if len(terms) > 1 \
-        else wq.Term(facet.value, terms[0])
+    return ids
 
 
 def _resolve_pattern(facet: Facet, pattern: str, column: FacetColumn) -> wq.Query:
@@ -187,11 +223,20 @@ def resolve_facets(query: wq.Query, columns: Mapping[Facet, FacetColumn]) -> wq.
 
 
 def filter_queries(filters: Filters, columns: Mapping[Facet, FacetColumn]) -> list[wq.Query]:
-    """One query per filter value (all must match) plus the date range."""
+    """The filters as Whoosh queries to AND together: one per value that must match, one OR
+    per facet with alternatives, one NOT per excluded value, and the date range."""
     out: list[wq.Query] = []
     for facet in Facet:
         for value in filters.values(facet):
             out.append(resolve_value(facet, value, columns[facet]))
+        alternatives = [resolve_value(facet, v, columns[facet]) for v in filters.any_values(facet)]
+        alternatives = [q for q in alternatives if q is not wq.NullQuery]
+        if filters.any_values(facet):
+            out.append(wq.Or(alternatives) if alternatives else wq.NullQuery)
+        for value in filters.not_values(facet):
+            excluded = resolve_value(facet, value, columns[facet])
+            if excluded is not wq.NullQuery:
+                out.append(wq.Not(excluded))
     if filters.since or filters.until:
         start = dt.datetime.combine(filters.since, dt.time()) if filters.since else None
         end = dt.datetime.combine(filters.until, dt.time.max) if filters.until else None
@@ -206,6 +251,8 @@ def combine(text_query: wq.Query, filters: Sequence[wq.Query]) -> wq.Query:
     parts = [q for q in (text_query, *filters) if not isinstance(q, wq.Every)]
     if any(q is wq.NullQuery for q in parts):
         return wq.NullQuery
+    if all(isinstance(q, wq.Not) for q in parts):
+        parts.insert(0, wq.Every())  # a NOT alone matches nothing in Whoosh
     if not parts:
         return wq.Every()
     return parts[0] if len(parts) == 1 else wq.And(parts)
