@@ -19,16 +19,22 @@ from index import (
     QuerySyntaxError,
     UnknownFacetError,
 )
-from search.engine import DEFAULT_LIMIT, MAX_LIMIT, NewsIndex
+from search.dates import DateInterval
+from search.engine import DEFAULT_LIMIT, MAX_LIMIT, NewsIndex, SortOrder
 from search.facets import DEFAULT_FACET_SIZE
 from search.query import Filters
-from search.results import Document, FacetCount, Hit, IndexStats, SearchResult
+from search.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, CoMention, RelatedResult
+from search.results import Document, FacetCount, Hit, IndexStats, SearchResult, Suggestion
 
 __all__ = [
     "DEFAULT_FACET_SIZE",
     "DEFAULT_LIMIT",
+    "DEFAULT_RELATED_SIZE",
     "FACETS",
     "MAX_LIMIT",
+    "RELATED_FACETS",
+    "CoMention",
+    "DateInterval",
     "Document",
     "DocumentNotFoundError",
     "Facet",
@@ -41,6 +47,9 @@ __all__ = [
     "NewsIndex",
     "NewsfacetError",
     "QuerySyntaxError",
+    "RelatedResult",
     "SearchResult",
+    "SortOrder",
+    "Suggestion",
     "UnknownFacetError",
 ]

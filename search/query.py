@@ -19,8 +19,7 @@ from whoosh import query as wq
 from whoosh.fields import Schema
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser, PlusMinusPlugin
 
-from index import Facet, QuerySyntaxError
-from index import places
+from index import Facet, QuerySyntaxError, places
 from index.schema import BODY, DATE, TITLE
 from search.facets import FacetColumn
 
@@ -205,6 +204,13 @@ def _resolve_pattern(facet: Facet, pattern: str, column: FacetColumn) -> wq.Quer
 
 def resolve_facets(query: wq.Query, columns: Mapping[Facet, FacetColumn]) -> wq.Query:
     """Rewrite every facet-field term of a parsed query through the vocabulary."""
+    if isinstance(query, wq.AndNot):
+        # Whoosh's AndNot matcher lets some excluded documents through when listing
+        # every match (the first document of a segment, seen on the seeds index); an AND
+        # with a NOT excludes them all.
+        positive, negative = query.a, query.b
+        return wq.And([resolve_facets(positive, columns),
+                       wq.Not(resolve_facets(negative, columns))])
     fieldname = getattr(query, "fieldname", None)
     facet = next((f for f in Facet if f.value == fieldname), None)
     if facet is not None:
