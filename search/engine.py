@@ -333,14 +333,16 @@ class NewsIndex:
         used_interval = None
         if facets:
             for facet in Facet:
-                mask = final
+                mask, count = final, total
                 if disjunctive and facet in selection.facet_masks:
                     mask = selection.without(facet)
                     if exclude is not None:
                         mask[exclude] = False
                     if collapse:
                         mask, _ = collapse_mask(mask, snap.signatures())
-                counts[facet.value] = snap.columns[facet].count(mask, size=facet_size)
+                    count = int(np.count_nonzero(mask))
+                counts[facet.value] = snap.columns[facet].count(
+                    mask, size=facet_size, counts=snap.counts(facet, mask, count))
             chosen, histogram = snap.dates.histogram(final, interval)
             used_interval = chosen.value
         suggestions = self._suggest(snap, text, selection) if total == 0 else ()
@@ -356,7 +358,9 @@ class NewsIndex:
             return ()
         scores: dict[int, float] = {}
         if order is SortOrder.RELEVANCE and not isinstance(text_query, wq.Every):
-            results = snap.searcher.search(text_query, limit=start + limit,
+            # Only documents of ``final`` are ranked, and they already passed any phrase:
+            # scoring phrases as plain words spares Whoosh's slow position matching.
+            results = snap.searcher.search(_words_for_phrases(text_query), limit=start + limit,
                                            filter=set(docs.tolist()))
             ranked = [(hit.docnum, float(hit.score)) for hit in results][start:start + limit]
             page_docs = [d for d, _ in ranked]
@@ -387,6 +391,16 @@ class NewsIndex:
             if found:
                 out.append(found)
         return tuple(out)
+
+
+def _words_for_phrases(query: wq.Query) -> wq.Query:
+    """``query`` with each phrase replaced by the AND of its words."""
+    if isinstance(query, wq.Phrase):
+        return wq.And([wq.Term(query.fieldname, word) for word in query.words],
+                      boost=query.boost)
+    if query.is_leaf():
+        return query
+    return query.apply(_words_for_phrases)
 
 
 def _like_query(snap: Snapshot, fields: dict[str, Any]) -> wq.Query:

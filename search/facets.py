@@ -20,6 +20,8 @@ from search.results import FacetCount
 
 #: Facet values returned per facet when not asked otherwise.
 DEFAULT_FACET_SIZE = 10
+#: Below one match in this many documents, counts gather the matches' pairs directly.
+_SPARSE_RATIO = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,7 @@ class FacetColumn:
     doc_freq: np.ndarray  # documents per entity id
     _by_id: np.ndarray  # pair_docs grouped by entity id (offsets in _starts)
     _starts: np.ndarray
+    _doc_starts: np.ndarray  # offset of each document's first pair (pairs are by document)
 
     @classmethod
     def load(cls, reader: object, facet: Facet) -> FacetColumn:
@@ -68,7 +71,9 @@ class FacetColumn:
         # Pairs are sorted by document then id; a stable sort by id keeps documents sorted.
         by_id = docs[np.argsort(ids, kind="stable")]
         starts = np.concatenate(([0], np.cumsum(doc_freq))).astype(np.int64)
-        return cls(facet, values, terms, key_ids, docs, ids, doc_freq, by_id, starts)
+        size = reader.doc_count_all()  # type: ignore[attr-defined]
+        doc_starts = np.searchsorted(docs, np.arange(size + 1)).astype(np.int64)
+        return cls(facet, values, terms, key_ids, docs, ids, doc_freq, by_id, starts, doc_starts)
 
     def docs_of(self, entity_ids: Iterable[int]) -> np.ndarray:
         """Document numbers carrying any of the given entities."""
@@ -81,6 +86,14 @@ class FacetColumn:
         """Documents where ``mask`` per entity id."""
         if not len(self.pair_docs):
             return np.zeros(len(self.values), dtype=np.int64)
+        docs = np.flatnonzero(mask)
+        if len(docs) * _SPARSE_RATIO < len(mask):
+            # Few matches: gather just their pairs instead of testing every pair.
+            starts = self._doc_starts[docs]
+            lengths = self._doc_starts[docs + 1] - starts
+            offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+            picked = self.pair_ids[offsets + np.arange(int(lengths.sum()))]
+            return np.bincount(picked, minlength=len(self.values))
         return np.bincount(self.pair_ids[mask[self.pair_docs]], minlength=len(self.values))
 
     def matching(self, text: str) -> np.ndarray:
@@ -89,17 +102,20 @@ class FacetColumn:
         return np.array([i for key, i in self.key_ids.items() if needle in key], dtype=np.int64)
 
     def count(self, mask: np.ndarray, *, size: int = DEFAULT_FACET_SIZE,
-              match: str | None = None) -> tuple[FacetCount, ...]:
+              match: str | None = None, counts: np.ndarray | None = None,
+              ) -> tuple[FacetCount, ...]:
         """Top ``size`` values by document count then name, over documents where ``mask``.
 
         Args:
             mask: one boolean per document number.
             size: values to return; 0 for all.
             match: keep only values containing this text (case- and accent-insensitive).
+            counts: ``self.counts(mask)`` when already known.
         """
         if not len(self.values) or not len(self.pair_docs):
             return ()
-        counts = self.counts(mask)
+        if counts is None:
+            counts = self.counts(mask)
         nonzero = np.flatnonzero(counts)
         if match is not None:
             nonzero = np.intersect1d(nonzero, self.matching(match))

@@ -34,15 +34,15 @@ class Selection:
     unmatched: tuple[tuple[Facet, str], ...] = ()
 
     def final(self) -> np.ndarray:
-        """Documents passing every filter."""
-        mask = self.base
+        """Documents passing every filter (a new array the caller may change)."""
+        mask = self.base.copy()
         for facet_mask in self.facet_masks.values():
             mask = mask & facet_mask
         return mask
 
     def without(self, facet: Facet) -> np.ndarray:
-        """Documents passing every filter except those on ``facet``."""
-        mask = self.base
+        """Documents passing every filter except those on ``facet`` (a new array)."""
+        mask = self.base.copy()
         for other, facet_mask in self.facet_masks.items():
             if other is not facet:
                 mask = mask & facet_mask
@@ -52,7 +52,7 @@ class Selection:
 def select(text_mask: np.ndarray, filters: Filters, columns: Mapping[Facet, FacetColumn],
            dates: DateColumn) -> Selection:
     """Apply ``filters`` to the documents of ``text_mask``."""
-    base = text_mask
+    base = text_mask  # shared with the snapshot's cache: never changed in place
     if filters.since or filters.until:
         base = base & dates.between(filters.since, filters.until)
     masks: dict[Facet, np.ndarray] = {}

@@ -6,6 +6,7 @@ every query reuses the same searcher, facet columns and date column.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,10 @@ from index.schema import DATE
 from search.collapse import signatures
 from search.dates import DateColumn
 from search.facets import FacetColumn
+
+#: Memory for the documents of recent text queries, so that refining a search (another
+#: filter, page or sort over the same text) does not run the text query again.
+MASK_CACHE_BYTES = 32 * 1024 * 1024
 
 
 class Snapshot:
@@ -29,18 +34,45 @@ class Snapshot:
         self.dates = DateColumn.load(reader, DATE)
         self.live = np.zeros(self.size, dtype=bool)
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self.live.flags.writeable = False
         self.live_count = int(self.live.sum())
         self._signatures: np.ndarray | None = None
+        self._all_counts: dict[Facet, np.ndarray] = {}
+        self._masks: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._max_masks = max(4, MASK_CACHE_BYTES // max(1, self.size))
 
     def mask(self, query: wq.Query) -> np.ndarray:
-        """The live documents matching ``query``."""
+        """The live documents matching ``query``; read-only, shared by later calls."""
         if isinstance(query, wq.Every):
-            return self.live.copy()
+            return self.live
+        key = repr(query)
+        cached = self._masks.get(key)
+        if cached is not None:
+            self._masks.move_to_end(key)
+            return cached
         mask = np.zeros(self.size, dtype=bool)
         if query is not wq.NullQuery:
             docs = np.fromiter(self.searcher.docs_for_query(query), dtype=np.int64)
             mask[docs] = True
+        mask.flags.writeable = False
+        self._masks[key] = mask
+        if len(self._masks) > self._max_masks:
+            self._masks.popitem(last=False)
         return mask
+
+    def counts(self, facet: Facet, mask: np.ndarray, total: int) -> np.ndarray:
+        """Per-entity counts of ``facet`` over ``mask`` (``total`` documents); the counts
+        over every document are kept, for the empty query and its pages."""
+        if total != self.live_count:
+            return self.columns[facet].counts(mask)
+        if facet not in self._all_counts:
+            self._all_counts[facet] = self.columns[facet].counts(self.live)
+        return self._all_counts[facet]
+
+    def forget_queries(self) -> None:
+        """Drop the cached query results (benchmarks measure cold queries with this)."""
+        self._masks.clear()
+        self._all_counts.clear()
 
     def signatures(self) -> np.ndarray:
         """Story signatures of every document, computed on first use."""

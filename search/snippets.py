@@ -7,6 +7,7 @@ term (``elect``) marks every form of the word (``election``, ``elected``).
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,6 +19,10 @@ SNIPPET_CHARS = 240
 #: Fragments joined into one snippet.
 SNIPPET_FRAGMENTS = 2
 _SURROUND = 60
+#: Characters of body text analysed for a snippet: a window around the densest run of
+#: candidate matches. Analysing whole articles cost ~2.5 ms a hit (measured on BBC News).
+WINDOW_CHARS = 1_400
+_MAX_CANDIDATES = 200
 
 
 class BoldFormatter(highlight.Formatter):
@@ -62,8 +67,42 @@ class Snippets:
     def make(self, body: str, terms: frozenset[str]) -> str:
         """Escaped HTML: the best fragments with ``terms`` in bold, else the lead."""
         if terms and body:
-            found = highlight.highlight(body, terms, self._analyzer, self._fragmenter,
-                                        self._formatter, top=SNIPPET_FRAGMENTS)
-            if found:
-                return str(found)
-        return html.escape(lead(body), quote=False)
+            window = _window(body, terms)
+            if window:
+                found = highlight.highlight(window, terms, self._analyzer, self._fragmenter,
+                                            self._formatter, top=SNIPPET_FRAGMENTS)
+                if found:
+                    return _one_line(str(found))
+        return _one_line(html.escape(lead(body), quote=False))
+
+
+def _one_line(snippet: str) -> str:
+    """Paragraph breaks and runs of spaces as one space: a snippet is read as one line."""
+    return " ".join(snippet.split())
+
+
+def _window(body: str, terms: frozenset[str]) -> str:
+    """The part of ``body`` most likely to hold the best fragments, or "" when no word
+    even starts like a query term.
+
+    Indexed terms are stems (``happi``, ``elect``); a word matching one starts with the
+    stem less its last letter, which a regular expression finds far faster than the
+    analyzer can stem every word.
+    """
+    if len(body) <= WINDOW_CHARS:
+        return body
+    prefixes = sorted({t[:max(3, len(t) - 1)] for t in terms if t}, key=len, reverse=True)
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, prefixes)) + ")", re.IGNORECASE)
+    hits = [(m.start(), m.group(1).lower()) for m in pattern.finditer(body)][:_MAX_CANDIDATES]
+    if not hits:
+        return ""
+    best, best_score = hits[0][0], 0
+    for i, (start, _) in enumerate(hits):
+        seen = {word for pos, word in hits[i:] if pos < start + WINDOW_CHARS - _SURROUND}
+        if len(seen) > best_score:
+            best, best_score = start, len(seen)
+    begin = max(0, best - _SURROUND * 2)
+    if begin:
+        space = body.find(" ", begin)
+        begin = space + 1 if 0 <= space < best else begin
+    return body[begin:begin + WINDOW_CHARS]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 
-from search import FacetCount, InvalidValueError, NewsIndex, SortOrder
+from index.normalize import name_key
+from search import Facet, FacetCount, InvalidValueError, NewsIndex, SortOrder
 
 TRUMP, PUTIN = "Donald Trump", "Vladimir Putin"
 
@@ -99,3 +101,16 @@ def test_deep_pages_reach_every_match(news: NewsIndex) -> None:
     last = news.search(limit=1, page=total, facets=False)
     assert last.hits[0].rank == total
     assert news.search(limit=1, page=total + 1).hits == ()
+
+
+@pytest.mark.parametrize("filters", [{"people": [PUTIN]}, {"not_people": [TRUMP]},
+                                     {"any_countries": ["Russia", "Syria"]}])
+def test_facet_counts_equal_the_entities_of_the_matching_documents(
+        news: NewsIndex, filters: dict[str, list[str]]) -> None:
+    result = news.search(**filters, facet_size=0, limit=1_000)
+    assert len(result.hits) == result.total
+    for facet in Facet:
+        # Spellings that differ only in case or accents are one entity, counted once.
+        expected = Counter(k for h in result.hits
+                           for k in {name_key(v) for v in h.document.entities(facet)})
+        assert {name_key(c.value): c.count for c in result.facet(facet)} == dict(expected)
