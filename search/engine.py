@@ -96,9 +96,10 @@ class NewsIndex:
         if self._snapshot is None:
             self._snapshot = Snapshot(self._ix.searcher())
         elif not self._snapshot.searcher.up_to_date():
-            fresh = self._snapshot.searcher.refresh()
-            if fresh is not self._snapshot.searcher:
-                self._snapshot = Snapshot(fresh)
+            # A new searcher, not ``refresh()``: refresh reuses the reader of a segment that
+            # only had deletions, and so keeps showing the deleted documents.
+            self._snapshot.close()
+            self._snapshot = Snapshot(self._ix.searcher())
         return self._snapshot
 
     # -- searching -------------------------------------------------------------------

@@ -17,6 +17,7 @@ from index.schema import DATE
 from search.collapse import signatures
 from search.dates import DateColumn
 from search.facets import FacetColumn
+from search.postings import query_mask
 
 #: Memory for the documents of recent text queries, so that refining a search (another
 #: filter, page or sort over the same text) does not run the text query again.
@@ -50,10 +51,7 @@ class Snapshot:
         if cached is not None:
             self._masks.move_to_end(key)
             return cached
-        mask = np.zeros(self.size, dtype=bool)
-        if query is not wq.NullQuery:
-            docs = np.fromiter(self.searcher.docs_for_query(query), dtype=np.int64)
-            mask[docs] = True
+        mask = query_mask(query, self.searcher, self.live)
         mask.flags.writeable = False
         self._masks[key] = mask
         if len(self._masks) > self._max_masks:

@@ -121,6 +121,11 @@ def test_the_searcher_is_reused_and_refreshed_after_a_commit(tmp_path: Path) -> 
         build_index([folder], path)
         assert news.search("budget").total == 1
         assert news._current() is not first  # noqa: SLF001
+        (folder / "a.txt").unlink()
+        build_index([folder], path)
+        assert news.search("flooding").total == 0
+        assert news.search("flooding OR budget").total == news.search().total == 1
+        assert [d.id for d in news.export()] == ["b.txt"]
 
 
 def test_many_threads_get_the_same_answers_as_one(news: NewsIndex) -> None:

@@ -1,0 +1,80 @@
+"""The documents a text query matches, computed with numpy.
+
+Whoosh walks a query's matchers one document at a time in Python, about 2 µs a posting
+(9 ms for a word in 5,000 of 22,000 articles). Boolean queries need no positions or
+scores to know their matches, so here each term's posting list is read a block at a time
+into an array and AND/OR/NOT become array operations. Query types this module does not
+know (phrases, ranges, wildcards) are left to Whoosh, subtree by subtree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.matching.wrappers import FilterMatcher
+
+
+def query_mask(query: wq.Query, searcher: Any, live: np.ndarray) -> np.ndarray:
+    """A boolean per document number: live documents matching ``query``."""
+    return _evaluate(query, searcher, live) & live
+
+
+def _evaluate(q: wq.Query, searcher: Any, live: np.ndarray) -> np.ndarray:
+    kind = type(q)
+    if kind is wq.Term:
+        mask = np.zeros(len(live), dtype=bool)
+        mask[term_docs(searcher.reader(), q.fieldname, q.text)] = True
+        return mask
+    if kind is wq.Every and q.fieldname in (None, "", "*"):
+        return live.copy()
+    if q is wq.NullQuery or kind is type(wq.NullQuery):
+        return np.zeros(len(live), dtype=bool)
+    if kind is wq.And:
+        parts = [_evaluate(sub, searcher, live) for sub in q.subqueries]
+        return np.logical_and.reduce(parts) if parts else live.copy()
+    if (kind is wq.Or and not getattr(q, "minmatch", 0)) or kind is wq.DisjunctionMax:
+        parts = [_evaluate(sub, searcher, live) for sub in q.subqueries]
+        return np.logical_or.reduce(parts) if parts else np.zeros(len(live), dtype=bool)
+    if kind is wq.Not:
+        return live & ~_evaluate(q.query, searcher, live)
+    if kind is wq.AndNot:
+        return _evaluate(q.a, searcher, live) & ~_evaluate(q.b, searcher, live)
+    if kind is wq.AndMaybe:
+        return _evaluate(q.a, searcher, live)
+    if kind is wq.Require:
+        return _evaluate(q.a, searcher, live) & _evaluate(q.b, searcher, live)
+    mask = np.zeros(len(live), dtype=bool)
+    mask[np.fromiter(searcher.docs_for_query(q), dtype=np.int64)] = True
+    return mask
+
+
+def term_docs(reader: Any, field: str, text: Any) -> np.ndarray:
+    """Document numbers (deleted ones included) whose ``field`` holds ``text``."""
+    found = []
+    for leaf, offset in reader.leaf_readers():
+        if (field, text) not in leaf:
+            continue
+        matcher = leaf.postings(field, text)
+        if isinstance(matcher, FilterMatcher):
+            matcher = matcher.child  # deleted documents are dropped by the live mask
+        found.append(_ids(matcher) + offset)
+    if not found:
+        return np.zeros(0, dtype=np.int64)
+    return found[0] if len(found) == 1 else np.concatenate(found)
+
+
+def _ids(matcher: Any) -> np.ndarray:
+    """Every id of a leaf matcher, a block at a time where the codec allows it."""
+    blockwise = all(hasattr(matcher, name) for name in
+                    ("_read_ids", "_next_block", "_atend", "_blocklength"))
+    if not blockwise:
+        return np.fromiter(matcher.all_ids(), dtype=np.int64)
+    blocks = []
+    # Whoosh's W3 codec: a posting list is a chain of blocks of sorted ids.
+    while matcher.is_active():
+        matcher._read_ids()  # noqa: SLF001
+        blocks.append(np.asarray(matcher._ids, dtype=np.int64)[:matcher._blocklength])  # noqa: SLF001
+        matcher._next_block()  # noqa: SLF001
+    return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int64)
