@@ -28,6 +28,7 @@ from search.facets import DEFAULT_FACET_SIZE
 from search.query import Filters, make_parser, parse_text, resolve_facets, resolve_ids
 from search.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, RelatedResult, co_mentions
 from search.results import Document, FacetCount, Hit, IndexStats, SearchResult, Suggestion
+from search.scoring import supports, top
 from search.select import Selection, select
 from search.snapshot import Snapshot
 from search.snippets import Snippets, query_terms
@@ -360,12 +361,18 @@ class NewsIndex:
         scores: dict[int, float] = {}
         if order is SortOrder.RELEVANCE and not isinstance(text_query, wq.Every):
             # Only documents of ``final`` are ranked, and they already passed any phrase:
-            # scoring phrases as plain words spares Whoosh's slow position matching.
-            results = snap.searcher.search(_words_for_phrases(text_query), limit=start + limit,
-                                           filter=set(docs.tolist()))
-            ranked = [(hit.docnum, float(hit.score)) for hit in results][start:start + limit]
-            page_docs = [d for d, _ in ranked]
-            scores = dict(ranked)
+            # scoring phrases as plain words spares the slow matching of positions.
+            ranking = _words_for_phrases(text_query)
+            if supports(ranking, snap.searcher):
+                all_scores = snap.scorer.scores(ranking, snap.size)
+                page_docs = top(all_scores, docs, start, start + limit).tolist()
+                scores = {d: float(all_scores[d]) for d in page_docs}
+            else:
+                results = snap.searcher.search(ranking, limit=start + limit,
+                                               filter=set(docs.tolist()))
+                ranked = [(hit.docnum, float(hit.score)) for hit in results][start:]
+                page_docs = [d for d, _ in ranked]
+                scores = dict(ranked)
         elif order is SortOrder.RELEVANCE:
             page_docs = snap.dates.order(docs, newest_first=True)[start:start + limit].tolist()
         else:

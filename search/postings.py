@@ -52,29 +52,53 @@ def _evaluate(q: wq.Query, searcher: Any, live: np.ndarray) -> np.ndarray:
 
 def term_docs(reader: Any, field: str, text: Any) -> np.ndarray:
     """Document numbers (deleted ones included) whose ``field`` holds ``text``."""
-    found = []
+    return term_postings(reader, field, text, weights=False)[0]
+
+
+def term_postings(reader: Any, field: str, text: Any, *, weights: bool = True
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers (deleted ones included) whose ``field`` holds ``text``, and the
+    term's weight in each (its frequency times the field boost); weights are empty when
+    not asked for."""
+    found, found_weights = [], []
     for leaf, offset in reader.leaf_readers():
         if (field, text) not in leaf:
             continue
         matcher = leaf.postings(field, text)
         if isinstance(matcher, FilterMatcher):
             matcher = matcher.child  # deleted documents are dropped by the live mask
-        found.append(_ids(matcher) + offset)
+        ids, values = _read(matcher, weights)
+        found.append(ids + offset)
+        found_weights.append(values)
     if not found:
-        return np.zeros(0, dtype=np.int64)
-    return found[0] if len(found) == 1 else np.concatenate(found)
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    if len(found) == 1:
+        return found[0], found_weights[0]
+    return np.concatenate(found), np.concatenate(found_weights)
 
 
-def _ids(matcher: Any) -> np.ndarray:
-    """Every id of a leaf matcher, a block at a time where the codec allows it."""
+def _read(matcher: Any, weights: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Every id (and weight) of a leaf matcher, a block at a time where the codec allows."""
     blockwise = all(hasattr(matcher, name) for name in
-                    ("_read_ids", "_next_block", "_atend", "_blocklength"))
+                    ("_read_ids", "_read_weights", "_next_block", "_blocklength"))
+    ids: list[Any] = []
+    values: list[Any] = []
     if not blockwise:
-        return np.fromiter(matcher.all_ids(), dtype=np.int64)
-    blocks = []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            if weights:
+                values.append(matcher.weight())
+            matcher.next()
+        return np.array(ids, dtype=np.int64), np.array(values, dtype=np.float64)
     # Whoosh's W3 codec: a posting list is a chain of blocks of sorted ids.
     while matcher.is_active():
+        length = matcher._blocklength  # noqa: SLF001
         matcher._read_ids()  # noqa: SLF001
-        blocks.append(np.asarray(matcher._ids, dtype=np.int64)[:matcher._blocklength])  # noqa: SLF001
+        ids.append(np.asarray(matcher._ids, dtype=np.int64)[:length])  # noqa: SLF001
+        if weights:
+            matcher._read_weights()  # noqa: SLF001
+            values.append(np.asarray(matcher._weights, dtype=np.float64)[:length])  # noqa: SLF001
         matcher._next_block()  # noqa: SLF001
-    return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int64)
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    return np.concatenate(ids), (np.concatenate(values) if weights else np.zeros(0))

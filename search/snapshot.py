@@ -18,6 +18,7 @@ from search.collapse import signatures
 from search.dates import DateColumn
 from search.facets import FacetColumn
 from search.postings import query_mask
+from search.scoring import Scorer
 
 #: Memory for the documents of recent text queries, so that refining a search (another
 #: filter, page or sort over the same text) does not run the text query again.
@@ -36,6 +37,7 @@ class Snapshot:
         self.live = np.zeros(self.size, dtype=bool)
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self.live.flags.writeable = False
+        self.scorer = Scorer(searcher, self.live)
         self.live_count = int(self.live.sum())
         self._signatures: np.ndarray | None = None
         self._all_counts: dict[Facet, np.ndarray] = {}

@@ -7,6 +7,7 @@ import pytest
 
 from search import NewsIndex
 from search.postings import query_mask
+from search.scoring import supports, top
 from search.query import parse_text, resolve_facets
 
 QUERIES = ["election", "air strikes", "election OR government", "election -Trump",
@@ -26,3 +27,32 @@ def test_numpy_matches_equal_whoosh_matches(news: NewsIndex, text: str) -> None:
     assert np.array_equal(got, expected & snap.live)
     if text != "zzzzunknownword":
         assert got.any()
+
+
+RANKED = ["election", "air strikes", "election OR government^2", "election -Trump",
+          "title:election OR war", "(Trump OR Biden) AND NOT title:election",
+          "person:Putin OR Russia"]
+
+
+@pytest.mark.parametrize("text", RANKED)
+def test_numpy_scores_equal_whoosh_scores(news: NewsIndex, text: str) -> None:
+    with news._lock:  # noqa: SLF001 - compares the two ways of ranking on one searcher
+        snap = news._current()  # noqa: SLF001
+        query = resolve_facets(parse_text(text, news._parser), snap.columns)  # noqa: SLF001
+        assert supports(query, snap.searcher)
+        docs = np.flatnonzero(query_mask(query, snap.searcher, snap.live))
+        scores = snap.scorer.scores(query, snap.size)
+        ours = top(scores, docs, 0, 20).tolist()
+        theirs = [(hit.docnum, hit.score) for hit in snap.searcher.search(query, limit=20)]
+    assert len(ours) == len(theirs) > 0
+    assert [scores[d] for d in ours] == pytest.approx([s for _, s in theirs])
+    assert {d for d, _ in theirs} == set(ours) or len(docs) > 20
+
+
+def test_wildcards_are_left_to_whoosh(news: NewsIndex) -> None:
+    with news._lock:  # noqa: SLF001
+        snap = news._current()  # noqa: SLF001
+        query = resolve_facets(parse_text("elect*", news._parser), snap.columns)  # noqa: SLF001
+        assert not supports(query, snap.searcher)
+    hits = news.search("elect*", limit=5).hits
+    assert hits and all(h.score is not None for h in hits)
