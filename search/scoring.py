@@ -30,7 +30,7 @@ def _supported(query: wq.Query) -> bool:
     kind = type(query)
     if kind is wq.Term:
         return True
-    if kind is wq.Or and getattr(query, "minmatch", 0):
+    if kind is wq.Or and getattr(query, "minmatch", None):
         return False
     if kind in _BOOLEAN:
         return all(_supported(sub) for sub in query.children())

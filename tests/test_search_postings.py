@@ -7,8 +7,8 @@ import pytest
 
 from search import NewsIndex
 from search.postings import query_mask
-from search.scoring import supports, top
 from search.query import parse_text, resolve_facets
+from search.scoring import supports, top
 
 QUERIES = ["election", "air strikes", "election OR government", "election -Trump",
            "title:election", "NOT election", '"air strikes"', "elect*", "Russia AND NOT Syria",
