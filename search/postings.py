@@ -15,6 +15,9 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 
+# Phrase matching packs (document, position) into one int64: positions below 2**24.
+_POSITION_BITS = 24
+
 
 def query_mask(query: wq.Query, searcher: Any, live: np.ndarray) -> np.ndarray:
     """A boolean per document number: live documents matching ``query``."""
@@ -43,11 +46,66 @@ def _evaluate(q: wq.Query, searcher: Any, live: np.ndarray) -> np.ndarray:
         return _evaluate(q.a, searcher, live) & ~_evaluate(q.b, searcher, live)
     if kind is wq.AndMaybe:
         return _evaluate(q.a, searcher, live)
+    if kind is wq.Phrase and q.slop == 1 and not q.char_ranges and q.words:
+        mask = np.zeros(len(live), dtype=bool)
+        mask[phrase_docs(searcher.reader(), q.fieldname, q.words)] = True
+        return mask
     if kind is wq.Require:
         return _evaluate(q.a, searcher, live) & _evaluate(q.b, searcher, live)
     mask = np.zeros(len(live), dtype=bool)
     mask[np.fromiter(searcher.docs_for_query(q), dtype=np.int64)] = True
     return mask
+
+
+def phrase_docs(reader: Any, field: str, words: list[str]) -> np.ndarray:
+    """Document numbers whose ``field`` holds ``words`` one after the other."""
+    if not reader.schema[field].format.supports("positions"):
+        return np.fromiter((), dtype=np.int64)
+    keys = None
+    for offset_in_phrase, word in enumerate(words):
+        docs, positions = _term_positions(reader, field, word)
+        # One key per occurrence: document and the position the phrase would start at.
+        word_keys = (docs << _POSITION_BITS) + (positions - offset_in_phrase)
+        keys = word_keys if keys is None else np.intersect1d(keys, word_keys,
+                                                              assume_unique=False)
+        if not len(keys):
+            break
+    return np.unique(keys >> _POSITION_BITS) if keys is not None else np.zeros(0, np.int64)
+
+
+def _term_positions(reader: Any, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Every occurrence of a term: (document number, position) as two aligned arrays."""
+    docs: list[int] = []
+    counts: list[int] = []
+    positions: list[int] = []
+    for leaf, offset in reader.leaf_readers():
+        if (field, text) not in leaf:
+            continue
+        matcher = leaf.postings(field, text)
+        if isinstance(matcher, FilterMatcher):
+            matcher = matcher.child
+        if all(hasattr(matcher, name) for name in ("_read_ids", "_read_values", "_next_block")):
+            decode = leaf.schema[field].format.decode_positions
+            while matcher.is_active():  # a block at a time, as in _read
+                length = matcher._blocklength  # noqa: SLF001
+                matcher._read_ids()  # noqa: SLF001
+                matcher._read_values()  # noqa: SLF001
+                for docnum, value in zip(matcher._ids[:length], matcher._values[:length],  # noqa: SLF001
+                                         strict=True):
+                    found = decode(value)
+                    docs.append(docnum + offset)
+                    counts.append(len(found))
+                    positions.extend(found)
+                matcher._next_block()  # noqa: SLF001
+            continue
+        while matcher.is_active():
+            found = matcher.value_as("positions")
+            docs.append(matcher.id() + offset)
+            counts.append(len(found))
+            positions.extend(found)
+            matcher.next()
+    doc_array = np.repeat(np.array(docs, dtype=np.int64), counts)
+    return doc_array, np.array(positions, dtype=np.int64)
 
 
 def term_docs(reader: Any, field: str, text: Any) -> np.ndarray:
