@@ -46,7 +46,7 @@ def _evaluate(q: wq.Query, searcher: Any, live: np.ndarray) -> np.ndarray:
         return _evaluate(q.a, searcher, live) & ~_evaluate(q.b, searcher, live)
     if kind is wq.AndMaybe:
         return _evaluate(q.a, searcher, live)
-    if kind is wq.Phrase and q.slop == 1 and not q.char_ranges and q.words:
+    if kind is wq.Phrase and q.slop == 1 and q.words:
         mask = np.zeros(len(live), dtype=bool)
         mask[phrase_docs(searcher.reader(), q.fieldname, q.words)] = True
         return mask
