@@ -142,7 +142,7 @@ def check_syntax(text: str) -> None:
                 raise QuerySyntaxError(f"Unknown field {name!r} in query {text!r}; fields are "
                                        f"{known}. Put a colon inside quotes to search for it")
             following = tokens[tokens.index(token) + 1] if token in tokens[:-1] else ""
-            if not value and following not in ("(", "["):
+            if not value and following not in ("(", "[") and not following.startswith('"'):
                 raise QuerySyntaxError(f"Field {name!r} in query {text!r} has no value: "
                                        f"write {name}:VALUE")
 

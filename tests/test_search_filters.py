@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from index.normalize import name_key
-from search import Facet, FacetCount, InvalidValueError, NewsIndex, SortOrder
+from search import Facet, FacetCount, InvalidValueError, NewsIndex, QuerySyntaxError, SortOrder
 
 TRUMP, PUTIN = "Donald Trump", "Vladimir Putin"
 
@@ -114,3 +114,10 @@ def test_facet_counts_equal_the_entities_of_the_matching_documents(
         expected = Counter(k for h in result.hits
                            for k in {name_key(v) for v in h.document.entities(facet)})
         assert {name_key(c.value): c.count for c in result.facet(facet)} == dict(expected)
+
+
+def test_a_quoted_value_after_a_field_is_accepted(news: NewsIndex) -> None:
+    assert ids(news, 'person:"Sergei Shoigu"') == ids(news, people=["Sergei Shoigu"])
+    assert news.search('title:"air strikes"').total > 0
+    with pytest.raises(QuerySyntaxError, match="Field 'person' in query 'person:' has no value"):
+        news.search("person:")
