@@ -9,6 +9,7 @@ know (phrases, ranges, wildcards) are left to Whoosh, subtree by subtree.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -19,51 +20,95 @@ from whoosh.matching.wrappers import FilterMatcher
 _POSITION_BITS = 24
 
 
-def query_mask(query: wq.Query, searcher: Any, live: np.ndarray) -> np.ndarray:
+#: Posting lists a :class:`Postings` keeps: a search reads each of its terms once, and a
+#: refined search (new filter, next page) reads none again.
+MAX_CACHED_TERMS = 512
+
+
+class Postings:
+    """Posting lists of one reader as arrays, the most recently used ones kept."""
+
+    def __init__(self, reader: Any, max_terms: int = MAX_CACHED_TERMS) -> None:
+        self.reader = reader
+        self._max_terms = max_terms
+        self._lists: OrderedDict[tuple[str, Any], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+
+    def get(self, field: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, weights) of a term; deleted documents included."""
+        key = (field, text)
+        found = self._lists.get(key)
+        if found is None:
+            found = term_postings(self.reader, field, text)
+            self._lists[key] = found
+            if len(self._lists) > self._max_terms:
+                self._lists.popitem(last=False)
+        else:
+            self._lists.move_to_end(key)
+        return found
+
+    def docs(self, field: str, text: Any) -> np.ndarray:
+        """Document numbers of a term."""
+        return self.get(field, text)[0]
+
+    def clear(self) -> None:
+        """Forget every list read."""
+        self._lists.clear()
+
+
+def query_mask(query: wq.Query, searcher: Any, live: np.ndarray,
+               postings: Postings | None = None) -> np.ndarray:
     """A boolean per document number: live documents matching ``query``."""
-    return _evaluate(query, searcher, live) & live
+    return _evaluate(query, searcher, live, postings or Postings(searcher.reader())) & live
 
 
-def _evaluate(q: wq.Query, searcher: Any, live: np.ndarray) -> np.ndarray:
+def _evaluate(q: wq.Query, searcher: Any, live: np.ndarray, postings: Postings) -> np.ndarray:
     kind = type(q)
     if kind is wq.Term:
         mask = np.zeros(len(live), dtype=bool)
-        mask[term_docs(searcher.reader(), q.fieldname, q.text)] = True
+        mask[postings.docs(q.fieldname, q.text)] = True
         return mask
     if kind is wq.Every and q.fieldname in (None, "", "*"):
         return live.copy()
     if q is wq.NullQuery or kind is type(wq.NullQuery):
         return np.zeros(len(live), dtype=bool)
     if kind is wq.And:
-        parts = [_evaluate(sub, searcher, live) for sub in q.subqueries]
+        parts = [_evaluate(sub, searcher, live, postings) for sub in q.subqueries]
         return np.logical_and.reduce(parts) if parts else live.copy()
     if (kind is wq.Or and not getattr(q, "minmatch", 0)) or kind is wq.DisjunctionMax:
-        parts = [_evaluate(sub, searcher, live) for sub in q.subqueries]
+        parts = [_evaluate(sub, searcher, live, postings) for sub in q.subqueries]
         return np.logical_or.reduce(parts) if parts else np.zeros(len(live), dtype=bool)
     if kind is wq.Not:
-        return live & ~_evaluate(q.query, searcher, live)
+        return live & ~_evaluate(q.query, searcher, live, postings)
     if kind is wq.AndNot:
-        return _evaluate(q.a, searcher, live) & ~_evaluate(q.b, searcher, live)
+        return _evaluate(q.a, searcher, live, postings) & ~_evaluate(q.b, searcher, live, postings)
     if kind is wq.AndMaybe:
-        return _evaluate(q.a, searcher, live)
+        return _evaluate(q.a, searcher, live, postings)
     if kind is wq.Phrase and q.slop == 1 and q.words:
         mask = np.zeros(len(live), dtype=bool)
-        mask[phrase_docs(searcher.reader(), q.fieldname, q.words)] = True
+        mask[phrase_docs(postings, q.fieldname, q.words)] = True
         return mask
     if kind is wq.Require:
-        return _evaluate(q.a, searcher, live) & _evaluate(q.b, searcher, live)
+        return _evaluate(q.a, searcher, live, postings) & _evaluate(q.b, searcher, live, postings)
     mask = np.zeros(len(live), dtype=bool)
     mask[np.fromiter(searcher.docs_for_query(q), dtype=np.int64)] = True
     return mask
 
 
-def phrase_docs(reader: Any, field: str, words: list[str]) -> np.ndarray:
+def phrase_docs(postings: Postings, field: str, words: list[str]) -> np.ndarray:
     """Document numbers whose ``field`` holds ``words`` one after the other."""
+    reader = postings.reader
     if not reader.schema[field].format.supports("positions"):
-        return np.fromiter((), dtype=np.int64)
+        return np.zeros(0, dtype=np.int64)
+    # Positions are decoded only in documents holding every word: the costly part.
+    candidates = postings.docs(field, words[0])
+    for word in words[1:]:
+        candidates = np.intersect1d(candidates, postings.docs(field, word))
+    if not len(candidates):
+        return candidates
+    wanted = set(candidates.tolist())
     keys = None
     for offset_in_phrase, word in enumerate(words):
-        docs, positions = _term_positions(reader, field, word)
+        docs, positions = _term_positions(reader, field, word, wanted)
         # One key per occurrence: document and the position the phrase would start at.
         word_keys = (docs << _POSITION_BITS) + (positions - offset_in_phrase)
         keys = word_keys if keys is None else np.intersect1d(keys, word_keys,
@@ -73,8 +118,10 @@ def phrase_docs(reader: Any, field: str, words: list[str]) -> np.ndarray:
     return np.unique(keys >> _POSITION_BITS) if keys is not None else np.zeros(0, np.int64)
 
 
-def _term_positions(reader: Any, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-    """Every occurrence of a term: (document number, position) as two aligned arrays."""
+def _term_positions(reader: Any, field: str, text: str, wanted: set[int]
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Occurrences of a term in the ``wanted`` documents: (document number, position) as two
+    aligned arrays."""
     docs: list[int] = []
     counts: list[int] = []
     positions: list[int] = []
@@ -92,6 +139,8 @@ def _term_positions(reader: Any, field: str, text: str) -> tuple[np.ndarray, np.
                 matcher._read_values()  # noqa: SLF001
                 for docnum, value in zip(matcher._ids[:length], matcher._values[:length],  # noqa: SLF001
                                          strict=True):
+                    if docnum + offset not in wanted:
+                        continue
                     found = decode(value)
                     docs.append(docnum + offset)
                     counts.append(len(found))
@@ -99,6 +148,9 @@ def _term_positions(reader: Any, field: str, text: str) -> tuple[np.ndarray, np.
                 matcher._next_block()  # noqa: SLF001
             continue
         while matcher.is_active():
+            if matcher.id() + offset not in wanted:
+                matcher.next()
+                continue
             found = matcher.value_as("positions")
             docs.append(matcher.id() + offset)
             counts.append(len(found))

@@ -14,7 +14,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from search.postings import query_mask, term_postings
+from search.postings import Postings, query_mask
 
 _BOOLEAN = (wq.And, wq.Or, wq.Not, wq.AndNot, wq.AndMaybe, wq.Require)
 
@@ -40,9 +40,10 @@ def _supported(query: wq.Query) -> bool:
 class Scorer:
     """BM25F scores of one searcher's documents; field lengths are read once."""
 
-    def __init__(self, searcher: Any, live: np.ndarray) -> None:
+    def __init__(self, searcher: Any, live: np.ndarray, postings: Postings | None = None) -> None:
         self._searcher = searcher
         self._live = live
+        self._postings = postings or Postings(searcher.reader())
         self._lengths: dict[str, np.ndarray] = {}
 
     def scores(self, query: wq.Query, size: int) -> np.ndarray:
@@ -58,7 +59,8 @@ class Scorer:
             return total * query.boost if query.boost != 1 else total
         if kind is wq.Not:
             # Whoosh scores a NOT 1.0 (times its boost) where it matches.
-            return (~query_mask(query.query, self._searcher, self._live)) * float(query.boost)
+            inside = query_mask(query.query, self._searcher, self._live, self._postings)
+            return (~inside) * float(query.boost)
         if kind in (wq.AndNot, wq.Require):
             return self.scores(query.a, size)
         if kind is wq.AndMaybe:
@@ -68,7 +70,7 @@ class Scorer:
     def _term(self, term: wq.Term, size: int) -> np.ndarray:
         searcher, field = self._searcher, term.fieldname
         out = np.zeros(size)
-        docs, weights = term_postings(searcher.reader(), field, term.text)
+        docs, weights = self._postings.get(field, term.text)
         if not len(docs):
             return out
         if not searcher.schema[field].scorable:

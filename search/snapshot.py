@@ -17,7 +17,7 @@ from index.schema import DATE
 from search.collapse import signatures
 from search.dates import DateColumn
 from search.facets import FacetColumn
-from search.postings import query_mask
+from search.postings import Postings, query_mask
 from search.scoring import Scorer
 
 #: Memory for the documents of recent text queries, so that refining a search (another
@@ -37,7 +37,8 @@ class Snapshot:
         self.live = np.zeros(self.size, dtype=bool)
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self.live.flags.writeable = False
-        self.scorer = Scorer(searcher, self.live)
+        self.postings = Postings(reader)
+        self.scorer = Scorer(searcher, self.live, self.postings)
         self.live_count = int(self.live.sum())
         self._signatures: np.ndarray | None = None
         self._all_counts: dict[Facet, np.ndarray] = {}
@@ -53,7 +54,7 @@ class Snapshot:
         if cached is not None:
             self._masks.move_to_end(key)
             return cached
-        mask = query_mask(query, self.searcher, self.live)
+        mask = query_mask(query, self.searcher, self.live, self.postings)
         mask.flags.writeable = False
         self._masks[key] = mask
         if len(self._masks) > self._max_masks:
@@ -73,6 +74,7 @@ class Snapshot:
         """Drop the cached query results (benchmarks measure cold queries with this)."""
         self._masks.clear()
         self._all_counts.clear()
+        self.postings.clear()
 
     def signatures(self) -> np.ndarray:
         """Story signatures of every document, computed on first use."""
