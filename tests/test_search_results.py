@@ -148,3 +148,17 @@ def test_many_threads_get_the_same_answers_as_one(news: NewsIndex) -> None:
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+def test_snippets_mark_words_found_only_in_the_body(news: NewsIndex) -> None:
+    hit = news.search("Shoigu", limit=1).hits[0]
+    assert "<b>Shoigu</b>" in hit.snippet
+    assert "\n" not in hit.snippet and len(hit.snippet) < 600
+
+
+def test_snippets_escape_html_and_fall_back_to_the_lead(news: NewsIndex) -> None:
+    lead = news.search(countries=["Russia"], limit=1).hits[0]
+    assert "<b>" not in lead.snippet and lead.snippet
+    for hit in news.search("election OR Trump", limit=20).hits:
+        outside = hit.snippet.replace("<b>", "").replace("</b>", "")
+        assert "<" not in outside
