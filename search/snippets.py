@@ -8,6 +8,7 @@ on BBC News, which was most of a search's time.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterable
@@ -22,8 +23,6 @@ SNIPPET_FRAGMENTS = 2
 #: Characters of context kept around the matches of a fragment.
 CONTEXT_CHARS = 60
 _BETWEEN = " … "
-# Whoosh's default tokenizer pattern, so that words split as they were indexed.
-_WORD = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)
 
 
 def query_terms(query: wq.Query, reader: Any, fields: Iterable[str]) -> frozenset[str]:
@@ -72,12 +71,9 @@ class Snippets:
 
     def _matches(self, body: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
         """(start, end, term) of every word of ``body`` whose analyzed form is in ``terms``."""
-        prefixes = tuple({t[:max(3, len(t) - 1)] for t in terms if t})
         found = []
-        for match in _WORD.finditer(body):
+        for match in _candidates(terms).finditer(body):
             word = match.group().lower()
-            if not word.startswith(prefixes):
-                continue
             stems = self._stems.get(word)
             if stems is None:
                 stems = tuple(token.text for token in self._analyzer(word))
@@ -87,6 +83,15 @@ class Snippets:
             if hit is not None:
                 found.append((match.start(), match.end(), hit))
         return found
+
+
+@functools.lru_cache(maxsize=256)
+def _candidates(terms: frozenset[str]) -> re.Pattern[str]:
+    """Words that start like one of ``terms`` less its last letter (a stem such as
+    ``happi`` or ``elect`` starts every word it was made from but for that letter)."""
+    prefixes = sorted({t[:max(3, len(t) - 1)] for t in terms if t}, key=len, reverse=True)
+    alternatives = "|".join(re.escape(p) for p in prefixes) or "(?!)"
+    return re.compile(rf"(?<!\w)(?:{alternatives})\w*(?:\.?\w+)*", re.IGNORECASE)
 
 
 def _best_fragments(body: str, matches: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
