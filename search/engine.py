@@ -42,6 +42,8 @@ MAX_LIMIT = 1_000
 SIMILAR_TERMS = 25
 #: Weight of one shared entity in ``similar``, against the key terms' weights (max 1.0).
 SIMILAR_ENTITY_BOOST = 0.5
+#: Searches with fewer matches than this look for "did you mean" suggestions.
+SUGGEST_BELOW = 20
 _EXPORT_BATCH = 256
 
 
@@ -347,7 +349,7 @@ class NewsIndex:
                     mask, size=facet_size, counts=snap.counts(facet, mask, count))
             chosen, histogram = snap.dates.histogram(final, interval)
             used_interval = chosen.value
-        suggestions = self._suggest(snap, text, selection) if total == 0 else ()
+        suggestions = self._suggest(snap, text, selection) if total < SUGGEST_BELOW else ()
         return SearchResult(label or text, total, hits, counts, page, limit, filters.to_dict(),
                             dates=histogram, date_interval=used_interval,
                             suggestions=suggestions, sort=order.value, collapsed=collapse)
@@ -395,7 +397,7 @@ class NewsIndex:
             if found:
                 out.append(found)
         if text.strip():
-            found = text_suggestion(text, snap.searcher)
+            found = text_suggestion(text, snap.searcher, snap.lexicon())
             if found:
                 out.append(found)
         return tuple(out)

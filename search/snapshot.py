@@ -19,6 +19,7 @@ from search.dates import DateColumn
 from search.facets import FacetColumn
 from search.postings import Postings, query_mask
 from search.scoring import Scorer
+from search.suggest import Lexicon
 
 #: Memory for the documents of recent text queries, so that refining a search (another
 #: filter, page or sort over the same text) does not run the text query again.
@@ -41,6 +42,7 @@ class Snapshot:
         self.scorer = Scorer(searcher, self.live, self.postings)
         self.live_count = int(self.live.sum())
         self._signatures: np.ndarray | None = None
+        self._lexicon: Lexicon | None = None
         self._all_counts: dict[Facet, np.ndarray] = {}
         self._masks: OrderedDict[str, np.ndarray] = OrderedDict()
         self._max_masks = max(4, MASK_CACHE_BYTES // max(1, self.size))
@@ -81,6 +83,12 @@ class Snapshot:
         if self._signatures is None:
             self._signatures = signatures(self.searcher.reader())
         return self._signatures
+
+    def lexicon(self) -> Lexicon:
+        """The body terms for spelling suggestions, read on first use."""
+        if self._lexicon is None:
+            self._lexicon = Lexicon(self.searcher.reader())
+        return self._lexicon
 
     def close(self) -> None:
         """Close the searcher."""

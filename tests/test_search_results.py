@@ -162,3 +162,17 @@ def test_snippets_escape_html_and_fall_back_to_the_lead(news: NewsIndex) -> None
     for hit in news.search("election OR Trump", limit=20).hits:
         outside = hit.snippet.replace("<b>", "").replace("</b>", "")
         assert "<" not in outside
+
+
+def test_a_rare_misspelling_found_in_an_article_still_gets_a_suggestion(
+        tmp_path: Path) -> None:
+    articles = {f"{n:02d}.txt": f"Budget {n}\n\nThe government presented budget number {n} "
+                                f"to parliament on Monday." for n in range(12)}
+    articles["typo.txt"] = "Budget typo\n\nThe goverment presented a budget on Monday."
+    folder = write_articles(tmp_path / "articles", articles)
+    build_index([folder], tmp_path / "index")
+    with NewsIndex(tmp_path / "index") as news:
+        result = news.search("goverment")
+        assert result.total == 1
+        assert result.suggestions == (Suggestion("text", "goverment", "government"),)
+        assert news.search("government budget").suggestions == ()
