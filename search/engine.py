@@ -230,7 +230,8 @@ class NewsIndex:
                 collapse: bool = False, **filters: Any) -> SearchResult:
         """Articles like ``doc_id``: sharing its key terms and its entities, best first.
 
-        The article itself is left out; other copies of it are not (use ``collapse``).
+        The article itself is left out; so are its copies when ``collapse`` is on, which
+        also shows every other story once.
 
         Raises:
             DocumentNotFoundError: no document has that id.
@@ -243,10 +244,15 @@ class NewsIndex:
             docnum = self._docnum(snap, doc_id)
             fields = snap.searcher.stored_fields(docnum)
             like = _like_query(snap, fields)
+            excluded: int | np.ndarray = docnum
+            if collapse:
+                # Collapsed, the article's own copies are one story with it: leave them out.
+                sigs = snap.signatures()
+                excluded = np.flatnonzero(sigs == sigs[docnum])
             result = self._execute(snap, "", like, flt, limit=limit, page=page,
                                    facet_size=facet_size, facets=facets, disjunctive=False,
                                    order=SortOrder.RELEVANCE, interval=DateInterval.AUTO,
-                                   collapse=collapse, exclude=docnum, label=f"similar:{doc_id}")
+                                   collapse=collapse, exclude=excluded, label=f"similar:{doc_id}")
         return result
 
     def get(self, doc_id: str) -> Document:
@@ -322,7 +328,8 @@ class NewsIndex:
     def _execute(self, snap: Snapshot, text: str, text_query: wq.Query, filters: Filters, *,
                  limit: int, page: int, facet_size: int, facets: bool, disjunctive: bool,
                  order: SortOrder, interval: DateInterval, collapse: bool,
-                 exclude: int | None = None, label: str | None = None) -> SearchResult:
+                 exclude: int | np.ndarray | None = None, label: str | None = None,
+                 ) -> SearchResult:
         selection = select(snap.mask(text_query), filters, snap.columns, snap.dates)
         final = selection.final()
         if exclude is not None:

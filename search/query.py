@@ -29,7 +29,8 @@ _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 _TOKEN = re.compile(r'"[^"]*"?|\(|\)|\[|\]|[^\s()"\[\]]+')
 _FIELD_PREFIX = re.compile(r"^[+-]?([A-Za-z_]+):(.*)$")
 _FIELD_ALIASES: dict[str, list[str]] = {
-    facet.value: [facet.field_alias, *([] if facet is not Facet.ORGANIZATIONS else ["organization"])]
+    facet.value: [facet.field_alias,
+                  *([] if facet is not Facet.ORGANIZATIONS else ["organization"])]
     for facet in Facet
 }
 QUERY_FIELDS: tuple[str, ...] = (TITLE, BODY, DATE, *(f.value for f in Facet),

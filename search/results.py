@@ -115,7 +115,8 @@ class Hit:
         return out
 
 
-def _frozen_facets(value: Mapping[str, tuple[FacetCount, ...]]) -> Mapping[str, tuple[FacetCount, ...]]:
+def _frozen_facets(value: Mapping[str, tuple[FacetCount, ...]]
+                   ) -> Mapping[str, tuple[FacetCount, ...]]:
     return MappingProxyType(dict(value))
 
 
@@ -131,7 +132,8 @@ class SearchResult:
     query: str
     total: int
     hits: tuple[Hit, ...]
-    facets: Mapping[str, tuple[FacetCount, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    facets: Mapping[str, tuple[FacetCount, ...]] = field(
+        default_factory=lambda: MappingProxyType({}))
     page: int = 1
     limit: int = 10
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))

@@ -107,6 +107,9 @@ def test_collapse_shows_copies_of_one_story_once_with_their_count(wire_index: Pa
             assert {c.value: c.count for c in folded.facet(facet)} == dict(expected)
         assert any(folded.facets.values())
         assert len(list(news.export("flooding", collapse=True))) == 2
+        like_a = news.similar("a.txt", limit=10)
+        assert {"b.txt", "c.txt"} <= {h.id for h in like_a.hits}
+        assert {h.id for h in news.similar("a.txt", collapse=True).hits} <= {"d.txt"}
 
 
 def test_the_searcher_is_reused_and_refreshed_after_a_commit(tmp_path: Path) -> None:
