@@ -58,3 +58,18 @@ def test_wildcards_are_left_to_whoosh(news: NewsIndex) -> None:
         assert not supports(query, snap.searcher)
     hits = news.search("elect*", limit=5).hits
     assert hits and all(h.score is not None for h in hits)
+
+
+def test_positions_decode_in_bulk_as_whoosh_decodes_them_one_by_one() -> None:
+    from whoosh.analysis import StandardAnalyzer
+    from whoosh.formats import Positions
+
+    from search.postings import _decode_all
+
+    fmt = Positions()
+    values = [value for text in ("a b a c a", "c c", "b")
+              for _, _, _, value in fmt.word_values(text, StandardAnalyzer(stoplist=None))]
+    expected = [fmt.decode_positions(v) for v in values]
+    assert _decode_all(values, fmt.decode_positions) == expected
+    odd = [values[0], b"\x00\x00\x00\x01" + values[1][4:].replace(b"\x80\x02", b"\x80\x03")]
+    assert _decode_all(odd, fmt.decode_positions) == [fmt.decode_positions(v) for v in odd]
