@@ -111,6 +111,23 @@ def timed(call: Callable[[], Any], repeat: int,
     return out
 
 
+def paired(first: Callable[[], Any], second: Callable[[], Any], repeat: int,
+           before: Callable[[], Any] | None = None) -> tuple[list[float], list[float]]:
+    """Milliseconds of ``first`` and ``second`` run in turns, so that both see the same
+    load on a shared machine; ``before`` runs untimed ahead of each call."""
+    times: tuple[list[float], list[float]] = ([], [])
+    first()
+    second()
+    for _ in range(repeat):
+        for call, out in ((first, times[0]), (second, times[1])):
+            if before is not None:
+                before()
+            start = time.perf_counter()
+            call()
+            out.append((time.perf_counter() - start) * 1000)
+    return times
+
+
 def percentile(values: list[float], q: float) -> float:
     """The ``q``-quantile (0..1) by nearest rank."""
     ordered = sorted(values)
@@ -168,9 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     failures = []
     for kind, (text, filters) in QUERIES.items():
         total = news.search(text, **filters).total
-        cold = timed(lambda: news.search(text, **filters), args.repeat, forget)  # noqa: B023
-        bare = timed(lambda: news.search(text, **filters, facets=False),  # noqa: B023
-                     args.repeat, forget)
+        cold, bare = paired(lambda: news.search(text, **filters),  # noqa: B023
+                            lambda: news.search(text, **filters, facets=False),  # noqa: B023
+                            args.repeat, forget)
         warm = timed(lambda: news.search(text, **filters), args.repeat)  # noqa: B023
         grouped = timed(whoosh_search(news, text, filters, grouped=True), args.groupedby_repeat)
         plain = timed(whoosh_search(news, text, filters, grouped=False), args.groupedby_repeat)

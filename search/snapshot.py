@@ -38,12 +38,15 @@ class Snapshot:
         self.live = np.zeros(self.size, dtype=bool)
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self.live.flags.writeable = False
+        # Counts over every document are a statistic of the generation, like document
+        # frequencies: the empty query and its pages use them as they are.
+        self._all_counts = {facet: column.counts(self.live)
+                            for facet, column in self.columns.items()}
         self.postings = Postings(reader)
         self.scorer = Scorer(searcher, self.live, self.postings)
         self.live_count = int(self.live.sum())
         self._signatures: np.ndarray | None = None
         self._lexicon: Lexicon | None = None
-        self._all_counts: dict[Facet, np.ndarray] = {}
         self._masks: OrderedDict[str, np.ndarray] = OrderedDict()
         self._max_masks = max(4, MASK_CACHE_BYTES // max(1, self.size))
 
@@ -64,18 +67,14 @@ class Snapshot:
         return mask
 
     def counts(self, facet: Facet, mask: np.ndarray, total: int) -> np.ndarray:
-        """Per-entity counts of ``facet`` over ``mask`` (``total`` documents); the counts
-        over every document are kept, for the empty query and its pages."""
+        """Per-entity counts of ``facet`` over ``mask`` (``total`` documents)."""
         if total != self.live_count:
             return self.columns[facet].counts(mask)
-        if facet not in self._all_counts:
-            self._all_counts[facet] = self.columns[facet].counts(self.live)
         return self._all_counts[facet]
 
     def forget_queries(self) -> None:
         """Drop the cached query results (benchmarks measure cold queries with this)."""
         self._masks.clear()
-        self._all_counts.clear()
         self.postings.clear()
 
     def signatures(self) -> np.ndarray:
