@@ -23,30 +23,33 @@ _POSITION_BITS = 24
 _PROTO_2 = b"\x80\x02"
 
 
-#: Posting lists a :class:`Postings` keeps: a search reads each of its terms once, and a
-#: refined search (new filter, next page) reads none again.
-MAX_CACHED_TERMS = 512
+#: Memory for the posting lists a :class:`Postings` keeps: a search reads each of its terms
+#: once, and a refined search (new filter, next page) reads none again.
+MAX_CACHED_BYTES = 64 * 1024 * 1024
 
 
 class Postings:
     """Posting lists of one reader as arrays, the most recently used ones kept."""
 
-    def __init__(self, reader: Any, max_terms: int = MAX_CACHED_TERMS) -> None:
+    def __init__(self, reader: Any, max_bytes: int = MAX_CACHED_BYTES) -> None:
         self.reader = reader
-        self._max_terms = max_terms
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._lists: OrderedDict[tuple[str, Any], tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
     def get(self, field: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, weights) of a term; deleted documents included."""
         key = (field, text)
         found = self._lists.get(key)
-        if found is None:
-            found = term_postings(self.reader, field, text)
-            self._lists[key] = found
-            if len(self._lists) > self._max_terms:
-                self._lists.popitem(last=False)
-        else:
+        if found is not None:
             self._lists.move_to_end(key)
+            return found
+        found = term_postings(self.reader, field, text)
+        self._lists[key] = found
+        self._bytes += found[0].nbytes + found[1].nbytes
+        while self._bytes > self._max_bytes and len(self._lists) > 1:
+            _, (docs, weights) = self._lists.popitem(last=False)
+            self._bytes -= docs.nbytes + weights.nbytes
         return found
 
     def docs(self, field: str, text: Any) -> np.ndarray:
@@ -56,6 +59,7 @@ class Postings:
     def clear(self) -> None:
         """Forget every list read."""
         self._lists.clear()
+        self._bytes = 0
 
 
 def query_mask(query: wq.Query, searcher: Any, live: np.ndarray,

@@ -73,3 +73,17 @@ def test_positions_decode_in_bulk_as_whoosh_decodes_them_one_by_one() -> None:
     assert _decode_all(values, fmt.decode_positions) == expected
     odd = [values[0], b"\x00\x00\x00\x01" + values[1][4:].replace(b"\x80\x02", b"\x80\x03")]
     assert _decode_all(odd, fmt.decode_positions) == [fmt.decode_positions(v) for v in odd]
+
+
+def test_the_posting_cache_keeps_to_its_memory_budget(news: NewsIndex) -> None:
+    from search.postings import Postings
+
+    with news._lock:  # noqa: SLF001
+        reader = news._current().searcher.reader()  # noqa: SLF001
+        postings = Postings(reader, max_bytes=1_000)
+        for word in ("russia", "syria", "trump", "elect", "russia"):
+            docs, weights = postings.get("body", word)
+            assert len(docs) == len(weights) == reader.doc_frequency("body", word)
+            kept = postings._lists  # noqa: SLF001
+            assert postings._bytes <= 1_000 or len(kept) == 1  # noqa: SLF001
+            assert postings._bytes == sum(d.nbytes + w.nbytes for d, w in kept.values())  # noqa: SLF001
