@@ -20,7 +20,6 @@ from whoosh.matching.wrappers import FilterMatcher
 
 # Phrase matching packs (document, position) into one int64: positions below 2**24.
 _POSITION_BITS = 24
-_PROTO_2 = b"\x80\x02"
 
 
 #: Memory for the posting lists a :class:`Postings` keeps: a search reads each of its terms
@@ -131,7 +130,7 @@ def _term_positions(reader: Any, field: str, text: str, wanted: set[int]
     aligned arrays."""
     docs: list[int] = []
     counts: list[int] = []
-    positions: list[int] = []
+    position_parts: list[np.ndarray] = []
     for leaf, offset in reader.leaf_readers():
         if (field, text) not in leaf:
             continue
@@ -151,9 +150,9 @@ def _term_positions(reader: Any, field: str, text: str, wanted: set[int]
                         docs.append(docnum + offset)
                         values.append(value)
                 matcher._next_block()  # noqa: SLF001
-            for found in _decode_all(values, decode):
-                counts.append(len(found))
-                positions.extend(found)
+            found_counts, found_positions = _decode_all(values, decode)
+            counts.extend(found_counts)
+            position_parts.append(found_positions)
             continue
         while matcher.is_active():
             if matcher.id() + offset not in wanted:
@@ -162,29 +161,40 @@ def _term_positions(reader: Any, field: str, text: str, wanted: set[int]
             found = matcher.value_as("positions")
             docs.append(matcher.id() + offset)
             counts.append(len(found))
-            positions.extend(found)
+            position_parts.append(np.array(found, dtype=np.int64))
             matcher.next()
     doc_array = np.repeat(np.array(docs, dtype=np.int64), counts)
-    return doc_array, np.array(positions, dtype=np.int64)
+    positions = np.concatenate(position_parts) if position_parts else np.zeros(0, np.int64)
+    return doc_array, positions
 
 
-def _decode_all(values: list[bytes], decode: Any) -> list[list[int]]:
-    """The positions of many postings of Whoosh's Positions format.
+def _decode_all(values: list[bytes], decode: Any) -> tuple[list[int], np.ndarray]:
+    """Occurrence counts and positions (concatenated) of many postings of Whoosh's
+    Positions format.
 
     Each value is a 4-byte count then a pickled list of position deltas. Unpickling them
     one by one was most of a phrase search's time; here they are unpickled as one list of
     lists, and each value is decoded on its own only if that fails.
     """
     if not values:
-        return []
-    if all(v[4:6] == _PROTO_2 and v.endswith(b".") for v in values):
-        try:
-            joined = pickle.loads(b"\x80\x02(" + b"".join(v[4:-1] for v in values) + b"l.")
-        except Exception:  # noqa: BLE001 - an unexpected encoding: decode one by one
-            joined = None
-        if isinstance(joined, list) and len(joined) == len(values):
-            return [list(itertools.accumulate(deltas)) for deltas in joined]
-    return [decode(v) for v in values]
+        return [], np.zeros(0, dtype=np.int64)
+    try:
+        joined = pickle.loads(b"\x80\x02(" + b"".join(v[4:-1] for v in values) + b"l.")
+    except Exception:  # noqa: BLE001 - an unexpected encoding: decode one by one
+        joined = None
+    if isinstance(joined, list) and len(joined) == len(values) and all(
+            isinstance(deltas, list) for deltas in joined):
+        counts = [len(deltas) for deltas in joined]
+        deltas = np.fromiter(itertools.chain.from_iterable(joined), dtype=np.int64,
+                             count=sum(counts))
+        # A running sum of the deltas, restarted at each posting.
+        sizes = np.array(counts, dtype=np.int64)
+        running = np.cumsum(deltas)
+        before = np.concatenate(([0], running))[np.cumsum(sizes) - sizes]
+        return counts, running - np.repeat(before, sizes)
+    decoded = [decode(v) for v in values]
+    return [len(d) for d in decoded], np.fromiter(itertools.chain.from_iterable(decoded),
+                                                  dtype=np.int64)
 
 
 def term_docs(reader: Any, field: str, text: Any) -> np.ndarray:

@@ -69,10 +69,16 @@ def test_positions_decode_in_bulk_as_whoosh_decodes_them_one_by_one() -> None:
     fmt = Positions()
     values = [value for text in ("a b a c a", "c c", "b")
               for _, _, _, value in fmt.word_values(text, StandardAnalyzer(stoplist=None))]
-    expected = [fmt.decode_positions(v) for v in values]
-    assert _decode_all(values, fmt.decode_positions) == expected
-    odd = [values[0], b"\x00\x00\x00\x01" + values[1][4:].replace(b"\x80\x02", b"\x80\x03")]
-    assert _decode_all(odd, fmt.decode_positions) == [fmt.decode_positions(v) for v in odd]
+    def expected(items: list[bytes]) -> tuple[list[int], list[int]]:
+        decoded = [fmt.decode_positions(v) for v in items]
+        return [len(d) for d in decoded], [p for d in decoded for p in d]
+
+    counts, positions = _decode_all(values, fmt.decode_positions)
+    assert (counts, positions.tolist()) == expected(values)
+    assert positions.tolist() == [0, 2, 4, 1, 3, 0, 1, 0]
+    odd = [values[0], values[1][:-1]]  # no closing mark: decoded one by one
+    counts, positions = _decode_all(odd, fmt.decode_positions)
+    assert (counts, positions.tolist()) == expected(odd)
 
 
 def test_the_posting_cache_keeps_to_its_memory_budget(news: NewsIndex) -> None:
