@@ -42,6 +42,7 @@ class FacetColumn:
     _by_id: np.ndarray  # pair_docs grouped by entity id (offsets in _starts)
     _starts: np.ndarray
     _doc_starts: np.ndarray  # offset of each document's first pair (pairs are by document)
+    name_rank: np.ndarray  # position of each entity id in case-folded name order
 
     @classmethod
     def load(cls, reader: object, facet: Facet) -> FacetColumn:
@@ -73,7 +74,11 @@ class FacetColumn:
         starts = np.concatenate(([0], np.cumsum(doc_freq))).astype(np.int64)
         size = reader.doc_count_all()  # type: ignore[attr-defined]
         doc_starts = np.searchsorted(docs, np.arange(size + 1)).astype(np.int64)
-        return cls(facet, values, terms, key_ids, docs, ids, doc_freq, by_id, starts, doc_starts)
+        name_rank = np.empty(len(values), dtype=np.int64)
+        name_rank[sorted(range(len(values)), key=lambda i: values[i].casefold())] = \
+            np.arange(len(values))
+        return cls(facet, values, terms, key_ids, docs, ids, doc_freq, by_id, starts, doc_starts,
+                   name_rank)
 
     def docs_of(self, entity_ids: Iterable[int]) -> np.ndarray:
         """Document numbers carrying any of the given entities."""
@@ -123,10 +128,15 @@ class FacetColumn:
             # Partial selection first: on big vocabularies sorting every value is the cost.
             cutoff = np.partition(counts[nonzero], len(nonzero) - size)[len(nonzero) - size]
             nonzero = nonzero[counts[nonzero] >= cutoff]
-        ranked = sorted(nonzero.tolist(), key=lambda i: (-counts[i], self.values[i].casefold()))
+        ranked = self.rank(nonzero, counts)
         if size:
             ranked = ranked[:size]
         return tuple(FacetCount(self.values[i], int(counts[i])) for i in ranked)
+
+    def rank(self, ids: np.ndarray, counts: np.ndarray) -> list[int]:
+        """``ids`` by descending count, then by name (case-folded)."""
+        order = np.lexsort((self.name_rank[ids], -counts[ids]))
+        return ids[order].tolist()  # type: ignore[no-any-return]
 
     def lookup(self, value: str) -> int | None:
         """The entity id whose key equals ``value``'s key."""

@@ -81,7 +81,7 @@ def co_mentions(column: FacetColumn, mask: np.ndarray, live_docs: int, *,
     counts = column.counts(mask)
     counts[list(exclude)] = 0
     ids = np.flatnonzero(counts)
-    ranked = sorted(ids.tolist(), key=lambda i: (-counts[i], column.values[i].casefold()))
+    ranked = column.rank(ids, counts)
     if size:
         ranked = ranked[:size]
     return tuple(
