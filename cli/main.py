@@ -14,14 +14,43 @@ from rich.console import Console
 
 from cli import render
 from cli.entities import entities_cli
+from cli.options import (
+    DEFAULT_INDEX,
+    AnyCountryOpt,
+    AnyOrgOpt,
+    AnyPersonOpt,
+    AnyPlaceOpt,
+    CollapseOpt,
+    CountryOpt,
+    DisjunctiveOpt,
+    IndexOpt,
+    NotCountryOpt,
+    NotOrgOpt,
+    NotPersonOpt,
+    NotPlaceOpt,
+    OrgOpt,
+    PersonOpt,
+    PlaceOpt,
+    SinceOpt,
+    SortOpt,
+    TextArg,
+    UntilOpt,
+    _errors,
+    _filters,
+)
 from cli.render import OutputFormat
 from cli.serve import serve_cli
-from search import DEFAULT_FACET_SIZE, DEFAULT_LIMIT, Facet, NewsfacetError, NewsIndex
+from search import (
+    DEFAULT_FACET_SIZE,
+    DEFAULT_LIMIT,
+    DateInterval,
+    Facet,
+    NewsIndex,
+    SortOrder,
+)
 
-INDEX_ENV = "NEWSFACET_INDEX"
 MODEL_ENV = "NEWSFACET_MODEL"
 ALIASES_ENV = "NEWSFACET_ALIASES"
-DEFAULT_INDEX = "news-index"
 #: Exit status of an index run that indexed what it could but had files that failed.
 EXIT_PARTIAL = 3
 
@@ -34,45 +63,6 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-
-IndexOpt = Annotated[Path, typer.Option("--index", "-i", envvar=INDEX_ENV, metavar="DIR",
-                                        help="Index directory.")]
-PersonOpt = Annotated[list[str] | None, typer.Option(
-    "--person", "-p", metavar="NAME",
-    help="Only articles naming this person; repeat for all of several.")]
-OrgOpt = Annotated[list[str] | None, typer.Option(
-    "--org", "-o", metavar="NAME", help="Only articles naming this organization; repeatable.")]
-PlaceOpt = Annotated[list[str] | None, typer.Option(
-    "--place", metavar="NAME", help="Only articles naming this place; repeatable.")]
-CountryOpt = Annotated[list[str] | None, typer.Option(
-    "--country", "-c", metavar="NAME",
-    help="Only articles naming or implying this country (name, alias or ISO code); repeatable.")]
-SinceOpt = Annotated[str | None, typer.Option(
-    "--since", metavar="DATE", help="Dated on or after YYYY-MM-DD.")]
-UntilOpt = Annotated[str | None, typer.Option(
-    "--until", metavar="DATE", help="Dated on or before YYYY-MM-DD.")]
-TextArg = Annotated[str, typer.Argument(
-    metavar="QUERY", help="Query text in Whoosh syntax; empty for all.")]
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Turn library errors into one line on stderr and exit status 1."""
-    try:
-        yield
-    except NewsfacetError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(code=1) from None
-    except BrokenPipeError:
-        # The reader (head, less) went away: not an error worth a traceback.
-        sys.stderr.close()
-        raise typer.Exit(code=0) from None
-
-
-def _filters(person: list[str] | None, org: list[str] | None, place: list[str] | None,
-             country: list[str] | None, since: str | None, until: str | None) -> dict[str, Any]:
-    return {"people": person or (), "organizations": org or (), "places": place or (),
-            "countries": country or (), "since": since, "until": until}
 
 
 class SummaryFormat(enum.StrEnum):
@@ -177,29 +167,40 @@ def search_cli(
     text: TextArg = "",
     person: PersonOpt = None, org: OrgOpt = None, place: PlaceOpt = None,
     country: CountryOpt = None, since: SinceOpt = None, until: UntilOpt = None,
+    any_person: AnyPersonOpt = None, any_org: AnyOrgOpt = None, any_place: AnyPlaceOpt = None,
+    any_country: AnyCountryOpt = None, not_person: NotPersonOpt = None,
+    not_org: NotOrgOpt = None, not_place: NotPlaceOpt = None, not_country: NotCountryOpt = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="Hits per page.")] = DEFAULT_LIMIT,
-    page: Annotated[int, typer.Option("--page", help="Page number, from 1.")] = 1,
-    facet_size: Annotated[int, typer.Option("--facet-size", help="Values per facet.")] =
+    page: Annotated[int, typer.Option("--page", help="Page number, from 1 (no upper cap).")] = 1,
+    facet_size: Annotated[int, typer.Option("--facet-size", help="Values per facet (0: all).")] =
         DEFAULT_FACET_SIZE,
+    disjunctive: DisjunctiveOpt = False,
+    sort: SortOpt = None,
+    interval: Annotated[DateInterval, typer.Option(
+        "--interval", help="Date histogram buckets: auto (month, or year over more than three "
+                           "years), month or year.")] = DateInterval.AUTO,
+    collapse: CollapseOpt = False,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] =
         OutputFormat.TABLE,
     index: IndexOpt = Path(DEFAULT_INDEX),
 ) -> None:
-    """Search by text and entity filters; show ranked hits and facet counts over all matches.
+    """Search by text and entity filters; show ranked hits, facet counts over all matches
+    and a date histogram. A word or filter value that matches nothing gets a "did you mean".
 
-    Example: newsfacet search "air strikes" --country Syria --person Shoigu
+    Query syntax: words, "phrases", AND/OR/NOT, -word, person:/org:/place:/country: fields
+    with groups, e.g. 'person:(Putin OR Shoigu) -country:Ukraine'.
+
+    Example: newsfacet search "air strikes" --country Syria --any-person Shoigu --any-person
+    Putin --not-country Turkey --sort -date
     """
     with _errors(), NewsIndex(index) as news:
-        result = news.search(text, **_filters(person, org, place, country, since, until),
-                             limit=limit, page=page, facet_size=facet_size)
-        if fmt is OutputFormat.JSON:
-            render.write_json(result.to_dict())
-        elif fmt is OutputFormat.JSONL:
-            render.write_jsonl(render.hit_rows(result))
-        elif fmt is OutputFormat.CSV:
-            render.write_csv(render.hit_rows(result), render.HIT_COLUMNS)
-        else:
-            render.print_search(result, render.console())
+        result = news.search(text, **_filters(
+            person, org, place, country, since, until, any_person=any_person, any_org=any_org,
+            any_place=any_place, any_country=any_country, not_person=not_person,
+            not_org=not_org, not_place=not_place, not_country=not_country),
+            limit=limit, page=page, facet_size=facet_size, disjunctive=disjunctive, sort=sort,
+            date_interval=interval, collapse=collapse)
+        render.write_result(result, fmt)
 
 
 @app.command("facets")
@@ -209,19 +210,32 @@ def facets_cli(
     text: TextArg = "",
     person: PersonOpt = None, org: OrgOpt = None, place: PlaceOpt = None,
     country: CountryOpt = None, since: SinceOpt = None, until: UntilOpt = None,
-    top: Annotated[int, typer.Option("--top", "-t", help="How many values (0: all).")] = 20,
+    any_person: AnyPersonOpt = None, any_org: AnyOrgOpt = None, any_place: AnyPlaceOpt = None,
+    any_country: AnyCountryOpt = None, not_person: NotPersonOpt = None,
+    not_org: NotOrgOpt = None, not_place: NotPlaceOpt = None, not_country: NotCountryOpt = None,
+    top: Annotated[int, typer.Option("--top", "-t", "--facet-size",
+                                     help="How many values (0: all).")] = 20,
+    match: Annotated[str | None, typer.Option(
+        "--match", "-m", help="Only values containing this text (ignores case and accents).")]
+        = None,
+    disjunctive: DisjunctiveOpt = False,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] =
         OutputFormat.TABLE,
     index: IndexOpt = Path(DEFAULT_INDEX),
 ) -> None:
-    """Count one facet's values over every article matching the query and filters.
+    """Count one facet's values over every article matching the query and filters, by count
+    then name; export the table with --format csv or json.
 
-    Example: newsfacet facets people "election" --top 20
+    Example: newsfacet facets people "election" --match shoi --format csv
     """
     with _errors(), NewsIndex(index) as news:
         chosen = Facet.parse(facet)
-        counts = news.facet(chosen, text, size=top,
-                            **_filters(person, org, place, country, since, until))
+        counts = news.facet(chosen, text, size=top, match=match, disjunctive=disjunctive,
+                            **_filters(person, org, place, country, since, until,
+                                       any_person=any_person, any_org=any_org,
+                                       any_place=any_place, any_country=any_country,
+                                       not_person=not_person, not_org=not_org,
+                                       not_place=not_place, not_country=not_country))
         rows = [c.to_dict() for c in counts]
         if fmt is OutputFormat.JSON:
             render.write_json({"facet": chosen.value, "query": text, "values": rows})
@@ -257,6 +271,12 @@ def export_cli(
     text: TextArg = "",
     person: PersonOpt = None, org: OrgOpt = None, place: PlaceOpt = None,
     country: CountryOpt = None, since: SinceOpt = None, until: UntilOpt = None,
+    any_person: AnyPersonOpt = None, any_org: AnyOrgOpt = None, any_place: AnyPlaceOpt = None,
+    any_country: AnyCountryOpt = None, not_person: NotPersonOpt = None,
+    not_org: NotOrgOpt = None, not_place: NotPlaceOpt = None, not_country: NotCountryOpt = None,
+    sort: Annotated[SortOrder | None, typer.Option(
+        "--sort", "-s", help="relevance, date or -date; default index order.")] = None,
+    collapse: CollapseOpt = False,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="jsonl, json or csv.")] =
         OutputFormat.JSONL,
     with_text: Annotated[bool, typer.Option("--text", help="Include the article text.")] = False,
@@ -264,12 +284,15 @@ def export_cli(
         False,
     index: IndexOpt = Path(DEFAULT_INDEX),
 ) -> None:
-    """Write every matching article with its entities, streaming (default: all articles).
+    """Write every matching article with its entities, streaming any number (default: all).
 
-    Example: newsfacet export --format jsonl > enriched.jsonl
+    Example: newsfacet export --country Syria --sort -date --format jsonl > syria.jsonl
     """
     with _errors(), NewsIndex(index) as news:
-        docs = news.export(text, **_filters(person, org, place, country, since, until))
+        docs = news.export(text, sort=sort, collapse=collapse, **_filters(
+            person, org, place, country, since, until, any_person=any_person, any_org=any_org,
+            any_place=any_place, any_country=any_country, not_person=not_person,
+            not_org=not_org, not_place=not_place, not_country=not_country))
         rows = (d.to_dict(text=with_text, mentions=mentions) for d in docs)
         if fmt is OutputFormat.CSV:
             columns = render.DOCUMENT_COLUMNS + (("text",) if with_text else ())
@@ -298,6 +321,11 @@ def stats_cli(
             render.write_json(stats.to_dict())
 
 
+from cli import related as _related  # noqa: E402 - commands register on ``app``
+from cli import similar as _similar  # noqa: E402
+
+app.command("related")(_related.related_cli)
+app.command("similar")(_similar.similar_cli)
 app.command("serve")(serve_cli)
 app.command("entities")(entities_cli)
 
@@ -305,4 +333,3 @@ app.command("entities")(entities_cli)
 def main() -> None:
     """Console-script entry point."""
     app()
-

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from search import Document, FacetCount, IndexStats, SearchResult
+from search import Document, FacetCount, IndexStats, RelatedResult, SearchResult
 
 _BOLD = re.compile(r"<b>(.*?)</b>", re.S)
 LIST_SEPARATOR = "; "
@@ -85,6 +85,66 @@ def facet_table(name: str, counts: Sequence[FacetCount]) -> Table:
     return table
 
 
+def write_result(result: SearchResult, fmt: OutputFormat) -> None:
+    """A search result in the chosen format on stdout."""
+    if fmt is OutputFormat.JSON:
+        write_json(result.to_dict())
+    elif fmt is OutputFormat.JSONL:
+        write_jsonl(hit_rows(result))
+    elif fmt is OutputFormat.CSV:
+        write_csv(hit_rows(result), HIT_COLUMNS)
+    else:
+        print_search(result, console())
+
+
+def suggestion_text(result: SearchResult) -> Text | None:
+    """"Did you mean" as a command-line fix, or ``None`` when there is no suggestion."""
+    options = {"people": "--person", "organizations": "--org", "places": "--place",
+               "countries": "--country"}
+    parts = [f'"{s.suggestion}"' if s.field == "text" else
+             f'{options.get(s.field, "--" + s.field)} "{s.suggestion}"'
+             for s in result.suggestions]
+    if not parts:
+        return None
+    return Text.assemble(("Did you mean: ", "bold"), " ".join(parts), "?")
+
+
+def date_table(result: SearchResult) -> Table:
+    """The date histogram as bars (empty buckets left out)."""
+    table = Table(title=f"dates (by {result.date_interval})", title_style="bold",
+                  show_header=False, box=None, pad_edge=False)
+    table.add_column("bucket", style="dim")
+    table.add_column("count", justify="right", style="cyan")
+    table.add_column("bar")
+    peak = max((c.count for c in result.dates), default=0)
+    for bucket in (b for b in result.dates if b.count):
+        table.add_row(bucket.value, str(bucket.count),
+                      "█" * max(1 if bucket.count else 0, round(20 * bucket.count / peak))
+                      if peak else "")
+    return table
+
+
+def print_related(result: RelatedResult, out: Console) -> None:
+    """Co-mentions per facet: value, count and lift."""
+    query = repr(result.query) if result.query else "every document"
+    filters = "  ".join(f"{k}={'+'.join(v)}" for k, v in result.filters.items())
+    out.print(Text.assemble((f"{result.total:,} matching", "bold"), f" for {query}"
+                            + (f" with {filters}" if filters else "")))
+    tables = []
+    for name, items in result.related.items():
+        table = Table(title=name, title_style="bold", box=None, pad_edge=False)
+        table.add_column("value", overflow="fold", max_width=32)
+        table.add_column("count", justify="right", style="cyan")
+        table.add_column("lift", justify="right", style="dim")
+        for item in items:
+            table.add_row(item.value, str(item.count), f"{item.lift:.1f}")
+        if not items:
+            table.add_row(Text("(none)", style="dim"), "", "")
+        tables.append(table)
+    out.print()
+    out.print(Columns(tables, padding=(0, 4)))
+
+
 def print_search(result: SearchResult, out: Console) -> None:
     """Ranked hits with snippets, then the facet tables."""
     shown = f"{len(result.hits)} shown" if result.hits else "none on this page"
@@ -100,12 +160,19 @@ def print_search(result: SearchResult, out: Console) -> None:
         meta = [doc.date.isoformat() if doc.date else None, doc.source, doc.id]
         if hit.score is not None:
             meta.append(f"score {hit.score:.2f}")
+        if hit.copies > 1:
+            meta.append(f"{hit.copies} copies")
         out.print(Text("   " + " · ".join(m for m in meta if m), style="dim"))
         out.print(Text("   ").append(snippet_text(hit.snippet)))
+    fix = suggestion_text(result)
+    if fix is not None:
+        out.print(fix)
     if result.facets:
         out.print()
-        out.print(Columns([facet_table(name, counts) for name, counts in result.facets.items()],
-                          padding=(0, 4)))
+        tables = [facet_table(name, counts) for name, counts in result.facets.items()]
+        if result.dates:
+            tables.append(date_table(result))
+        out.print(Columns(tables, padding=(0, 4)))
 
 
 def hit_rows(result: SearchResult) -> list[dict[str, Any]]:
@@ -113,9 +180,9 @@ def hit_rows(result: SearchResult) -> list[dict[str, Any]]:
     return [hit.to_dict() for hit in result.hits]
 
 
-HIT_COLUMNS = ("id", "title", "path", "date", "source", "url", "score", "snippet",
+HIT_COLUMNS = ("id", "title", "path", "date", "source", "url", "score", "snippet", "copies",
                "people", "organizations", "places", "countries")
-DOCUMENT_COLUMNS = tuple(c for c in HIT_COLUMNS if c not in ("score", "snippet"))
+DOCUMENT_COLUMNS = tuple(c for c in HIT_COLUMNS if c not in ("score", "snippet", "copies"))
 
 
 def print_document(doc: Document, out: Console) -> None:

@@ -23,11 +23,13 @@ from index import (
     QuerySyntaxError,
     UnknownFacetError,
 )
-from search.engine import DEFAULT_LIMIT, MAX_LIMIT, NewsIndex
+from search.dates import DateInterval
+from search.engine import DEFAULT_LIMIT, MAX_LIMIT, NewsIndex, SortOrder
 from search.entities import DEFAULT_TOP, EntitySummary, list_entities
 from search.facets import DEFAULT_FACET_SIZE
 from search.query import Filters
-from search.results import Document, FacetCount, Hit, IndexStats, SearchResult
+from search.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, CoMention, RelatedResult
+from search.results import Document, FacetCount, Hit, IndexStats, SearchResult, Suggestion
 
 if _typing.TYPE_CHECKING:
     import os
@@ -53,9 +55,12 @@ def create_app(index: "NewsIndex | str | os.PathLike[str]", **options: _typing.A
 
 
 __all__ = [
+    "CoMention",
     "DEFAULT_FACET_SIZE",
     "DEFAULT_LIMIT",
+    "DEFAULT_RELATED_SIZE",
     "DEFAULT_TOP",
+    "DateInterval",
     "Document",
     "DocumentNotFoundError",
     "EntitySummary",
@@ -71,7 +76,11 @@ __all__ = [
     "NewsIndex",
     "NewsfacetError",
     "QuerySyntaxError",
+    "RELATED_FACETS",
+    "RelatedResult",
     "SearchResult",
+    "SortOrder",
+    "Suggestion",
     "UnknownFacetError",
     "create_app",
     "list_entities",

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
+import enum
 import os
 import threading
 from collections.abc import Iterable, Iterator
@@ -18,29 +18,50 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import highlight
 from whoosh import query as wq
-from whoosh.util.times import long_to_datetime
 
 from index import DocumentNotFoundError, Facet, InvalidValueError, store
-from index.aliases import Aliases, read_stored
-from index.schema import BODY, DATE, ID, RECORD
-from search.facets import DEFAULT_FACET_SIZE, FacetColumn
-from search.query import Filters, combine, filter_queries, make_parser, parse_text, resolve_facets
-from search.results import Document, FacetCount, Hit, IndexStats, SearchResult
+from index.aliases import read_stored
+from index.schema import BODY, DATE, ID, RECORD, TITLE
+from search.collapse import collapse as collapse_mask
+from search.dates import DateInterval
+from search.facets import DEFAULT_FACET_SIZE
+from search.query import Filters, make_parser, parse_text, resolve_facets, resolve_ids
+from search.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, RelatedResult, co_mentions
+from search.results import Document, FacetCount, Hit, IndexStats, SearchResult, Suggestion
+from search.scoring import supports, top
+from search.select import Selection, select
+from search.snapshot import Snapshot
+from search.snippets import Snippets, query_terms
+from search.suggest import entity_suggestion, text_suggestion
 
 DEFAULT_LIMIT = 10
-#: Largest page a single call may ask for; export streams any number of documents.
+#: Largest page a single call may ask for; pages go as deep as the matches do, and export
+#: streams any number of documents.
 MAX_LIMIT = 1_000
-SNIPPET_CHARS = 240
-_SNIPPET_FRAGMENTS = 2
+#: Key terms of an article that ``similar`` looks for in others.
+SIMILAR_TERMS = 25
+#: Weight of one shared entity in ``similar``, against the key terms' weights (max 1.0).
+SIMILAR_ENTITY_BOOST = 0.5
+#: Searches with fewer matches than this look for "did you mean" suggestions.
+SUGGEST_BELOW = 20
+_EXPORT_BATCH = 256
+
+
+class SortOrder(str, enum.Enum):  # noqa: UP042 - same form as Facet
+    """Orders of search hits."""
+
+    RELEVANCE = "relevance"
+    DATE = "date"  # oldest first
+    NEWEST = "-date"  # newest first
 
 
 class NewsIndex:
     """A newsfacet index opened for searching.
 
-    One instance can be shared by many threads: searches take a short lock, and the
-    searcher and facet columns are reused until the index changes on disk.
+    Opening is cheap: nothing is read until the first search. One instance can be shared
+    by many threads: searches take a short lock, and the searcher and facet columns are
+    reused until the index changes on disk, then reloaded once.
 
     Args:
         path: the index directory; ``None`` means ``$NEWSFACET_INDEX`` or ``news-index``.
@@ -53,12 +74,9 @@ class NewsIndex:
         self.path = Path(path) if path is not None else store.default_index_dir()
         self._ix = store.open_index(self.path)
         self._lock = threading.RLock()
-        self._searcher: Any = None
-        self._columns: dict[Facet, FacetColumn] = {}
-        self._aliases = Aliases()
+        self._snapshot: Snapshot | None = None
         self._parser = make_parser(self._ix.schema)
-        self._formatter = _BoldFormatter()
-        self._fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+        self._snippets = Snippets(self._ix.schema[BODY].analyzer)
 
     # -- lifecycle -------------------------------------------------------------------
     def __enter__(self) -> NewsIndex:
@@ -70,28 +88,23 @@ class NewsIndex:
     def close(self) -> None:
         """Release the searcher and its open files."""
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+            if self._snapshot is not None:
+                self._snapshot.close()
+                self._snapshot = None
 
     def __repr__(self) -> str:
         return f"NewsIndex({str(self.path)!r})"
 
-    def _current(self) -> Any:
-        """The searcher of the latest commit, and the facet columns that go with it."""
-        if self._searcher is None:
-            self._searcher = self._ix.searcher()
-            self._columns = {}
-        elif not self._searcher.up_to_date():
-            fresh = self._searcher.refresh()
-            if fresh is not self._searcher:
-                self._searcher = fresh
-                self._columns = {}
-        if not self._columns:
-            reader = self._searcher.reader()
-            self._columns = {facet: FacetColumn.load(reader, facet) for facet in Facet}
-            self._aliases = read_stored(self.path)
-        return self._searcher
+    def _current(self) -> Snapshot:
+        """The snapshot of the latest commit (call with the lock held)."""
+        if self._snapshot is None:
+            self._snapshot = Snapshot(self._ix.searcher(), read_stored(self.path))
+        elif not self._snapshot.searcher.up_to_date():
+            # A new searcher, not ``refresh()``: refresh reuses the reader of a segment that
+            # only had deletions, and so keeps showing the deleted documents.
+            self._snapshot.close()
+            self._snapshot = Snapshot(self._ix.searcher(), read_stored(self.path))
+        return self._snapshot
 
     # -- searching -------------------------------------------------------------------
     def search(
@@ -108,40 +121,70 @@ class NewsIndex:
         page: int = 1,
         facet_size: int = DEFAULT_FACET_SIZE,
         facets: bool = True,
+        any_people: Iterable[str] = (),
+        any_organizations: Iterable[str] = (),
+        any_places: Iterable[str] = (),
+        any_countries: Iterable[str] = (),
+        not_people: Iterable[str] = (),
+        not_organizations: Iterable[str] = (),
+        not_places: Iterable[str] = (),
+        not_countries: Iterable[str] = (),
+        disjunctive: bool = False,
+        sort: SortOrder | str | None = None,
+        date_interval: DateInterval | str = DateInterval.AUTO,
+        collapse: bool = False,
     ) -> SearchResult:
         """Search the index.
 
         Args:
             text: a query in Whoosh syntax; empty matches every document that passes the
                 filters (newest first).
-            people, organizations, places, countries: filter values; each must match.
+            people, organizations, places, countries: values that must all match.
+            any_people, any_organizations, any_places, any_countries: values of which at
+                least one must match.
+            not_people, not_organizations, not_places, not_countries: values that must not.
             since, until: inclusive date bounds (``date`` or ISO text).
             limit: hits per page (1 to ``MAX_LIMIT``).
-            page: page number from 1.
+            page: page number from 1, as deep as the matches go.
             facet_size: values per facet (0 for all).
-            facets: count facets over every match.
+            facets: count facets and the date histogram over every match.
+            disjunctive: count each facet without its own filters.
+            sort: ``relevance``, ``date`` (oldest first) or ``-date`` (newest first);
+                ``None`` for relevance with text, newest first without.
+            date_interval: ``auto`` (month, or year over long spans), ``month`` or ``year``.
+            collapse: show near-duplicate copies of one story once, with their count.
 
         Raises:
             QuerySyntaxError: the text does not parse.
-            InvalidValueError: a limit, page or date is out of range.
+            InvalidValueError: a limit, page, sort, interval or date is out of range.
         """
         _check_range("limit", limit, 1, MAX_LIMIT)
         _check_range("page", page, 1, None)
         _check_range("facet_size", facet_size, 0, None)
-        filters = make_filters(people, organizations, places, countries, since, until)
+        order = _sort(sort, text)
+        interval = _choice("date_interval", date_interval, DateInterval)
+        filters = make_filters(people, organizations, places, countries, since, until,
+                               any_people, any_organizations, any_places, any_countries,
+                               not_people, not_organizations, not_places, not_countries)
         with self._lock:
-            searcher = self._current()
-            final = self._query(text, filters)
-            mask = self._mask(searcher, final)
-            total = int(mask.sum())
-            hits = self._rank(searcher, final, text, page, limit, total)
-            counts = {facet.value: self._columns[facet].count(mask, size=facet_size)
-                      for facet in Facet} if facets else {}
-        return SearchResult(text, total, hits, counts, page, limit, filters.to_dict())
+            snap = self._current()
+            text_query = resolve_facets(parse_text(text, self._parser), snap.columns, snap.aliases)
+            return self._execute(snap, text, text_query, filters, limit=limit, page=page,
+                                 facet_size=facet_size, facets=facets, disjunctive=disjunctive,
+                                 order=order, interval=interval, collapse=collapse)
 
     def facet(self, facet: Facet | str, text: str = "", *, size: int = DEFAULT_FACET_SIZE,
+              match: str | None = None, disjunctive: bool = False,
               **filters: Any) -> tuple[FacetCount, ...]:
         """Counts of one facet over the documents matching ``text`` and ``filters``.
+
+        Args:
+            facet: the facet to count.
+            text: a text query; empty for every document.
+            size: values to return (0 for all), by count then name.
+            match: only values containing this text, ignoring case and accents.
+            disjunctive: count without this facet's own filters.
+            filters: keyword filters as for :meth:`search`.
 
         Raises:
             UnknownFacetError: ``facet`` is not a facet name.
@@ -150,9 +193,68 @@ class NewsIndex:
         _check_range("size", size, 0, None)
         flt = make_filters(**filters)
         with self._lock:
-            searcher = self._current()
-            mask = self._mask(searcher, self._query(text, flt))
-            return self._columns[chosen].count(mask, size=size)
+            snap = self._current()
+            selection = self._select(snap, text, flt)
+            mask = selection.without(chosen) if disjunctive else selection.final()
+            return snap.columns[chosen].count(mask, size=size, match=match)
+
+    def related(self, text: str = "", *, facets: Iterable[Facet | str] = RELATED_FACETS,
+                size: int = DEFAULT_RELATED_SIZE, **filters: Any) -> RelatedResult:
+        """The entities most often named in the articles matching ``text`` and ``filters``.
+
+        Each facet lists its values by count (then name) with their lift: how many times
+        more often they appear in the matches than in the whole index. The entities the
+        filters name are left out.
+
+        Example: ``news.related(people=["Sergei Shoigu"])``.
+
+        Raises:
+            UnknownFacetError: a facet name is unknown.
+        """
+        chosen = [Facet.parse(str(getattr(f, "value", f))) for f in facets]
+        _check_range("size", size, 0, None)
+        flt = make_filters(**filters)
+        with self._lock:
+            snap = self._current()
+            mask = self._select(snap, text, flt).final()
+            out = {}
+            for facet in chosen:
+                column = snap.columns[facet]
+                asked = [i for v in (*flt.values(facet), *flt.any_values(facet))
+                         for i in resolve_ids(facet, v, column, snap.aliases)]
+                out[facet.value] = co_mentions(column, mask, snap.live_count, exclude=asked,
+                                               size=size)
+            return RelatedResult(text, int(mask.sum()), out, flt.to_dict())
+
+    def similar(self, doc_id: str, *, limit: int = DEFAULT_LIMIT, page: int = 1,
+                facet_size: int = DEFAULT_FACET_SIZE, facets: bool = False,
+                collapse: bool = False, **filters: Any) -> SearchResult:
+        """Articles like ``doc_id``: sharing its key terms and its entities, best first.
+
+        The article itself is left out; so are its copies when ``collapse`` is on, which
+        also shows every other story once.
+
+        Raises:
+            DocumentNotFoundError: no document has that id.
+        """
+        _check_range("limit", limit, 1, MAX_LIMIT)
+        _check_range("page", page, 1, None)
+        flt = make_filters(**filters)
+        with self._lock:
+            snap = self._current()
+            docnum = self._docnum(snap, doc_id)
+            fields = snap.searcher.stored_fields(docnum)
+            like = _like_query(snap, fields)
+            excluded: int | np.ndarray = docnum
+            if collapse:
+                # Collapsed, the article's own copies are one story with it: leave them out.
+                sigs = snap.signatures()
+                excluded = np.flatnonzero(sigs == sigs[docnum])
+            result = self._execute(snap, "", like, flt, limit=limit, page=page,
+                                   facet_size=facet_size, facets=facets, disjunctive=False,
+                                   order=SortOrder.RELEVANCE, interval=DateInterval.AUTO,
+                                   collapse=collapse, exclude=excluded, label=f"similar:{doc_id}")
+        return result
 
     def get(self, doc_id: str) -> Document:
         """The document with id ``doc_id``, text included.
@@ -161,96 +263,189 @@ class NewsIndex:
             DocumentNotFoundError: no document has that id.
         """
         with self._lock:
-            searcher = self._current()
-            docnum = searcher.document_number(**{ID: doc_id})
-            if docnum is None:
-                raise DocumentNotFoundError(
-                    f"No document with id {doc_id!r} in '{self.path}'. Find ids with: "
-                    f"newsfacet search TEXT --index {self.path}")
-            return _document(searcher.stored_fields(docnum))
+            snap = self._current()
+            return _document(snap.searcher.stored_fields(self._docnum(snap, doc_id)))
 
-    def export(self, text: str = "", **filters: Any) -> Iterator[Document]:
-        """Every matching document, text included, in index order; streams any number."""
+    def export(self, text: str = "", *, sort: SortOrder | str | None = None,
+               collapse: bool = False, **filters: Any) -> Iterator[Document]:
+        """Every matching document, text included; streams any number.
+
+        Args:
+            text: a text query; empty for every document.
+            sort: ``None`` for index order, else as for :meth:`search` (``relevance`` ranks
+                the whole match set first).
+            collapse: one document per story.
+            filters: keyword filters as for :meth:`search`.
+        """
         flt = make_filters(**filters)
+        order = None if sort is None else _sort(sort, text)
         with self._lock:
-            searcher = self._current()
-            docnums = np.flatnonzero(self._mask(searcher, self._query(text, flt)))
-        for start in range(0, len(docnums), 256):
+            snap = self._current()
+            selection = self._select(snap, text, flt)
+            mask = selection.final()
+            if collapse:
+                mask, _ = collapse_mask(mask, snap.signatures())
+            docnums = np.flatnonzero(mask)
+            if order is SortOrder.RELEVANCE and text.strip():
+                query = resolve_facets(parse_text(text, self._parser), snap.columns, snap.aliases)
+                results = snap.searcher.search(query, limit=None, filter=set(docnums.tolist()))
+                docnums = np.array([hit.docnum for hit in results], dtype=np.int64)
+            elif order is not None and order is not SortOrder.RELEVANCE:
+                docnums = snap.dates.order(docnums, newest_first=order is SortOrder.NEWEST)
+        for start in range(0, len(docnums), _EXPORT_BATCH):
             with self._lock:
-                searcher = self._current()
-                batch = [searcher.stored_fields(int(n)) for n in docnums[start:start + 256]]
+                searcher = self._current().searcher
+                batch = [searcher.stored_fields(int(n))
+                         for n in docnums[start:start + _EXPORT_BATCH]]
             yield from (_document(fields) for fields in batch)
 
     def stats(self) -> IndexStats:
         """Document count, date span, distinct entities per facet, size on disk."""
         with self._lock:
-            searcher = self._current()
-            reader = searcher.reader()
-            raw = reader.column_reader(DATE, translate=False)
-            stamps = [raw[n] for n in reader.all_doc_ids()]
-            dated = [s for s in stamps if isinstance(s, int) and s > 0]  # 0: undated
-            dates = [long_to_datetime(min(dated)), long_to_datetime(max(dated))] if dated else []
-            entities = {}
-            for facet in Facet:
-                live = self._columns[facet].count(np.ones(reader.doc_count_all(), bool), size=0)
-                entities[facet.value] = len(live)
+            snap = self._current()
+            dated = snap.dates.ordinals[snap.live & snap.dates.has_date]
+            entities = {facet.value: int(np.count_nonzero(snap.columns[facet].counts(snap.live)))
+                        for facet in Facet}
             segments = len(self._ix._segments())  # noqa: SLF001 - no public accessor
             size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
-            model = store.read_meta(self.path).model
-            return IndexStats(str(self.path), searcher.doc_count(), model,
-                              min(dates).date() if dates else None,
-                              max(dates).date() if dates else None, entities, segments, size)
+            return IndexStats(str(self.path), snap.live_count, store.read_meta(self.path).model,
+                              dt.date.fromordinal(int(dated.min())) if len(dated) else None,
+                              dt.date.fromordinal(int(dated.max())) if len(dated) else None,
+                              entities, segments, size)
 
     # -- internals -------------------------------------------------------------------
-    def _query(self, text: str, filters: Filters) -> wq.Query:
-        text_query = resolve_facets(parse_text(text, self._parser), self._columns, self._aliases)
-        return combine(text_query, filter_queries(filters, self._columns, self._aliases))
+    def _docnum(self, snap: Snapshot, doc_id: str) -> int:
+        docnum = snap.searcher.document_number(**{ID: doc_id})
+        if docnum is None:
+            raise DocumentNotFoundError(
+                f"No document with id {doc_id!r} in '{self.path}'. Find ids with: "
+                f"newsfacet search TEXT --index {self.path}")
+        return int(docnum)
 
-    def _mask(self, searcher: Any, final: wq.Query) -> np.ndarray:
-        mask = np.zeros(searcher.reader().doc_count_all(), dtype=bool)
-        if final is not wq.NullQuery:
-            docs = np.fromiter(searcher.docs_for_query(final), dtype=np.int64)
-            mask[docs] = True
-        return mask
+    def _select(self, snap: Snapshot, text: str, filters: Filters) -> Selection:
+        text_query = resolve_facets(parse_text(text, self._parser), snap.columns, snap.aliases)
+        return select(snap.mask(text_query), filters, snap.columns, snap.dates, snap.aliases)
 
-    def _rank(self, searcher: Any, final: wq.Query, text: str, page: int, limit: int,
-              total: int) -> tuple[Hit, ...]:
-        if final is wq.NullQuery or (page - 1) * limit >= total:
+    def _execute(self, snap: Snapshot, text: str, text_query: wq.Query, filters: Filters, *,
+                 limit: int, page: int, facet_size: int, facets: bool, disjunctive: bool,
+                 order: SortOrder, interval: DateInterval, collapse: bool,
+                 exclude: int | np.ndarray | None = None, label: str | None = None,
+                 ) -> SearchResult:
+        selection = select(snap.mask(text_query), filters, snap.columns, snap.dates, snap.aliases)
+        final = selection.final()
+        if exclude is not None:
+            final[exclude] = False
+        copies = None
+        if collapse:
+            final, copies = collapse_mask(final, snap.signatures())
+        total = int(np.count_nonzero(final))
+        hits = self._rank(snap, text_query, final, order, page, limit, copies)
+        counts: dict[str, tuple[FacetCount, ...]] = {}
+        histogram: tuple[FacetCount, ...] = ()
+        used_interval = None
+        if facets:
+            for facet in Facet:
+                mask, count = final, total
+                if disjunctive and facet in selection.facet_masks:
+                    mask = selection.without(facet)
+                    if exclude is not None:
+                        mask[exclude] = False
+                    if collapse:
+                        mask, _ = collapse_mask(mask, snap.signatures())
+                    count = int(np.count_nonzero(mask))
+                counts[facet.value] = snap.columns[facet].count(
+                    mask, size=facet_size, counts=snap.counts(facet, mask, count))
+            chosen, histogram = snap.dates.histogram(final, interval)
+            used_interval = chosen.value
+        suggestions = self._suggest(snap, text, selection) if total < SUGGEST_BELOW else ()
+        return SearchResult(label or text, total, hits, counts, page, limit, filters.to_dict(),
+                            dates=histogram, date_interval=used_interval,
+                            suggestions=suggestions, sort=order.value, collapsed=collapse)
+
+    def _rank(self, snap: Snapshot, text_query: wq.Query, final: np.ndarray, order: SortOrder,
+              page: int, limit: int, copies: np.ndarray | None) -> tuple[Hit, ...]:
+        start = (page - 1) * limit
+        docs = np.flatnonzero(final)
+        if start >= len(docs):
             return ()
-        if text.strip():
-            results = searcher.search_page(final, page, pagelen=limit)
+        scores: dict[int, float] = {}
+        if order is SortOrder.RELEVANCE and not isinstance(text_query, wq.Every):
+            # Only documents of ``final`` are ranked, and they already passed any phrase:
+            # scoring phrases as plain words spares the slow matching of positions.
+            ranking = _words_for_phrases(text_query)
+            if supports(ranking, snap.searcher):
+                all_scores = snap.scorer.scores(ranking, snap.size)
+                page_docs = top(all_scores, docs, start, start + limit).tolist()
+                scores = {d: float(all_scores[d]) for d in page_docs}
+            else:
+                results = snap.searcher.search(ranking, limit=start + limit,
+                                               filter=set(docs.tolist()))
+                ranked = [(hit.docnum, float(hit.score)) for hit in results][start:]
+                page_docs = [d for d, _ in ranked]
+                scores = dict(ranked)
+        elif order is SortOrder.RELEVANCE:
+            page_docs = snap.dates.order(docs, newest_first=True)[start:start + limit].tolist()
         else:
-            results = searcher.search_page(final, page, pagelen=limit, sortedby=DATE, reverse=True)
-        results.results.fragmenter = self._fragmenter
-        results.results.formatter = self._formatter
+            page_docs = snap.dates.order(docs, newest_first=order is SortOrder.NEWEST)[
+                start:start + limit].tolist()
+        terms = query_terms(text_query, snap.searcher.reader(), (BODY, TITLE)) \
+            if not isinstance(text_query, wq.Every) else frozenset()
         hits = []
-        for rank, hit in enumerate(results, start=(page - 1) * limit + 1):
-            fields = hit.fields()
-            snippet = hit.highlights(BODY, top=_SNIPPET_FRAGMENTS) if text.strip() else ""
-            if not snippet:
-                snippet = html.escape(_lead(fields.get(BODY, "")))
-            score = float(hit.score) if text.strip() and hit.score is not None else None
-            hits.append(Hit(_document(fields, text=False), score, snippet, rank))
+        for rank, docnum in enumerate(page_docs, start=start + 1):
+            fields = snap.searcher.stored_fields(docnum)
+            snippet = self._snippets.make(fields.get(BODY, ""), terms)
+            hits.append(Hit(_document(fields, text=False), scores.get(docnum), snippet, rank,
+                            int(copies[docnum]) if copies is not None else 1))
         return tuple(hits)
 
+    def _suggest(self, snap: Snapshot, text: str, selection: Selection) -> tuple[Suggestion, ...]:
+        out = []
+        for facet, value in selection.unmatched:
+            found = entity_suggestion(facet, value, snap.columns[facet])
+            if found:
+                out.append(found)
+        if text.strip():
+            found = text_suggestion(text, snap.searcher, snap.lexicon())
+            if found:
+                out.append(found)
+        return tuple(out)
 
-class _BoldFormatter(highlight.Formatter):
-    """HTML-escaped fragments with matched terms in plain ``<b>…</b>``."""
 
-    between = " … "
+def _words_for_phrases(query: wq.Query) -> wq.Query:
+    """``query`` with each phrase replaced by the AND of its words."""
+    if isinstance(query, wq.Phrase):
+        return wq.And([wq.Term(query.fieldname, word) for word in query.words],
+                      boost=query.boost)
+    if query.is_leaf():
+        return query
+    return query.apply(_words_for_phrases)
 
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"<b>{html.escape(highlight.get_text(text, token, replace))}</b>"
 
-    def _text(self, text: str) -> str:
-        return html.escape(text, quote=False)
+def _like_query(snap: Snapshot, fields: dict[str, Any]) -> wq.Query:
+    """Key terms of an article's text, plus its entities, as one OR query."""
+    body = f"{fields.get(TITLE, '')}\n\n{fields.get(BODY, '')}"
+    key_terms = snap.searcher.key_terms_from_text(BODY, body, numterms=SIMILAR_TERMS)
+    top = max((weight for _, weight in key_terms), default=1.0) or 1.0
+    parts: list[wq.Query] = [wq.Term(BODY, term, boost=weight / top) for term, weight in key_terms]
+    entities = (fields.get(RECORD) or {}).get("entities", {})
+    for facet in Facet:
+        for value in entities.get(facet.value, ()):
+            parts.append(wq.Term(facet.value, value, boost=SIMILAR_ENTITY_BOOST))
+    return wq.Or(parts) if parts else wq.NullQuery
 
 
-def _lead(body: str) -> str:
-    if len(body) <= SNIPPET_CHARS:
-        return body
-    cut = body.rfind(" ", 0, SNIPPET_CHARS)
-    return body[: cut if cut > 0 else SNIPPET_CHARS] + " …"
+def _sort(sort: SortOrder | str | None, text: str) -> SortOrder:
+    if sort is None:
+        return SortOrder.RELEVANCE if text.strip() else SortOrder.NEWEST
+    return _choice("sort", sort, SortOrder)
+
+
+def _choice(name: str, value: Any, kind: type[enum.Enum]) -> Any:
+    try:
+        return kind(getattr(value, "value", value))
+    except ValueError:
+        allowed = ", ".join(str(k.value) for k in kind)
+        raise InvalidValueError(f"{name} must be one of {allowed}, got {value!r}") from None
 
 
 def _document(fields: dict[str, Any], *, text: bool = True) -> Document:
@@ -285,20 +480,26 @@ def _date(name: str, value: dt.date | str | None) -> dt.date | None:
 def make_filters(people: Iterable[str] = (), organizations: Iterable[str] = (),
                  places: Iterable[str] = (), countries: Iterable[str] = (),
                  since: dt.date | str | None = None, until: dt.date | str | None = None,
+                 any_people: Iterable[str] = (), any_organizations: Iterable[str] = (),
+                 any_places: Iterable[str] = (), any_countries: Iterable[str] = (),
+                 not_people: Iterable[str] = (), not_organizations: Iterable[str] = (),
+                 not_places: Iterable[str] = (), not_countries: Iterable[str] = (),
                  ) -> Filters:
     """Validated :class:`Filters` from keyword values.
 
     Raises:
         InvalidValueError: a value is not text, or a date is malformed.
     """
-    def clean(name: str, values: Iterable[str]) -> tuple[str, ...]:
+    def clean(values: Iterable[str]) -> tuple[str, ...]:
         if isinstance(values, str):
             values = (values,)
-        out = tuple(str(v).strip() for v in values if str(v).strip())
-        return out
+        return tuple(str(v).strip() for v in values if str(v).strip())
 
     start, end = _date("since", since), _date("until", until)
     if start and end and start > end:
         raise InvalidValueError(f"since ({start}) is after until ({end}); swap them")
-    return Filters(clean("people", people), clean("organizations", organizations),
-                   clean("places", places), clean("countries", countries), start, end)
+    return Filters(clean(people), clean(organizations), clean(places), clean(countries),
+                   start, end,
+                   clean(any_people), clean(any_organizations), clean(any_places),
+                   clean(any_countries), clean(not_people), clean(not_organizations),
+                   clean(not_places), clean(not_countries))

@@ -30,7 +30,8 @@ _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 _TOKEN = re.compile(r'"[^"]*"?|\(|\)|\[|\]|[^\s()"\[\]]+')
 _FIELD_PREFIX = re.compile(r"^[+-]?([A-Za-z_]+):(.*)$")
 _FIELD_ALIASES: dict[str, list[str]] = {
-    facet.value: [facet.field_alias, *(["organization"] if facet is Facet.ORGANIZATIONS else [])]
+    facet.value: [facet.field_alias,
+                  *([] if facet is not Facet.ORGANIZATIONS else ["organization"])]
     for facet in Facet
 }
 QUERY_FIELDS: tuple[str, ...] = (TITLE, BODY, DATE, *(f.value for f in Facet),
@@ -39,7 +40,11 @@ QUERY_FIELDS: tuple[str, ...] = (TITLE, BODY, DATE, *(f.value for f in Facet),
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """Entity and date filters; every value given must match (AND)."""
+    """Entity and date filters.
+
+    Per facet: every value of ``people`` must match (AND), at least one of ``any_people``
+    (OR), and none of ``not_people`` (NOT); the same for the other facets.
+    """
 
     people: tuple[str, ...] = ()
     organizations: tuple[str, ...] = ()
@@ -47,14 +52,40 @@ class Filters:
     countries: tuple[str, ...] = ()
     since: dt.date | None = None
     until: dt.date | None = None
+    any_people: tuple[str, ...] = ()
+    any_organizations: tuple[str, ...] = ()
+    any_places: tuple[str, ...] = ()
+    any_countries: tuple[str, ...] = ()
+    not_people: tuple[str, ...] = ()
+    not_organizations: tuple[str, ...] = ()
+    not_places: tuple[str, ...] = ()
+    not_countries: tuple[str, ...] = ()
 
     def values(self, facet: Facet) -> tuple[str, ...]:
-        """The filter values of one facet."""
+        """The values of one facet that must all match."""
         return getattr(self, facet.value)  # type: ignore[no-any-return]
 
+    def any_values(self, facet: Facet) -> tuple[str, ...]:
+        """The values of one facet of which one must match."""
+        return getattr(self, f"any_{facet.value}")  # type: ignore[no-any-return]
+
+    def not_values(self, facet: Facet) -> tuple[str, ...]:
+        """The values of one facet that must not match."""
+        return getattr(self, f"not_{facet.value}")  # type: ignore[no-any-return]
+
+    def narrows(self, facet: Facet) -> bool:
+        """Whether any filter is set on ``facet``."""
+        return bool(self.values(facet) or self.any_values(facet) or self.not_values(facet))
+
     def to_dict(self) -> dict[str, tuple[str, ...]]:
-        """Non-empty filters by name, dates as ISO text."""
-        out = {f.value: self.values(f) for f in Facet if self.values(f)}
+        """Non-empty filters by name (``people``, ``any_people``, ``not_people``…), dates as
+        ISO text."""
+        out = {}
+        for facet in Facet:
+            for prefix in ("", "any_", "not_"):
+                values = getattr(self, f"{prefix}{facet.value}")
+                if values:
+                    out[f"{prefix}{facet.value}"] = values
         if self.since:
             out["since"] = (self.since.isoformat(),)
         if self.until:
@@ -105,19 +136,17 @@ def check_syntax(text: str) -> None:
                     token != "NOT" and (before is None or before in _OPERATORS)):
                 raise QuerySyntaxError(f"Operator {token} in query {text!r} needs a term on "
                                        "both sides (NOT: after it)")
-    for position, token in enumerate(tokens):
         match = _FIELD_PREFIX.match(token)
-        if not match:
-            continue
-        name, value = match.groups()
-        if name.lower() not in QUERY_FIELDS:
-            known = ", ".join(["title", "body", "date", *(f.field_alias for f in Facet)])
-            raise QuerySyntaxError(f"Unknown field {name!r} in query {text!r}; fields are "
-                                   f"{known}. Put a colon inside quotes to search for it")
-        following = tokens[position + 1] if position + 1 < len(tokens) else ""
-        if not value and following[:1] not in ('"', "(", "["):
-            raise QuerySyntaxError(f"Field {name!r} in query {text!r} has no value: "
-                                   f"write {name}:VALUE")
+        if match:
+            name, value = match.groups()
+            if name.lower() not in QUERY_FIELDS:
+                known = ", ".join(["title", "body", "date", *(f.field_alias for f in Facet)])
+                raise QuerySyntaxError(f"Unknown field {name!r} in query {text!r}; fields are "
+                                       f"{known}. Put a colon inside quotes to search for it")
+            following = tokens[tokens.index(token) + 1] if token in tokens[:-1] else ""
+            if not value and following not in ("(", "[") and not following.startswith('"'):
+                raise QuerySyntaxError(f"Field {name!r} in query {text!r} has no value: "
+                                       f"write {name}:VALUE")
 
 
 def parse_text(text: str, parser: MultifieldParser) -> wq.Query:
@@ -139,9 +168,21 @@ def parse_text(text: str, parser: MultifieldParser) -> wq.Query:
 
 def resolve_value(facet: Facet, value: str, column: FacetColumn,
                   aliases: Aliases | None = None) -> wq.Query:
-    """The query matching documents whose ``facet`` holds ``value``, by key, alias or run.
+    """The query matching documents whose ``facet`` holds ``value``, by key, alias or run."""
+    terms = column.terms_of(resolve_ids(facet, value, column, aliases))
+    if not terms:
+        return wq.NullQuery
+    return wq.Or([wq.Term(facet.value, t) for t in terms]) if len(terms) > 1 \
+        else wq.Term(facet.value, terms[0])
 
-    ``aliases`` is the index's alias table: a variant listed there finds its canonical name.
+
+def resolve_ids(facet: Facet, value: str, column: FacetColumn,
+                aliases: Aliases | None = None) -> list[int]:
+    """The entity ids ``value`` names in ``facet``; empty when none.
+
+    ``value`` goes through the index's alias table (a variant finds its canonical name),
+    then country aliases and codes (for countries and places); a person's surname or first
+    name alone also finds the full names that contain it.
     """
     ids: list[int] = []
     candidates = [value]
@@ -166,11 +207,7 @@ def resolve_value(facet: Facet, value: str, column: FacetColumn,
     if facet is Facet.PEOPLE:
         # A surname alone also finds the articles that give the full name.
         ids = sorted({*ids, *column.find_runs(candidates[0])})
-    terms = column.terms_of(ids)
-    if not terms:
-        return wq.NullQuery
-    return wq.Or([wq.Term(facet.value, t) for t in terms]) if len(terms) > 1 \
-        else wq.Term(facet.value, terms[0])
+    return ids
 
 
 def _resolve_pattern(facet: Facet, pattern: str, column: FacetColumn) -> wq.Query:
@@ -186,6 +223,13 @@ def _resolve_pattern(facet: Facet, pattern: str, column: FacetColumn) -> wq.Quer
 def resolve_facets(query: wq.Query, columns: Mapping[Facet, FacetColumn],
                    aliases: Aliases | None = None) -> wq.Query:
     """Rewrite every facet-field term of a parsed query through the vocabulary."""
+    if isinstance(query, wq.AndNot):
+        # Whoosh's AndNot matcher lets some excluded documents through when listing
+        # every match (the first document of a segment, seen on the seeds index); an AND
+        # with a NOT excludes them all.
+        positive, negative = query.a, query.b
+        return wq.And([resolve_facets(positive, columns, aliases),
+                       wq.Not(resolve_facets(negative, columns, aliases))])
     fieldname = getattr(query, "fieldname", None)
     facet = next((f for f in Facet if f.value == fieldname), None)
     if facet is not None:
@@ -205,11 +249,21 @@ def resolve_facets(query: wq.Query, columns: Mapping[Facet, FacetColumn],
 
 def filter_queries(filters: Filters, columns: Mapping[Facet, FacetColumn],
                    aliases: Aliases | None = None) -> list[wq.Query]:
-    """One query per filter value (all must match) plus the date range."""
+    """The filters as Whoosh queries to AND together: one per value that must match, one OR
+    per facet with alternatives, one NOT per excluded value, and the date range."""
     out: list[wq.Query] = []
     for facet in Facet:
         for value in filters.values(facet):
             out.append(resolve_value(facet, value, columns[facet], aliases))
+        alternatives = [resolve_value(facet, v, columns[facet], aliases)
+                        for v in filters.any_values(facet)]
+        alternatives = [q for q in alternatives if q is not wq.NullQuery]
+        if filters.any_values(facet):
+            out.append(wq.Or(alternatives) if alternatives else wq.NullQuery)
+        for value in filters.not_values(facet):
+            excluded = resolve_value(facet, value, columns[facet], aliases)
+            if excluded is not wq.NullQuery:
+                out.append(wq.Not(excluded))
     if filters.since or filters.until:
         start = dt.datetime.combine(filters.since, dt.time()) if filters.since else None
         end = dt.datetime.combine(filters.until, dt.time.max) if filters.until else None
@@ -224,6 +278,8 @@ def combine(text_query: wq.Query, filters: Sequence[wq.Query]) -> wq.Query:
     parts = [q for q in (text_query, *filters) if not isinstance(q, wq.Every)]
     if any(q is wq.NullQuery for q in parts):
         return wq.NullQuery
+    if all(isinstance(q, wq.Not) for q in parts):
+        parts.insert(0, wq.Every())  # a NOT alone matches nothing in Whoosh
     if not parts:
         return wq.Every()
     return parts[0] if len(parts) == 1 else wq.And(parts)

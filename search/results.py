@@ -25,6 +25,19 @@ class FacetCount:
 
 
 @dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A "did you mean" correction: ``field`` is ``text`` for the query text, else a facet."""
+
+    field: str
+    given: str
+    suggestion: str
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON form ``{"field", "given", "suggestion"}``."""
+        return {"field": self.field, "given": self.given, "suggestion": self.suggestion}
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """An indexed article with its canonical entities."""
 
@@ -71,12 +84,15 @@ class Hit:
     """One ranked search hit: a document, its score and a highlighted snippet.
 
     ``snippet`` is HTML-escaped text with the matched terms wrapped in ``<b>…</b>``.
+    ``copies`` is how many matching copies of the story a collapsed search folded into
+    this hit (1 when there are none or the search was not collapsed).
     """
 
     document: Document
     score: float | None
     snippet: str
     rank: int
+    copies: int = 1
 
     @property
     def id(self) -> str:
@@ -94,6 +110,7 @@ class Hit:
         facet_values = {f.value: out.pop(f.value) for f in Facet}
         out["score"] = None if self.score is None else round(self.score, 4)
         out["snippet"] = self.snippet
+        out["copies"] = self.copies
         out.update(facet_values)
         return out
 
@@ -107,7 +124,12 @@ def _frozen_facets(value: FacetCounts) -> FacetCounts:
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
-    """A page of ranked hits, the total number of matches and facet counts over all of them."""
+    """A page of ranked hits, the total number of matches and facet counts over all of them.
+
+    ``dates`` is the date histogram of the matches (buckets of ``date_interval``: month or
+    year, oldest first); ``suggestions`` are "did you mean" corrections, given when a word
+    or a filter value matches nothing. A collapsed search counts each story once.
+    """
 
     query: str
     total: int
@@ -116,6 +138,11 @@ class SearchResult:
     page: int = 1
     limit: int = 10
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    dates: tuple[FacetCount, ...] = ()
+    date_interval: str | None = None
+    suggestions: tuple[Suggestion, ...] = ()
+    sort: str = "relevance"
+    collapsed: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "facets", _frozen_facets(self.facets))
@@ -140,6 +167,10 @@ class SearchResult:
             "filters": {k: list(v) for k, v in self.filters.items()},
             "hits": [hit.to_dict() for hit in self.hits],
             "facets": {name: [c.to_dict() for c in counts] for name, counts in self.facets.items()},
+            "dates": {"interval": self.date_interval, "buckets": [c.to_dict() for c in self.dates]},
+            "did_you_mean": [s.to_dict() for s in self.suggestions],
+            "sort": self.sort,
+            "collapsed": self.collapsed,
         }
 
 

@@ -1,0 +1,70 @@
+"""``newsfacet related``: the entities most often named together with a query's matches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli import render
+from cli.options import (
+    DEFAULT_INDEX,
+    AnyCountryOpt,
+    AnyOrgOpt,
+    AnyPersonOpt,
+    AnyPlaceOpt,
+    CountryOpt,
+    IndexOpt,
+    NotCountryOpt,
+    NotOrgOpt,
+    NotPersonOpt,
+    NotPlaceOpt,
+    OrgOpt,
+    PersonOpt,
+    PlaceOpt,
+    SinceOpt,
+    TextArg,
+    UntilOpt,
+    _errors,
+    _filters,
+)
+from cli.render import OutputFormat
+from search import DEFAULT_RELATED_SIZE, RELATED_FACETS, NewsIndex
+
+
+def related_cli(
+    text: TextArg = "",
+    person: PersonOpt = None, org: OrgOpt = None, place: PlaceOpt = None,
+    country: CountryOpt = None, since: SinceOpt = None, until: UntilOpt = None,
+    any_person: AnyPersonOpt = None, any_org: AnyOrgOpt = None, any_place: AnyPlaceOpt = None,
+    any_country: AnyCountryOpt = None, not_person: NotPersonOpt = None,
+    not_org: NotOrgOpt = None, not_place: NotPlaceOpt = None, not_country: NotCountryOpt = None,
+    facet: Annotated[list[str] | None, typer.Option(
+        "--facet", help="Facets to list; repeatable (default people, organizations, "
+                        "countries).")] = None,
+    top: Annotated[int, typer.Option("--top", "-t", help="Values per facet (0: all).")] =
+        DEFAULT_RELATED_SIZE,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, json, jsonl or "
+                                                                      "csv.")] = OutputFormat.TABLE,
+    index: IndexOpt = Path(DEFAULT_INDEX),
+) -> None:
+    """List the people, organizations and countries most often named in the articles that
+    match, with their count and lift (how many times more often than in the whole index).
+
+    Example: newsfacet related --person "Sergei Shoigu" --format csv
+    """
+    with _errors(), NewsIndex(index) as news:
+        result = news.related(text, facets=facet or RELATED_FACETS, size=top, **_filters(
+            person, org, place, country, since, until, any_person=any_person, any_org=any_org,
+            any_place=any_place, any_country=any_country, not_person=not_person,
+            not_org=not_org, not_place=not_place, not_country=not_country))
+        rows = [item.to_dict() for item in result.rows()]
+        if fmt is OutputFormat.JSON:
+            render.write_json(result.to_dict())
+        elif fmt is OutputFormat.JSONL:
+            render.write_jsonl(rows)
+        elif fmt is OutputFormat.CSV:
+            render.write_csv(rows, ("facet", "value", "count", "lift"))
+        else:
+            render.print_related(result, render.console())
