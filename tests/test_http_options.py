@@ -233,3 +233,21 @@ def test_openapi_lists_the_new_parameters_and_endpoints(client: httpx.Client) ->
     names = {p["name"] for p in schema["paths"]["/api/search"]["get"]["parameters"]}
     assert {"any_people", "not_countries", "disjunctive", "sort", "date_interval", "interval",
             "collapse"} <= names
+
+
+def test_every_request_of_the_load_benchmark_is_valid(client: httpx.Client) -> None:
+    import importlib.util
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("http_load", ROOT / "benchmarks" / "http_load.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    for path, params in bench.MIX:
+        response = client.get(path, params=params)
+        # The BBC documents the mix names are not in the seeds index; all else must answer.
+        if response.status_code == 404:
+            assert response.json()["error"]["code"] == "not_found", path
+        else:
+            assert response.status_code == 200, (path, params, response.text)
