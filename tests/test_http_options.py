@@ -251,3 +251,32 @@ def test_every_request_of_the_load_benchmark_is_valid(client: httpx.Client) -> N
             assert response.json()["error"]["code"] == "not_found", path
         else:
             assert response.status_code == 200, (path, params, response.text)
+
+
+ODD_VALUES = ['"', "(", "*", "?", "\x00", "\\", "%", "\U0001f642", " ", "a:b", "person:*",
+              "x" * 200, "ZZ", "-", "NOT"]
+
+
+@pytest.mark.parametrize("value", ODD_VALUES)
+@pytest.mark.parametrize(("path", "name"), [
+    ("/api/search", "any_people"), ("/api/search", "not_countries"),
+    ("/api/search", "sort"), ("/api/search", "interval"), ("/api/facets/people", "match"),
+    ("/api/facets/places", "not_organizations"), ("/api/related", "any_places"),
+    ("/api/related", "facets"), ("/api/similar/000_e2b58924dca44a21.txt", "not_people"),
+])
+def test_odd_values_never_fail_the_server(client: httpx.Client, path: str, name: str,
+                                          value: str) -> None:
+    response = client.get(path, params={name: value})
+    assert response.status_code < 500, response.text
+    if response.status_code != 200:
+        assert response.json()["error"]["parameter"] == name
+
+
+@pytest.mark.parametrize("path", [
+    "/api/similar/../../pyproject.toml", "/api/similar/%2e%2e%2f%2e%2e%2fpyproject.toml",
+    "/api/similar//etc/passwd",
+])
+def test_similar_reads_no_files_outside_the_index(client: httpx.Client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "[tool" not in response.text and "root:" not in response.text
