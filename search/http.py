@@ -7,6 +7,10 @@ result's ``to_dict()``, the same JSON as the CLI's ``--format json``::
     app = create_app("news-index")          # an ASGI app: run it or mount it
     # uvicorn.run(app, host="127.0.0.1", port=8765)
 
+Endpoints: ``/api/search``, ``/api/facets/{facet}``, ``/api/related`` (co-mentions),
+``/api/similar/{id}``, ``/api/documents/{id}``, ``/api/stats`` and ``/api/health``; their
+parameters and limits live in :mod:`search.http_params`.
+
 The API is read-only (GET only), answers every user mistake with a 4xx JSON error that
 names the parameter, serves its OpenAPI schema at ``/openapi.json`` and interactive docs at
 ``/docs`` (from locally installed assets), and the search page at ``/``.
