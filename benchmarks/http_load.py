@@ -34,8 +34,10 @@ MAX_REQUESTS_PER_CLIENT = 200_000
 REQUEST_TIMEOUT = 30.0
 HOST = "127.0.0.1"
 
-#: The request mix: common and rare words, a phrase, entity filters, facets, one document.
-MIX: tuple[tuple[str, dict[str, str]], ...] = (
+#: The request mix: common and rare words, a phrase, entity filters with AND/OR/NOT, the
+#: page's own disjunctive searches, date sorting, collapsing, facets, co-mentions, similar
+#: articles and one document.
+MIX: tuple[tuple[str, dict[str, str | list[str]]], ...] = (
     ("/api/search", {"q": "government"}),
     ("/api/search", {"q": '"prime minister"'}),
     ("/api/search", {"q": "broadband"}),
@@ -44,7 +46,15 @@ MIX: tuple[tuple[str, dict[str, str]], ...] = (
     ("/api/search", {"q": "election", "people": "Blair"}),
     ("/api/search", {}),
     ("/api/search", {"q": "music", "page": "2"}),
+    ("/api/search", {"q": "economy", "any_countries": ["China", "Japan"],
+                     "not_countries": "United States", "disjunctive": "true",
+                     "facet_size": "12"}),
+    ("/api/search", {"q": "football", "sort": "-date", "collapse": "true"}),
     ("/api/facets/people", {"q": "football", "size": "20"}),
+    ("/api/facets/organizations", {"match": "uni", "disjunctive": "true",
+                                   "countries": "United Kingdom"}),
+    ("/api/related", {"people": "Blair"}),
+    ("/api/similar/business-001.txt", {"limit": "10"}),
     ("/api/documents/business-001.txt", {}),
 )
 

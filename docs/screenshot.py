@@ -25,7 +25,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from search import create_app
 
 OUTPUT = Path(__file__).resolve().parent / "search-page.png"
-STATE = "?q=police&countries=United+Kingdom"
+STATE = "?q=police&any_countries=United+Kingdom&not_countries=Hong+Kong"
 FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
          "--hide-scrollbars", "--window-size=1280,900")

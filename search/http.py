@@ -7,6 +7,10 @@ result's ``to_dict()``, the same JSON as the CLI's ``--format json``::
     app = create_app("news-index")          # an ASGI app: run it or mount it
     # uvicorn.run(app, host="127.0.0.1", port=8765)
 
+Endpoints: ``/api/search``, ``/api/facets/{facet}``, ``/api/related`` (co-mentions),
+``/api/similar/{id}``, ``/api/documents/{id}``, ``/api/stats`` and ``/api/health``; their
+parameters and limits live in :mod:`search.http_params`.
+
 The API is read-only (GET only), answers every user mistake with a 4xx JSON error that
 names the parameter, serves its OpenAPI schema at ``/openapi.json`` and interactive docs at
 ``/docs`` (from locally installed assets), and the search page at ``/``.
@@ -15,7 +19,6 @@ names the parameter, serves its OpenAPI schema at ``/openapi.json`` and interact
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import os
 import re
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -41,25 +44,28 @@ from index import (
     QuerySyntaxError,
     UnknownFacetError,
 )
-from search.engine import DEFAULT_LIMIT, NewsIndex
+from search.engine import DEFAULT_LIMIT, NewsIndex, SortOrder
 from search.facets import DEFAULT_FACET_SIZE
+from search.http_params import (
+    DEFAULT_FACET_VALUES,
+    MAX_FACET_SIZE,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    MAX_VALUE_CHARS,
+    ApiError,
+    CollapseParam,
+    DisjunctiveParam,
+    Filters,
+    Interval,
+    TextParam,
+    check_query,
+    parse_facets,
+    reject_unknown_parameters,
+)
+from search.related import DEFAULT_RELATED_SIZE, RELATED_FACETS
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
-#: Largest page of hits one request may ask for.
-MAX_PAGE_SIZE = 100
-#: Deepest page one request may ask for: ranking cost grows with page x limit.
-MAX_PAGE = 500
-#: Longest query text, in characters.
-MAX_QUERY_CHARS = 500
-#: Most terms with a wildcard (``*`` or ``?``) in one query; each one expands to many terms.
-MAX_WILDCARD_TERMS = 3
-#: Most values of one filter parameter, and the longest value.
-MAX_FILTER_VALUES = 20
-MAX_VALUE_CHARS = 200
-#: Most values per facet in one answer.
-MAX_FACET_SIZE = 200
-DEFAULT_FACET_VALUES = 20
 #: Seconds a search may take before the request gets a ``query_timeout`` error.
 DEFAULT_QUERY_TIMEOUT = 5.0
 
@@ -67,22 +73,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 #: The page and its assets load nothing from other hosts; the browser enforces it.
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-_WILDCARD_TERM = re.compile(r"[^\s\"()]*[*?][^\s\"()]*")
 _T = TypeVar("_T")
-
-
-class ApiError(Exception):
-    """A 4xx answer: an error code, the parameter at fault and a one-line message."""
-
-    def __init__(self, status: int, code: str, message: str, parameter: str | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.parameter = status, code, message, parameter
-
-    def response(self) -> JSONResponse:
-        """The JSON body ``{"error": {"status", "code", "parameter", "message"}}``."""
-        body = {"status": self.status, "code": self.code, "parameter": self.parameter,
-                "message": self.message}
-        return JSONResponse({"error": body}, status_code=self.status)
 
 
 class ErrorDetail(BaseModel):
@@ -129,81 +120,6 @@ def library_error(exc: NewsfacetError) -> ApiError:
                 parameter = lead.group(1) if lead else None
             return ApiError(status, code, str(exc), parameter)
     raise AssertionError("unreachable: NewsfacetError is the last entry")  # pragma: no cover
-
-
-def check_query(q: str) -> str:
-    """Reject a query whose wildcards would expand to too many terms.
-
-    Raises:
-        ApiError: more than ``MAX_WILDCARD_TERMS`` terms hold a wildcard.
-    """
-    wild = _WILDCARD_TERM.findall(q)
-    if len(wild) > MAX_WILDCARD_TERMS:
-        raise ApiError(400, "query_too_costly",
-                       f"Query has {len(wild)} wildcard terms ({', '.join(wild)}); the limit is "
-                       f"{MAX_WILDCARD_TERMS}. Spell some words out", "q")
-    return q
-
-
-# -- parameters ------------------------------------------------------------------------
-TextParam = Annotated[str, Query(max_length=MAX_QUERY_CHARS, description=(
-    "Query in Whoosh syntax: words, \"phrases\", AND/OR/NOT, +/-, wildcards, "
-    "person:/org:/place:/country: fields. Empty matches every document."))]
-
-
-def _values(description: str) -> Any:
-    return Query(max_length=MAX_FILTER_VALUES, description=description + " Repeat the "
-                 "parameter for several values; every value must match.")
-
-
-def entity_filters(
-    people: Annotated[list[str], _values("Only articles naming this person.")] = [],  # noqa: B006
-    organizations: Annotated[list[str], _values("Only articles naming this organization.")] =
-        [],  # noqa: B006
-    places: Annotated[list[str], _values("Only articles naming this place.")] = [],  # noqa: B006
-    countries: Annotated[list[str], _values(
-        "Only articles naming or implying this country (name, alias or ISO code).")] =
-        [],  # noqa: B006
-    since: Annotated[dt.date | None, Query(description="Dated on or after (YYYY-MM-DD).")] =
-        None,
-    until: Annotated[dt.date | None, Query(description="Dated on or before (YYYY-MM-DD).")] =
-        None,
-) -> dict[str, Any]:
-    """The filter keywords of :meth:`NewsIndex.search`, checked.
-
-    (FastAPI builds a fresh list per request, so the ``[]`` defaults are never shared.)
-    """
-    chosen = {"people": people, "organizations": organizations, "places": places,
-              "countries": countries}
-    for name, values in chosen.items():
-        for value in values:
-            if len(value) > MAX_VALUE_CHARS:
-                raise ApiError(422, "invalid_value", f"{name} values are at most "
-                               f"{MAX_VALUE_CHARS} characters, got {len(value)}", name)
-    return {**{k: tuple(v) for k, v in chosen.items()}, "since": since, "until": until}
-
-
-Filters = Annotated[dict[str, Any], Depends(entity_filters)]
-
-
-def _query_names(dependant: Any) -> set[str]:
-    names = {p.alias for p in dependant.query_params}
-    for sub in dependant.dependencies:
-        names |= _query_names(sub)
-    return names
-
-
-async def reject_unknown_parameters(request: Request) -> None:
-    """A misspelt parameter is an error, not a silently ignored filter."""
-    route = request.scope.get("route")
-    dependant = getattr(route, "dependant", None)
-    if dependant is None or not str(getattr(route, "path", "")).startswith("/api/"):
-        return  # the page and the docs take any query string: the page keeps its state there
-    known = _query_names(dependant)
-    for name in request.query_params:
-        if name not in known:
-            raise ApiError(400, "unknown_parameter", f"Unknown parameter {name!r}; this "
-                           f"endpoint takes: {', '.join(sorted(known)) or 'none'}", name)
 
 
 # -- the app ---------------------------------------------------------------------------
@@ -274,6 +190,7 @@ def create_app(
     @app.get("/api/search", tags=["search"], responses=ERROR_RESPONSES)
     async def search(
         filters: Filters,
+        interval: Interval,
         q: TextParam = "",
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Hits per page.")] =
             DEFAULT_LIMIT,
@@ -282,16 +199,23 @@ def create_app(
                                          description="Values per facet.")] = DEFAULT_FACET_SIZE,
         facets: Annotated[bool, Query(description="Count the four facets over every match.")]
             = True,
+        disjunctive: DisjunctiveParam = False,
+        sort: Annotated[SortOrder | None, Query(description=(
+            "relevance, date (oldest first) or -date (newest first); default relevance with "
+            "text, newest first without."))] = None,
+        collapse: CollapseParam = False,
     ) -> dict[str, Any]:
-        """Ranked hits with highlighted snippets and facet counts over every match.
+        """Ranked hits with highlighted snippets, facet counts and a date histogram.
 
         The JSON of `newsfacet search --format json`: `query`, `total`, `page`, `limit`,
-        `filters`, `hits` (id, title, path, date, source, url, score, snippet and the four
-        facets; `snippet` is HTML-escaped text with matches in `<b>`), `facets`
-        (`{facet: [{value, count}]}`).
+        `filters`, `hits` (id, title, path, date, source, url, score, snippet, copies and the
+        four facets; `snippet` is HTML-escaped text with matches in `<b>`), `facets`
+        (`{facet: [{value, count}]}`), `dates` (`{interval, buckets: [{value, count}]}`),
+        `did_you_mean` (`[{field, given, suggestion}]`), `sort` and `collapsed`.
         """
         result = await call(news.search, check_query(q), **filters, limit=limit, page=page,
-                            facet_size=facet_size, facets=facets)
+                            facet_size=facet_size, facets=facets, disjunctive=disjunctive,
+                            sort=sort, date_interval=interval, collapse=collapse)
         return result.to_dict()
 
     @app.get("/api/facets/{facet}", tags=["search"], responses=ERROR_RESPONSES)
@@ -301,19 +225,44 @@ def create_app(
         q: TextParam = "",
         size: Annotated[int, Query(ge=1, le=MAX_FACET_SIZE, description="How many values.")] =
             DEFAULT_FACET_VALUES,
+        match: Annotated[str | None, Query(max_length=MAX_VALUE_CHARS, description=(
+            "Only values containing this text, ignoring case and accents."))] = None,
+        disjunctive: DisjunctiveParam = False,
     ) -> dict[str, Any]:
         """Counts of one facet (people, organizations, places, countries) over every match.
 
         The JSON of `newsfacet facets --format json`: `{facet, query, values: [{value, count}]}`,
         by count then name. Filtering by one entity and counting another facet lists what is
-        mentioned together with it.
+        mentioned together with it; `match` finds values to filter by.
         """
         try:
             chosen = Facet.parse(facet)
         except NewsfacetError as exc:
             raise library_error(exc) from None
-        counts = await call(news.facet, chosen, check_query(q), size=size, **filters)
+        counts = await call(news.facet, chosen, check_query(q), size=size, match=match,
+                            disjunctive=disjunctive, **filters)
         return {"facet": chosen.value, "query": q, "values": [c.to_dict() for c in counts]}
+
+    @app.get("/api/related", tags=["search"], responses=ERROR_RESPONSES)
+    async def related(
+        filters: Filters,
+        q: TextParam = "",
+        facets: Annotated[list[str], Query(max_length=len(Facet), description=(
+            "Facets to list; repeat for several. Default: people, organizations, "
+            "countries."))] = [],  # noqa: B006 - a fresh list per request
+        size: Annotated[int, Query(ge=1, le=MAX_FACET_SIZE, description="Values per facet.")] =
+            DEFAULT_RELATED_SIZE,
+    ) -> dict[str, Any]:
+        """Co-mentions: the entities most often named in the articles that match.
+
+        The JSON of `newsfacet related --format json`: `{query, total, filters, related:
+        {facet: [{facet, value, count, lift}]}}`. `lift` is how many times more often the
+        value appears in the matches than in the whole index. The filtered entities
+        themselves are left out.
+        """
+        chosen = parse_facets(facets, "facets") or list(RELATED_FACETS)
+        result = await call(news.related, check_query(q), facets=chosen, size=size, **filters)
+        return result.to_dict()
 
     @app.get("/api/documents/{doc_id:path}", tags=["documents"], responses=ERROR_RESPONSES)
     async def document(doc_id: str) -> dict[str, Any]:
@@ -323,6 +272,24 @@ def create_app(
         """
         found = await call(news.get, doc_id)
         return found.to_dict(text=True, mentions=True)
+
+    @app.get("/api/similar/{doc_id:path}", tags=["documents"], responses=ERROR_RESPONSES)
+    async def similar(
+        doc_id: str,
+        filters: Filters,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Hits per page.")] =
+            DEFAULT_LIMIT,
+        page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page number, from 1.")] = 1,
+        collapse: CollapseParam = False,
+    ) -> dict[str, Any]:
+        """Articles like one article, by its key terms and shared entities, best first.
+
+        The JSON of `newsfacet similar --format json` (a search result whose `query` is
+        `similar:ID`). The article itself is left out, and so are its copies with `collapse`.
+        """
+        result = await call(news.similar, doc_id, limit=limit, page=page, collapse=collapse,
+                            **filters)
+        return result.to_dict()
 
     @app.get("/api/stats", tags=["index"], responses=ERROR_RESPONSES)
     async def stats() -> dict[str, Any]:

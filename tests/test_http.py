@@ -16,7 +16,7 @@ import pytest
 from cli.serve import is_loopback
 from index import build_index
 from search import NewsIndex, create_app
-from search.http import MAX_FILTER_VALUES, MAX_PAGE_SIZE, MAX_QUERY_CHARS
+from search.http_params import MAX_FILTER_VALUES, MAX_PAGE_SIZE, MAX_QUERY_CHARS
 from tests.conftest import LiveServer, write_articles
 
 
