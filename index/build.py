@@ -1,8 +1,11 @@
 """Index a corpus: read, skip what is unchanged, run NER, normalise, write, remove the gone.
 
-The run streams: files are read one at a time, NER runs in ``nlp.pipe`` batches, and
-Whoosh commits every :data:`DEFAULT_COMMIT_EVERY` documents, so a run that is killed
-keeps everything up to its last commit and the next run picks up from there.
+The run streams. The parent process reads and hashes files, looks texts up in the NER
+cache and sends the rest in batches to NER worker processes (:mod:`index.pool`); while
+they work it normalises and writes what came back. Whoosh commits every
+:data:`DEFAULT_COMMIT_EVERY` documents, so a run that is killed keeps everything up to its
+last commit and the next run picks up from there; documents are written by their unique
+id, so none is ever there twice.
 """
 
 from __future__ import annotations
@@ -11,21 +14,45 @@ import datetime as dt
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from index import store
-from index.articles import Article, ProblemKind, ReadProblem, iter_source_files, read_source
-from index.entities import DEFAULT_BATCH_SIZE, EntityExtractor, Mention
+from index.articles import (
+    Article,
+    ProblemKind,
+    ReadProblem,
+    SourceFile,
+    estimate_documents,
+    iter_source_files,
+    read_source,
+)
+from index.entities import (
+    DEFAULT_BATCH_SIZE,
+    Mention,
+    MentionTuple,
+    default_model_name,
+    describe_model,
+    model_id,
+)
+from index.errors import IndexInterrupted, IndexWriteError
+from index.nercache import NerCache, ner_key
 from index.normalize import normalize_mentions
+from index.pool import InlineNer, Ner, NerPool
 from index.schema import BODY, DATE, HASH, ID, PATH, RECORD, SOURCE, TITLE, URL, Facet
 
 #: Documents written between two commits: bounds the work a crash can lose.
 DEFAULT_COMMIT_EVERY = 500
 #: Memory Whoosh's writer may use for its buffers, in MB.
 WRITER_MEMORY_MB = 128
+#: With ``workers=None``, runs expected to send at least this many documents through NER
+#: use a process per core; smaller ones stay in this process (starting workers costs
+#: a few seconds, about what NER of this many articles saves on two cores).
+AUTO_WORKERS_MIN_DOCS = 300
+#: The final commit merges everything into one segment when more are left than this.
+MAX_FINAL_SEGMENTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,15 +68,18 @@ class IndexReport:
     seconds: float
     problems: tuple[ReadProblem, ...] = ()
     model: str = ""
+    workers: int = 0
+    cached: int = 0
+    interrupted: bool = False
 
     @property
     def ok(self) -> bool:
-        """True when no document failed."""
-        return self.failed == 0
+        """True when no document failed and the run was not interrupted."""
+        return self.failed == 0 and not self.interrupted
 
     @property
     def docs_per_second(self) -> float:
-        """Documents indexed (NER run) per second of the whole run."""
+        """Documents indexed per second of the whole run."""
         return self.indexed / self.seconds if self.seconds > 0 else 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,7 +88,8 @@ class IndexReport:
             "index": self.index_dir, "indexed": self.indexed, "unchanged": self.unchanged,
             "removed": self.removed, "failed": self.failed, "skipped": self.skipped,
             "seconds": round(self.seconds, 3), "docs_per_second": round(self.docs_per_second, 1),
-            "model": self.model,
+            "model": self.model, "workers": self.workers, "ner_cached": self.cached,
+            "interrupted": self.interrupted,
             "problems": [{"path": p.path, "line": p.line, "kind": p.kind.value, "reason": p.reason}
                          for p in self.problems],
         }
@@ -66,12 +97,14 @@ class IndexReport:
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """A progress event: documents seen so far and what became of them."""
+    """A progress event: documents done so far out of an estimated total."""
 
     seen: int
     indexed: int
     unchanged: int
     failed: int
+    total: int = 0
+    seconds: float = 0.0
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -79,11 +112,14 @@ ProgressCallback = Callable[[Progress], None]
 
 @dataclass(slots=True)
 class _Tally:
+    total: int = 0
     indexed: int = 0
     unchanged: int = 0
     removed: int = 0
     failed: int = 0
     skipped: int = 0
+    cached: int = 0
+    started: float = field(default_factory=time.perf_counter)
     problems: list[ReadProblem] = field(default_factory=list)
     seen_ids: set[str] = field(default_factory=set)
     failed_paths: set[str] = field(default_factory=set)
@@ -98,7 +134,15 @@ class _Tally:
 
     def progress(self) -> Progress:
         done = self.indexed + self.unchanged + self.failed
-        return Progress(done, self.indexed, self.unchanged, self.failed)
+        self.total = max(self.total, done)
+        return Progress(done, self.indexed, self.unchanged, self.failed, self.total,
+                        time.perf_counter() - self.started)
+
+    def report(self, folder: Path, model: str, workers: int, interrupted: bool = False
+               ) -> IndexReport:
+        return IndexReport(str(folder), self.indexed, self.unchanged, self.removed, self.failed,
+                           self.skipped, time.perf_counter() - self.started,
+                           tuple(self.problems), model, workers, self.cached, interrupted)
 
 
 def content_hash(article: Article, model: str) -> str:
@@ -116,40 +160,60 @@ def ner_text(article: Article) -> str:
     return f"{article.title}\n\n{article.text}" if article.text else article.title
 
 
+def auto_workers(expected_docs: int) -> int:
+    """Worker processes for a run expected to send ``expected_docs`` documents to NER."""
+    if expected_docs < AUTO_WORKERS_MIN_DOCS:
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def build_index(
     paths: Iterable[str | os.PathLike[str]],
     index_dir: str | os.PathLike[str],
     *,
     model: str | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     rebuild: bool = False,
     commit_every: int = DEFAULT_COMMIT_EVERY,
     progress: ProgressCallback | None = None,
+    wait: bool = False,
+    use_cache: bool = True,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> IndexReport:
     """Index the articles under ``paths`` into ``index_dir``, incrementally.
 
     New and changed documents are (re)indexed; unchanged ones are skipped without running
     NER; documents whose file is gone from an indexed folder, or whose record is gone from
-    a file read again, are removed. ``rebuild`` starts from an empty index.
+    a file read again, are removed. ``rebuild`` starts from an empty index. NER results
+    are cached (see :mod:`index.nercache`), so a rebuild only runs NER on new text.
 
     Args:
         paths: files or folders to index.
         index_dir: the index directory (created when missing).
         model: spaCy pipeline name; ``None`` for the default English one.
-        workers: NER processes.
+        workers: NER processes; ``None`` for one per core when the run is big enough
+            to gain from it (:data:`AUTO_WORKERS_MIN_DOCS`), else NER in this process.
         batch_size: texts per NER batch.
         rebuild: drop everything indexed and start over.
         commit_every: documents between commits.
         progress: called after every document.
+        wait: when another process is writing the index, wait for it instead of failing.
+        use_cache: look up and store NER results in the NER cache.
+        cache_dir: the NER cache folder; ``None`` for :func:`index.nercache.default_cache_dir`.
 
     Raises:
         InputError: a path does not exist.
         ModelNotFoundError: the spaCy pipeline is not installed.
-        IndexLockedError: another process is writing to this index.
-        IndexWriteError: the index directory is not writable.
+        IndexLockedError: another process is writing to this index (and ``wait`` is off).
+        IndexWriteError: the index directory is not writable or the disk is full.
+        NerWorkerError: an NER worker process died.
+        IndexInterrupted: Ctrl-C; what was done is committed and in its ``report``.
     """
-    started = time.perf_counter()
+    tally = _Tally()
     roots = [Path(p) for p in paths]
     sources = list(iter_source_files(roots))  # fails fast on a missing path
     folder = Path(index_dir)
@@ -157,54 +221,163 @@ def build_index(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise store.write_error(folder, exc) from None
-    extractor = EntityExtractor(model, batch_size=batch_size, workers=workers)
-    tally = _Tally()
-    with store.write_lock(folder):
+    name = model or default_model_name()
+    inline: InlineNer | None = None
+    model_key = describe_model(name)
+    if model_key is None:  # not an installed package: only loading it tells what it is
+        inline = InlineNer(name, batch_size)
+        model_key = model_id(inline.nlp)
+    with store.write_lock(folder, wait=wait):
         ix = store.create_or_open(folder, rebuild=rebuild)
         known = _indexed_fingerprints(ix)
-        writer = _Writer(ix, folder, commit_every)
+        tally.total = estimate_documents(sources)
+        expected = max(0, tally.total - len(known))
+        chosen = workers if workers is not None else auto_workers(expected)
+        run = _Run(ix, folder, name, model_key, tally, progress, batch_size, commit_every,
+                   NerCache(cache_dir) if use_cache else None, inline,
+                   in_process=chosen == 1 and (workers is None or expected <
+                                               AUTO_WORKERS_MIN_DOCS),
+                   workers=chosen)
         try:
-            pending = _changed_articles(sources, known, extractor.model_id, tally, progress)
-            for mentions, (article, digest) in extractor.extract(pending):
-                tally.seen_ids.add(article.id)
-                writer.add(_document(article, digest, mentions, extractor.model_id))
-                tally.indexed += 1
-                if progress:
-                    progress(tally.progress())
-            tally.removed = writer.delete(_gone(known, roots, tally))
-            writer.close()
-        except BaseException:
-            writer.close()  # commit what is done: Ctrl-C keeps the work so far
+            run.index(sources, known)
+            tally.removed = run.writer.delete(_gone(known, roots, tally))
+            run.finish()
+        except KeyboardInterrupt:
+            run.stop()
+            raise IndexInterrupted(tally.report(folder, model_key, run.started_workers,
+                                                interrupted=True)) from None
+        except IndexWriteError:
+            run.abandon()
             raise
-        store.write_meta(folder, store.IndexMeta(store.SCHEMA_VERSION, extractor.model_id))
-    return IndexReport(str(folder), tally.indexed, tally.unchanged, tally.removed, tally.failed,
-                       tally.skipped, time.perf_counter() - started, tuple(tally.problems),
-                       extractor.model_id)
+        except BaseException:
+            run.stop()
+            raise
+        store.write_meta(folder, store.IndexMeta(store.SCHEMA_VERSION, model_key))
+    return tally.report(folder, model_key, run.started_workers)
 
 
-def _changed_articles(sources: list[Any], known: dict[str, tuple[str, str]], model: str,
-                      tally: _Tally, progress: ProgressCallback | None,
-                      ) -> Iterator[tuple[str, tuple[Article, str]]]:
-    for source in sources:
-        for item in read_source(source):
-            if isinstance(item, ReadProblem):
-                tally.note(item)
-                if progress and item.kind is ProblemKind.FAILED:
-                    progress(tally.progress())
-                continue
-            digest = content_hash(item, model)
-            if item.id in tally.seen_ids:
-                tally.problems.append(ReadProblem(item.path, f"duplicate id {item.id!r}; "
-                                                  "this later copy replaces the earlier one",
-                                                  ProblemKind.WARNING))
-            if known.get(item.id, ("", ""))[0] == digest:
+class _Run:
+    """One index run's moving parts: the reader loop, the NER runner and the writer."""
+
+    def __init__(self, ix: Any, folder: Path, model: str, model_key: str, tally: _Tally,
+                 progress: ProgressCallback | None, batch_size: int, commit_every: int,
+                 cache: NerCache | None, inline: InlineNer | None, *, in_process: bool,
+                 workers: int) -> None:
+        self.model, self.model_key, self.tally = model, model_key, tally
+        self.progress, self.batch_size = progress, max(1, batch_size)
+        self.cache = cache
+        self.writer = _Writer(ix, folder, commit_every, cache)
+        self.ner: Ner | None = inline if in_process else None
+        if inline is not None and not in_process:
+            inline.close()
+        self.in_process, self.workers = in_process, workers
+        self.started_workers = 0
+        self.batches: dict[int, list[tuple[Article, str, str, bool]]] = {}
+        self.buffer: list[tuple[Article, str, str, bool]] = []
+        self.next_batch = 0
+
+    def index(self, sources: list[SourceFile], known: dict[str, tuple[str, str]]) -> None:
+        tally = self.tally
+        for source in sources:
+            for item in read_source(source):
+                if isinstance(item, ReadProblem):
+                    tally.note(item)
+                    if item.kind is ProblemKind.FAILED:
+                        self._tick()
+                    continue
+                digest = content_hash(item, self.model_key)
+                if item.id in tally.seen_ids:
+                    tally.problems.append(ReadProblem(
+                        item.path, f"duplicate id {item.id!r}; this later copy replaces the "
+                        "earlier one", ProblemKind.WARNING))
                 tally.seen_ids.add(item.id)
-                tally.unchanged += 1
-                if progress:
-                    progress(tally.progress())
-                continue
-            tally.seen_ids.add(item.id)
-            yield ner_text(item), (item, digest)
+                if known.get(item.id, ("", ""))[0] == digest:
+                    tally.unchanged += 1
+                    self._tick()
+                    continue
+                self._queue(item, digest, item.id in known)
+            self._drain(block=False)
+        self._send()
+        while self.ner is not None and self.ner.pending():
+            self._drain(block=True)
+
+    def _queue(self, article: Article, digest: str, replaces: bool) -> None:
+        text = ner_text(article)
+        key = ner_key(text, self.model_key)
+        cached = self.cache.get(key) if self.cache is not None else None
+        if cached is not None:
+            self.tally.cached += 1
+            self._write(article, digest, cached, replaces)
+            return
+        self.buffer.append((article, digest, key, replaces))
+        if len(self.buffer) >= self.batch_size:
+            self._send()
+
+    def _send(self) -> None:
+        if not self.buffer:
+            return
+        if self.ner is None:
+            self.ner = InlineNer(self.model, self.batch_size) if self.in_process else \
+                NerPool(self.model, self.workers, self.batch_size)
+        self.started_workers = 0 if self.in_process else self.workers
+        batch_id, self.next_batch = self.next_batch, self.next_batch + 1
+        self.batches[batch_id] = self.buffer
+        texts = [ner_text(item[0]) for item in self.buffer]
+        self.buffer = []
+        if not self.ner.ready():
+            self._drain(block=True)
+        self.ner.submit(batch_id, texts)
+        self._drain(block=False)
+
+    def _drain(self, block: bool) -> None:
+        if self.ner is None or not self.ner.pending():
+            return
+        for batch_id, results in self.ner.results(block):
+            for (article, digest, key, replaces), result in zip(self.batches.pop(batch_id),
+                                                                results, strict=True):
+                if isinstance(result, str):
+                    self.tally.note(ReadProblem(article.path, result))
+                    self._tick()
+                    continue
+                if self.cache is not None:
+                    self.cache.put(key, result)
+                self._write(article, digest, result, replaces)
+
+    def _write(self, article: Article, digest: str, mentions: list[MentionTuple],
+               replaces: bool) -> None:
+        self.writer.add(_document(article, digest, mentions, self.model_key), replaces)
+        self.tally.indexed += 1
+        self._tick()
+
+    def _tick(self) -> None:
+        if self.progress:
+            self.progress(self.tally.progress())
+
+    def finish(self) -> None:
+        self._close_ner()
+        self.writer.close(final=True)
+        if self.cache is not None:
+            self.cache.close()
+            if self.cache.problem:
+                self.tally.problems.append(ReadProblem(str(self.cache.folder),
+                                                       self.cache.problem, ProblemKind.WARNING))
+
+    def stop(self) -> None:
+        """Commit what is written, after an interruption or an error that is not the writer's."""
+        self._close_ner(kill=True)
+        self.writer.close(final=False)
+        if self.cache is not None:
+            self.cache.close()
+
+    def abandon(self) -> None:
+        self._close_ner(kill=True)
+        if self.cache is not None:
+            self.cache.close()
+
+    def _close_ner(self, kill: bool = False) -> None:
+        if self.ner is not None:
+            self.ner.close(kill=kill)
+            self.ner = None
 
 
 def _indexed_fingerprints(ix: Any) -> dict[str, tuple[str, str]]:
@@ -235,13 +408,13 @@ def _gone(known: dict[str, tuple[str, str]], roots: list[Path], tally: _Tally) -
     return gone
 
 
-def _document(article: Article, digest: str, mentions: list[Mention], model: str
+def _document(article: Article, digest: str, mentions: list[MentionTuple], model: str
               ) -> dict[str, Any]:
-    entities = normalize_mentions(mentions)
+    entities = normalize_mentions([Mention(*m) for m in mentions])
     doc: dict[str, Any] = {
         ID: article.id, TITLE: article.title, BODY: article.text, PATH: article.path,
         HASH: digest,
-        RECORD: {"mentions": [m.to_list() for m in mentions], "entities": entities.to_dict(),
+        RECORD: {"mentions": [list(m) for m in mentions], "entities": entities.to_dict(),
                  "model": model, "truncated": article.truncated},
     }
     if article.date:
@@ -258,26 +431,44 @@ def _document(article: Article, digest: str, mentions: list[Mention], model: str
 
 
 class _Writer:
-    """A Whoosh writer that commits every ``commit_every`` documents."""
+    """A Whoosh writer that commits every ``commit_every`` documents.
 
-    def __init__(self, ix: Any, folder: Path, commit_every: int) -> None:
+    Each commit lets Whoosh merge small segments; the last one merges everything into a
+    single segment when more than :data:`MAX_FINAL_SEGMENTS` are left, so searches of a
+    finished index read few segments. The NER cache is flushed with each commit.
+    """
+
+    def __init__(self, ix: Any, folder: Path, commit_every: int, cache: NerCache | None
+                 ) -> None:
         self.ix, self.folder, self.commit_every = ix, folder, max(1, commit_every)
+        self.cache = cache
         self.writer: Any = None
-        self.pending = 0
+        self.pending: set[str] = set()
+        self.written: set[str] = set()
 
     def _open(self) -> Any:
         if self.writer is None:
-            self.writer = self.ix.writer(limitmb=WRITER_MEMORY_MB)
+            try:
+                self.writer = self.ix.writer(limitmb=WRITER_MEMORY_MB)
+            except OSError as exc:
+                raise store.write_error(self.folder, exc) from None
         return self.writer
 
-    def add(self, doc: dict[str, Any]) -> None:
+    def add(self, doc: dict[str, Any], replaces: bool) -> None:
+        doc_id = doc[ID]
+        if doc_id in self.pending:
+            self.commit()  # Whoosh replaces committed documents only
         try:
-            self._open().update_document(**doc)
+            if replaces or doc_id in self.written:
+                self._open().update_document(**doc)
+            else:
+                self._open().add_document(**doc)
         except OSError as exc:
             self.cancel()
             raise store.write_error(self.folder, exc) from None
-        self.pending += 1
-        if self.pending >= self.commit_every:
+        self.pending.add(doc_id)
+        self.written.add(doc_id)
+        if len(self.pending) >= self.commit_every:
             self.commit()
 
     def delete(self, ids: list[str]) -> int:
@@ -285,14 +476,17 @@ class _Writer:
             self._open().delete_by_term(ID, doc_id)
         return len(ids)
 
-    def commit(self) -> None:
+    def commit(self, optimize: bool = False) -> None:
         if self.writer is not None:
             try:
-                self.writer.commit()
+                self.writer.commit(optimize=optimize)
             except OSError as exc:
                 self.cancel()
                 raise store.write_error(self.folder, exc) from None
-            self.writer, self.pending = None, 0
+            self.writer = None
+            self.pending.clear()
+        if self.cache is not None:
+            self.cache.flush()
 
     def cancel(self) -> None:
         if self.writer is not None:
@@ -301,5 +495,13 @@ class _Writer:
             finally:
                 self.writer = None
 
-    def close(self) -> None:
+    def close(self, final: bool) -> None:
         self.commit()
+        if final and _segment_count(self.ix) > MAX_FINAL_SEGMENTS:
+            self._open()
+            self.commit(optimize=True)
+
+
+def _segment_count(ix: Any) -> int:
+    with ix.reader() as reader:
+        return len(reader.leaf_readers())
