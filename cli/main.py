@@ -160,7 +160,7 @@ def _progress(quiet: bool) -> Iterator[Callable[[Any], None] | None]:
 
     with Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
-                  TextColumn("left"), TimeRemainingColumn(),
+                  TextColumn("elapsed,"), TimeRemainingColumn(), TextColumn("left"),
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("index", total=None, rate="")
         last = [0.0]

@@ -281,6 +281,7 @@ class _Run:
 
     def index(self, sources: list[SourceFile], known: dict[str, tuple[str, str]]) -> None:
         tally = self.tally
+        self._tick()  # the total, before the first document
         for source in sources:
             for item in read_source(source):
                 if isinstance(item, ReadProblem):

@@ -16,9 +16,14 @@ line that names the value at fault and the fix. The CLI prints that line and exi
     ├── UnknownFacetError       a facet name is not one of people/organizations/places/countries
     ├── InvalidValueError       an option value is out of range or malformed (dates, limits)
     └── DocumentNotFoundError   no document with the given id
+
+Besides the tree, :class:`IndexInterrupted` is the ``KeyboardInterrupt`` an index run
+raises after Ctrl-C, once it has committed what was done; it carries the run's report.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class NewsfacetError(Exception):
@@ -64,9 +69,9 @@ class IndexInterrupted(KeyboardInterrupt):
     what was committed.
     """
 
-    def __init__(self, report: object) -> None:
+    def __init__(self, report: Any) -> None:
         super().__init__("index run interrupted")
-        self.report = report
+        self.report = report  # an index.build.IndexReport (imported there, not here)
 
 
 class QuerySyntaxError(NewsfacetError):

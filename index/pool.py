@@ -168,10 +168,26 @@ class _Worker:
         self.in_flight: list[int] = []
 
 
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this worker when the parent dies (even by SIGKILL).
+
+    Without it a worker notices only when it next reads its pipe, after its batch.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
 def _serve(conn: Connection, model: str | None, batch_size: int) -> None:
     """A worker's life: load the model, then answer batches until the pipe closes."""
     # Ctrl-C reaches the whole process group; the parent decides what to do.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     try:
         nlp = load_pipeline(model)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
