@@ -259,6 +259,11 @@ def build_index(
     return tally.report(folder, model_key, run.started_workers)
 
 
+#: A document waiting for NER: article, content hash, NER cache key, whether it replaces
+#: an indexed one, and its place in reading order.
+_Pending = tuple[Article, str, str, bool, int]
+
+
 class _Run:
     """One index run's moving parts: the reader loop, the NER runner and the writer."""
 
@@ -275,8 +280,10 @@ class _Run:
             inline.close()
         self.in_process, self.workers = in_process, workers
         self.started_workers = 0
-        self.batches: dict[int, list[tuple[Article, str, str, bool]]] = {}
-        self.buffer: list[tuple[Article, str, str, bool]] = []
+        self.batches: dict[int, list[_Pending]] = {}
+        self.buffer: list[_Pending] = []
+        self.seq = 0
+        self.latest: dict[str, int] = {}
         self.next_batch = 0
 
     def index(self, sources: list[SourceFile], known: dict[str, tuple[str, str]]) -> None:
@@ -290,30 +297,32 @@ class _Run:
                         self._tick()
                     continue
                 digest = content_hash(item, self.model_key)
+                self.seq += 1
                 if item.id in tally.seen_ids:
                     tally.problems.append(ReadProblem(
                         item.path, f"duplicate id {item.id!r}; this later copy replaces the "
                         "earlier one", ProblemKind.WARNING))
+                    self.latest[item.id] = self.seq  # earlier copies still in NER are dropped
                 tally.seen_ids.add(item.id)
                 if known.get(item.id, ("", ""))[0] == digest:
                     tally.unchanged += 1
                     self._tick()
                     continue
-                self._queue(item, digest, item.id in known)
+                self._queue(item, digest, item.id in known, self.seq)
             self._drain(block=False)
         self._send()
         while self.ner is not None and self.ner.pending():
             self._drain(block=True)
 
-    def _queue(self, article: Article, digest: str, replaces: bool) -> None:
+    def _queue(self, article: Article, digest: str, replaces: bool, seq: int) -> None:
         text = ner_text(article)
         key = ner_key(text, self.model_key)
         cached = self.cache.get(key) if self.cache is not None else None
         if cached is not None:
             self.tally.cached += 1
-            self._write(article, digest, cached, replaces)
+            self._write(article, digest, cached, replaces, seq)
             return
-        self.buffer.append((article, digest, key, replaces))
+        self.buffer.append((article, digest, key, replaces, seq))
         if len(self.buffer) >= self.batch_size:
             self._send()
 
@@ -337,7 +346,7 @@ class _Run:
         if self.ner is None or not self.ner.pending():
             return
         for batch_id, results in self.ner.results(block):
-            for (article, digest, key, replaces), result in zip(self.batches.pop(batch_id),
+            for (article, digest, key, replaces, seq), result in zip(self.batches.pop(batch_id),
                                                                 results, strict=True):
                 if isinstance(result, str):
                     self.tally.note(ReadProblem(article.path, result))
@@ -345,10 +354,12 @@ class _Run:
                     continue
                 if self.cache is not None:
                     self.cache.put(key, result)
-                self._write(article, digest, result, replaces)
+                self._write(article, digest, result, replaces, seq)
 
     def _write(self, article: Article, digest: str, mentions: list[MentionTuple],
-               replaces: bool) -> None:
+               replaces: bool, seq: int) -> None:
+        if self.latest.get(article.id, seq) != seq:
+            return  # a later copy with the same id was read since this one went to NER
         doc = _document(article, digest, mentions, self.model_key)
         with _uninterrupted():  # the document and its count go in together
             self.writer.add(doc, replaces)

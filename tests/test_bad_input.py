@@ -117,3 +117,15 @@ def test_summary_is_the_only_output_in_a_pipe(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.output.startswith("Indexed 2, unchanged 0, removed 0, skipped 0, failed 0 in")
     assert len(result.output.splitlines()) == 1
+
+
+def test_a_duplicate_id_in_one_batch_leaves_one_document(tmp_path: Path) -> None:
+    records = [{"id": "same", "title": "First copy", "text": "In Oslo."},
+               {"id": "other", "title": "Other", "text": "In Bergen."},
+               {"id": "same", "title": "Second copy", "text": "In Oslo again."}]
+    (tmp_path / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    report = build_index([tmp_path / "feed.jsonl"], tmp_path / "ix")
+    assert [p.reason.split(";")[0] for p in report.problems] == ["duplicate id 'same'"]
+    with NewsIndex(tmp_path / "ix") as news:
+        assert sorted(d.id for d in news.export("")) == ["other", "same"]
+        assert news.get("same").title == "Second copy"
