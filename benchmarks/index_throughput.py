@@ -143,10 +143,7 @@ def main() -> None:
             shutil.rmtree(index)
         workers = max(args.workers)
         for copies in args.scale:
-            if copies == 1:
-                source = corpus
-            else:
-                source = scaled_corpus(corpus, copies, base / f"x{copies}")
+            source = corpus if copies == 1 else scaled_corpus(corpus, copies, base / f"x{copies}")
             n = count_docs(source)
             run_env = dict(env, NEWSFACET_CACHE=str(base / f"cache-x{copies}"))
             seconds, peak, _ = timed([str(NEWSFACET), "index", str(source), "--index",
