@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from whoosh.writing import CLEAR
+
 from index import store
 from index.articles import (
     Article,
@@ -40,7 +42,7 @@ from index.entities import (
     describe_model,
     model_id,
 )
-from index.errors import IndexInterrupted, IndexWriteError
+from index.errors import IndexInterrupted, IndexWriteError, NewsfacetError
 from index.nercache import NerCache, ner_key
 from index.normalize import normalize_mentions
 from index.pool import InlineNer, Ner, NerPool
@@ -234,13 +236,15 @@ def build_index(
         inline = InlineNer(name, batch_size)
         model_key = model_id(inline.nlp)
     with store.write_lock(folder, wait=wait):
-        ix = store.create_or_open(folder, rebuild=rebuild)
-        known = _indexed_fingerprints(ix)
+        clear_first = rebuild and _rebuildable_in_place(folder)
+        ix = store.create_or_open(folder, rebuild=rebuild and not clear_first)
+        known = {} if clear_first else _indexed_fingerprints(ix)
         tally.total = estimate_documents(sources)
         expected = max(0, tally.total - len(known))
         chosen = workers if workers is not None else auto_workers(expected)
-        run = _Run(ix, folder, name, model_key, tally, progress, batch_size, commit_every,
-                   NerCache(cache_dir) if use_cache else None, inline,
+        cache = NerCache(cache_dir) if use_cache else None
+        run = _Run(_Writer(ix, folder, commit_every, cache, clear_first=clear_first), name,
+                   model_key, tally, progress, batch_size, cache, inline,
                    in_process=chosen == 1 and (workers is None or expected <
                                                AUTO_WORKERS_MIN_DOCS),
                    workers=chosen)
@@ -270,14 +274,14 @@ _Pending = tuple[Article, str, str, bool, int]
 class _Run:
     """One index run's moving parts: the reader loop, the NER runner and the writer."""
 
-    def __init__(self, ix: Any, folder: Path, model: str, model_key: str, tally: _Tally,
-                 progress: ProgressCallback | None, batch_size: int, commit_every: int,
+    def __init__(self, writer: _Writer, model: str, model_key: str, tally: _Tally,
+                 progress: ProgressCallback | None, batch_size: int,
                  cache: NerCache | None, inline: InlineNer | None, *, in_process: bool,
                  workers: int) -> None:
         self.model, self.model_key, self.tally = model, model_key, tally
         self.progress, self.batch_size = progress, max(1, batch_size)
         self.cache = cache
-        self.writer = _Writer(ix, folder, commit_every, cache)
+        self.writer = writer
         self.ner: Ner | None = inline if in_process else None
         if inline is not None and not in_process:
             inline.close()
@@ -400,6 +404,15 @@ class _Run:
             self.ner = None
 
 
+def _rebuildable_in_place(folder: Path) -> bool:
+    """Whether a rebuild can keep the index there until its first commit (same schema)."""
+    try:
+        store.read_meta(folder)
+    except NewsfacetError:
+        return False
+    return True
+
+
 def _indexed_fingerprints(ix: Any) -> dict[str, tuple[str, str]]:
     """``{id: (hash, path)}`` of every live document, read from columns (no stored fields)."""
     with ix.reader() as reader:
@@ -455,13 +468,16 @@ class _Writer:
 
     Each commit lets Whoosh merge small segments; the last one merges everything into a
     single segment when more than :data:`MAX_FINAL_SEGMENTS` are left, so searches of a
-    finished index read few segments. The NER cache is flushed with each commit.
+    finished index read few segments. The NER cache is flushed with each commit. With
+    ``clear_first`` (a rebuild), the first commit drops every older document, so until
+    then searches, and a run killed before it, still have the old index.
     """
 
-    def __init__(self, ix: Any, folder: Path, commit_every: int, cache: NerCache | None
-                 ) -> None:
+    def __init__(self, ix: Any, folder: Path, commit_every: int, cache: NerCache | None,
+                 *, clear_first: bool = False) -> None:
         self.ix, self.folder, self.commit_every = ix, folder, max(1, commit_every)
         self.cache = cache
+        self.clear_first = clear_first
         self.writer: Any = None
         self.pending: set[str] = set()
         self.written: set[str] = set()
@@ -500,7 +516,11 @@ class _Writer:
         if self.writer is not None:
             try:
                 with _uninterrupted():
-                    self.writer.commit(optimize=optimize)
+                    if self.clear_first:  # a rebuild: the old documents go with this commit
+                        self.writer.commit(mergetype=CLEAR)
+                    else:
+                        self.writer.commit(optimize=optimize)
+                self.clear_first = False
             except OSError as exc:
                 self.cancel()
                 raise store.write_error(self.folder, exc) from None
@@ -520,6 +540,8 @@ class _Writer:
                 self.writer = None
 
     def close(self, final: bool) -> None:
+        if final and self.clear_first:
+            self._open()  # a rebuild that wrote nothing still empties the index
         self.commit()
         if final and _segment_count(self.ix) > MAX_FINAL_SEGMENTS:
             self._open()
