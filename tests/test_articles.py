@@ -10,6 +10,7 @@ import pytest
 
 from index import Article, InputError, ProblemKind, ReadProblem, read_articles
 from index.articles import MAX_TEXT_CHARS, parse_date
+
 from tests.conftest import write_articles
 
 
