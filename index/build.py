@@ -398,14 +398,21 @@ def _rebuildable_in_place(folder: Path) -> bool:
 
 
 def _indexed_fingerprints(ix: Any) -> dict[str, tuple[str, str]]:
-    """``{id: (hash, path)}`` of every live document, read from columns (no stored fields)."""
+    """``{id: (hash, path)}`` of every live document, read from columns (no stored fields).
+
+    Segment by segment: Whoosh's multi-segment column reader mis-maps documents when a
+    segment lacks a column.
+    """
+    found: dict[str, tuple[str, str]] = {}
     with ix.reader() as reader:
-        if reader.doc_count() == 0:
-            return {}
-        ids = reader.column_reader(ID)
-        hashes = reader.column_reader(HASH)
-        paths = reader.column_reader(PATH)
-        return {_text(ids[n]): (_text(hashes[n]), _text(paths[n])) for n in reader.all_doc_ids()}
+        for leaf, _ in reader.leaf_readers():
+            if leaf.doc_count() == 0:
+                continue
+            ids, hashes = leaf.column_reader(ID), leaf.column_reader(HASH)
+            paths = leaf.column_reader(PATH)
+            for n in leaf.all_doc_ids():
+                found[_text(ids[n])] = (_text(hashes[n]), _text(paths[n]))
+    return found
 
 
 def _text(value: Any) -> str:

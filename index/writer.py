@@ -28,10 +28,14 @@ from index.schema import BODY, DATE, HASH, ID, PATH, RECORD, SOURCE, TITLE, URL,
 DEFAULT_COMMIT_EVERY = 500
 #: Memory Whoosh's writer may use for its buffers, in MB.
 WRITER_MEMORY_MB = 128
-#: Whoosh merges small segments at every commit; the last commit also merges everything
-#: into one segment when more than this many are left. A full merge costs about as much
-#: as writing the index again (12 s of a 50 s rebuild of 2,225 BBC articles, profiled),
-#: while a search over ten segments is barely slower than over one.
+#: Whoosh merges small segments at every commit. The last commit of a run also merges
+#: everything into one segment when this run wrote at least this share of the index's
+#: documents, or when more than MAX_FINAL_SEGMENTS are left. A full merge costs about as
+#: much as writing the index again, so a run that adds a few documents to a big index
+#: does not pay it; a fresh build does, and ends with one segment. (Whoosh's
+#: MultiReader.column_reader also mis-reads a column that some segments lack, such as
+#: dates in a segment of undated articles: one segment avoids that too.)
+FULL_MERGE_SHARE = 0.1
 MAX_FINAL_SEGMENTS = 10
 
 
@@ -61,8 +65,9 @@ class BatchWriter:
     """A Whoosh writer that commits every ``commit_every`` documents.
 
     Each commit lets Whoosh merge small segments; the last one merges everything into a
-    single segment when more than :data:`MAX_FINAL_SEGMENTS` are left, so searches of a
-    finished index read few segments. The NER cache is flushed with each commit. With
+    single segment after a run that wrote much of the index (:data:`FULL_MERGE_SHARE`) or
+    left more than :data:`MAX_FINAL_SEGMENTS`, so searches of a finished index read few
+    segments. The NER cache is flushed with each commit. With
     ``clear_first`` (a rebuild), the first commit drops every older document, so until
     then searches, and a run killed before it, still have the old index.
     """
@@ -137,14 +142,14 @@ class BatchWriter:
         if final and self.clear_first:
             self._open()  # a rebuild that wrote nothing still empties the index
         self.commit()
-        if final and _segment_count(self.ix) > MAX_FINAL_SEGMENTS:
+        if not final:
+            return
+        with self.ix.reader() as reader:
+            segments, total = len(reader.leaf_readers()), reader.doc_count()
+        if segments > MAX_FINAL_SEGMENTS or (
+                segments > 1 and len(self.written) >= FULL_MERGE_SHARE * total):
             self._open()
             self.commit(optimize=True)
-
-
-def _segment_count(ix: Any) -> int:
-    with ix.reader() as reader:
-        return len(reader.leaf_readers())
 
 
 @contextmanager
