@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import queue
 import signal
+import threading
 from collections import deque
 from collections.abc import Iterator
 from multiprocessing.connection import Connection, wait
@@ -184,20 +186,33 @@ def _die_with_parent() -> None:
 
 
 def _serve(conn: Connection, model: str | None, batch_size: int) -> None:
-    """A worker's life: load the model, then answer batches until the pipe closes."""
+    """A worker's life: load the model, then answer batches until the pipe closes.
+
+    A thread takes batches off the pipe as soon as they come, so the parent's send never
+    waits for this process to finish a batch while this process waits to send its answer
+    (a deadlock once a batch and an answer are both bigger than the pipe's buffer).
+    """
     # Ctrl-C reaches the whole process group; the parent decides what to do.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
+    inbox: queue.SimpleQueue[tuple[int, list[str]] | None] = queue.SimpleQueue()
+
+    def receive() -> None:
+        while True:
+            try:
+                inbox.put(conn.recv())
+            except (EOFError, OSError):
+                inbox.put(None)  # the parent is gone or done
+                return
+
+    threading.Thread(target=receive, daemon=True, name="newsfacet-ner-inbox").start()
     try:
         nlp = load_pipeline(model)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
         conn.send(("error", str(exc)))
         return
-    while True:
-        try:
-            batch_id, texts = conn.recv()
-        except (EOFError, OSError):
-            return  # the parent is gone or done
+    while (batch := inbox.get()) is not None:
+        batch_id, texts = batch
         try:
             conn.send((batch_id, mention_tuples(nlp, texts, batch_size)))
         except OSError:

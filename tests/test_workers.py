@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from index import build_index
@@ -33,3 +36,17 @@ def test_worker_processes_index_what_the_main_process_does(tmp_path: Path) -> No
                           key=lambda d: str(d["id"]))
 
         assert documents(one) == documents(two)
+
+
+def test_batches_and_answers_bigger_than_a_pipe_buffer_do_not_deadlock(tmp_path: Path) -> None:
+    sentence = "Angela Merkel met Emmanuel Macron and Olaf Scholz in Paris and Berlin. "
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(6):  # each batch and each answer is several hundred kB
+        (corpus / f"long-{n}.txt").write_text(f"Summit {n}\n\n" + sentence * 2000)
+    run = subprocess.run([sys.executable, "-c", "from cli.main import main; main()", "index",
+                          str(corpus), "-i", str(tmp_path / "ix"), "--workers", "2",
+                          "--batch-size", "2", "--no-cache", "--format", "json"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["indexed"] == 6
