@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +20,7 @@ SEED_ARTICLE = "000_e2b58924dca44a21.txt"
 
 # Tests never touch the user's NER cache; subprocesses inherit this too.
 os.environ["NEWSFACET_CACHE"] = tempfile.mkdtemp(prefix="newsfacet-test-cache-")
+atexit.register(shutil.rmtree, os.environ["NEWSFACET_CACHE"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
