@@ -120,7 +120,7 @@ def index_cli(
     from index import IndexInterrupted, build_index  # deferred: only this command needs it
 
     # A polite kill (SIGTERM) stops like Ctrl-C: commit what is done, then leave.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     interrupted = False
     with _errors(), _progress(quiet or fmt is SummaryFormat.JSON) as progress:
         try:
@@ -129,6 +129,8 @@ def index_cli(
                                  commit_every=commit_every, batch_size=batch_size)
         except IndexInterrupted as stop:
             report, interrupted = stop.report, True
+        finally:
+            signal.signal(signal.SIGTERM, previous)
     if fmt is SummaryFormat.JSON:
         render.write_json(report.to_dict())
     else:
