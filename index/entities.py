@@ -79,7 +79,7 @@ def load_pipeline(name: str | None = None) -> Any:
         info = spacy.info(name) if importlib.util.find_spec(name) else None
     except Exception:  # noqa: BLE001 - spacy.info raises a bare Exception for odd packages
         info = None
-    names = list((info or {}).get("pipeline", []))
+    names = list(info.get("pipeline", []) if isinstance(info, dict) else [])
     exclude = [c for c in names if c not in _ENTITY_COMPONENTS and c not in _EMBEDDERS]
     try:
         nlp = spacy.load(name, exclude=exclude)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from index import Progress, build_index
 from search import NewsIndex
-
 from tests.conftest import write_articles
 
 
