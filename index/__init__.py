@@ -12,7 +12,9 @@ from index.articles import Article, ProblemKind, ReadProblem, read_articles
 from index.build import IndexReport, Progress, build_index
 from index.entities import EntityExtractor, Mention, load_pipeline
 from index.errors import (
+    CacheError,
     DocumentNotFoundError,
+    IndexInterrupted,
     IndexLockedError,
     IndexNotFoundError,
     IndexVersionError,
@@ -20,10 +22,12 @@ from index.errors import (
     InputError,
     InvalidValueError,
     ModelNotFoundError,
+    NerWorkerError,
     NewsfacetError,
     QuerySyntaxError,
     UnknownFacetError,
 )
+from index.nercache import CACHE_ENV, CacheInfo, cache_info, clear_cache, default_cache_dir
 from index.normalize import Entities, normalize_mentions
 from index.renormalize import RenormalizeReport, renormalize
 from index.schema import FACETS, Facet
@@ -33,6 +37,9 @@ __all__ = [
     "ALIASES_ENV",
     "Aliases",
     "Article",
+    "CACHE_ENV",
+    "CacheError",
+    "CacheInfo",
     "DEFAULT_INDEX_DIR",
     "DocumentNotFoundError",
     "Entities",
@@ -40,6 +47,7 @@ __all__ = [
     "FACETS",
     "Facet",
     "INDEX_ENV",
+    "IndexInterrupted",
     "IndexLockedError",
     "IndexNotFoundError",
     "IndexReport",
@@ -49,6 +57,7 @@ __all__ = [
     "InvalidValueError",
     "Mention",
     "ModelNotFoundError",
+    "NerWorkerError",
     "NewsfacetError",
     "ProblemKind",
     "Progress",
@@ -57,6 +66,9 @@ __all__ = [
     "RenormalizeReport",
     "UnknownFacetError",
     "build_index",
+    "cache_info",
+    "clear_cache",
+    "default_cache_dir",
     "default_index_dir",
     "load_aliases",
     "load_pipeline",

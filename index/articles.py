@@ -31,9 +31,11 @@ from dateutil import parser as date_parser
 
 from index.errors import InputError
 
-#: Text beyond this many characters is not indexed (spaCy's own default limit); the
-#: article is indexed up to here and reported as truncated.
-MAX_TEXT_CHARS = 1_000_000
+#: Text beyond this many characters (about 30,000 words, ten times a long feature) is not
+#: indexed: the article is indexed up to here and reported as truncated. NER of a text
+#: this long takes seconds and a few hundred MB in one worker; spaCy's own limit, a
+#: million characters, would take most of a minute and a GB.
+MAX_TEXT_CHARS = 200_000
 #: A text file is read up to this many bytes; enough for MAX_TEXT_CHARS of any UTF-8.
 MAX_READ_BYTES = 4 * MAX_TEXT_CHARS
 
@@ -97,6 +99,11 @@ class SourceFile:
         return self.path.relative_to(self.root).as_posix()
 
 
+def ner_text(article: Article) -> str:
+    """The text NER reads: title and body, separated so the title is a sentence of its own."""
+    return f"{article.title}\n\n{article.text}" if article.text else article.title
+
+
 def iter_source_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[SourceFile]:
     """Every file under ``paths`` (files or folders, recursively), in a stable order.
 
@@ -135,6 +142,9 @@ def read_source(source: SourceFile) -> Iterator[Article | ReadProblem]:
         yield ReadProblem(shown, f"unsupported file type ({what}); use one of {kinds}",
                           ProblemKind.SKIPPED)
         return
+    if suffix == ".jsonl":
+        yield from _jsonl_file(source)
+        return
     try:
         text, truncated = _read_text(source.path)
     except _Unreadable as exc:
@@ -148,12 +158,33 @@ def read_source(source: SourceFile) -> Iterator[Article | ReadProblem]:
         return
     if suffix in TEXT_SUFFIXES:
         yield from _text_article(source, text, truncated)
-    elif suffix == ".jsonl":
-        yield from _jsonl_articles(source, text)
     elif suffix == ".json":
         yield from _json_articles(source, text)
     else:
         yield from _csv_articles(source, text)
+
+
+def estimate_documents(sources: Iterable[SourceFile]) -> int:
+    """About how many articles ``sources`` hold, cheaply: for progress totals.
+
+    A text file is one article, a JSONL file one per non-empty line (counted without
+    parsing), a JSON or CSV file counts as one until it is read.
+    """
+    total = 0
+    for source in sources:
+        suffix = source.path.suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES or source.path.name.lower().startswith(
+                DOC_FILE_PREFIXES):
+            continue
+        if suffix != ".jsonl":
+            total += 1
+            continue
+        try:
+            with source.path.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        except OSError:
+            total += 1
+    return total
 
 
 def read_articles(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Article | ReadProblem]:
@@ -279,17 +310,52 @@ def _emit(result: Article | list[Any]) -> Iterator[Article | ReadProblem]:
         yield from result
 
 
-def _jsonl_articles(source: SourceFile, text: str) -> Iterator[Article | ReadProblem]:
-    for number, line in enumerate(io.StringIO(text), start=1):
-        if not line.strip():
-            continue
+def _jsonl_file(source: SourceFile) -> Iterator[Article | ReadProblem]:
+    """Stream a JSONL file line by line: it has no size limit, each line has MAX_READ_BYTES."""
+    shown = str(source.path)
+    try:
+        handle = source.path.open("rb")
+    except OSError as exc:
+        yield ReadProblem(shown, f"cannot read file: {exc.strerror or exc}")
+        return
+    found = False
+    with handle:
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield ReadProblem(str(source.path), f"bad JSON: {exc.msg} (column {exc.colno})",
-                              line=number)
-            continue
-        yield from _emit(_record_article(source, record, number))
+            if b"\x00" in handle.read(8192):
+                yield ReadProblem(shown, "binary file, not text; only UTF-8 text files can be "
+                                  "indexed")
+                return
+            handle.seek(0)
+            for number, raw in enumerate(handle, start=1):
+                if not raw.strip():
+                    continue
+                found = True
+                if len(raw) > MAX_READ_BYTES:
+                    yield ReadProblem(shown, f"line longer than {MAX_READ_BYTES:,} bytes",
+                                      line=number)
+                    continue
+                try:
+                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError as exc:
+                    yield ReadProblem(shown, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at "
+                                      f"column {exc.start + 1})", line=number)
+                    continue
+                yield from _jsonl_line(source, line, number)
+        except OSError as exc:
+            yield ReadProblem(shown, f"cannot read file: {exc.strerror or exc}")
+            return
+    if not found:
+        yield ReadProblem(shown, "empty file")
+
+
+def _jsonl_line(source: SourceFile, line: str, number: int) -> Iterator[Article | ReadProblem]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        yield ReadProblem(str(source.path), f"bad JSON: {exc.msg} (column {exc.colno})",
+                          line=number)
+        return
+    yield from _emit(_record_article(source, record, number))
 
 
 def _json_articles(source: SourceFile, text: str) -> Iterator[Article | ReadProblem]:

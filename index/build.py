@@ -1,32 +1,52 @@
 """Index a corpus: read, skip what is unchanged, run NER, normalise, write, remove the gone.
 
-The run streams: files are read one at a time, NER runs in ``nlp.pipe`` batches, and
-Whoosh commits every :data:`DEFAULT_COMMIT_EVERY` documents, so a run that is killed
-keeps everything up to its last commit and the next run picks up from there.
+The run streams. The parent process reads and hashes files, looks texts up in the NER
+cache and sends the rest in batches to NER worker processes (:mod:`index.pool`); while
+they work it normalises and writes what came back. Whoosh commits every
+:data:`DEFAULT_COMMIT_EVERY` documents, so a run that is killed keeps everything up to its
+last commit and the next run picks up from there; documents are written by their unique
+id, so none is ever there twice.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from index import store
-from index.articles import Article, ProblemKind, ReadProblem, iter_source_files, read_source
-from index.entities import DEFAULT_BATCH_SIZE, EntityExtractor, Mention
-from index.normalize import normalize_mentions
+from index.articles import (
+    Article,
+    ProblemKind,
+    ReadProblem,
+    SourceFile,
+    estimate_documents,
+    iter_source_files,
+    ner_text,
+    read_source,
+)
+from index.entities import (
+    DEFAULT_BATCH_SIZE,
+    MentionTuple,
+    default_model_name,
+    describe_model,
+    model_id,
+)
+from index.errors import IndexInterrupted, IndexWriteError, NewsfacetError
+from index.nercache import NerCache, ner_key
+from index.pool import InlineNer, Ner, NerPool
 from index.renormalize import AliasSource, refresh_facets, resolve_aliases
-from index.schema import BODY, DATE, HASH, ID, PATH, RECORD, SOURCE, TITLE, URL, Facet
+from index.schema import HASH, ID, PATH
+from index.writer import DEFAULT_COMMIT_EVERY, BatchWriter, document_fields, uninterrupted
 
-#: Documents written between two commits: bounds the work a crash can lose.
-DEFAULT_COMMIT_EVERY = 500
-#: Memory Whoosh's writer may use for its buffers, in MB.
-WRITER_MEMORY_MB = 128
+#: With ``workers=None``, runs expected to send at least this many documents through NER
+#: use a process per core; smaller ones stay in this process (starting workers costs
+#: a few seconds, about what NER of this many articles saves on two cores).
+AUTO_WORKERS_MIN_DOCS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,15 +62,18 @@ class IndexReport:
     seconds: float
     problems: tuple[ReadProblem, ...] = ()
     model: str = ""
+    workers: int = 0
+    cached: int = 0
+    interrupted: bool = False
 
     @property
     def ok(self) -> bool:
-        """True when no document failed."""
-        return self.failed == 0
+        """True when no document failed and the run was not interrupted."""
+        return self.failed == 0 and not self.interrupted
 
     @property
     def docs_per_second(self) -> float:
-        """Documents indexed (NER run) per second of the whole run."""
+        """Documents indexed per second of the whole run."""
         return self.indexed / self.seconds if self.seconds > 0 else 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -59,7 +82,8 @@ class IndexReport:
             "index": self.index_dir, "indexed": self.indexed, "unchanged": self.unchanged,
             "removed": self.removed, "failed": self.failed, "skipped": self.skipped,
             "seconds": round(self.seconds, 3), "docs_per_second": round(self.docs_per_second, 1),
-            "model": self.model,
+            "model": self.model, "workers": self.workers, "ner_cached": self.cached,
+            "interrupted": self.interrupted,
             "problems": [{"path": p.path, "line": p.line, "kind": p.kind.value, "reason": p.reason}
                          for p in self.problems],
         }
@@ -67,12 +91,14 @@ class IndexReport:
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """A progress event: documents seen so far and what became of them."""
+    """A progress event: documents done so far out of an estimated total."""
 
     seen: int
     indexed: int
     unchanged: int
     failed: int
+    total: int = 0
+    seconds: float = 0.0
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -80,11 +106,14 @@ ProgressCallback = Callable[[Progress], None]
 
 @dataclass(slots=True)
 class _Tally:
+    total: int = 0
     indexed: int = 0
     unchanged: int = 0
     removed: int = 0
     failed: int = 0
     skipped: int = 0
+    cached: int = 0
+    started: float = field(default_factory=time.perf_counter)
     problems: list[ReadProblem] = field(default_factory=list)
     seen_ids: set[str] = field(default_factory=set)
     failed_paths: set[str] = field(default_factory=set)
@@ -99,7 +128,15 @@ class _Tally:
 
     def progress(self) -> Progress:
         done = self.indexed + self.unchanged + self.failed
-        return Progress(done, self.indexed, self.unchanged, self.failed)
+        self.total = max(self.total, done)
+        return Progress(done, self.indexed, self.unchanged, self.failed, self.total,
+                        time.perf_counter() - self.started)
+
+    def report(self, folder: Path, model: str, workers: int, interrupted: bool = False
+               ) -> IndexReport:
+        return IndexReport(str(folder), self.indexed, self.unchanged, self.removed, self.failed,
+                           self.skipped, time.perf_counter() - self.started,
+                           tuple(self.problems), model, workers, self.cached, interrupted)
 
 
 def content_hash(article: Article, model: str) -> str:
@@ -112,9 +149,14 @@ def content_hash(article: Article, model: str) -> str:
     return digest.hexdigest()
 
 
-def ner_text(article: Article) -> str:
-    """The text NER reads: title and body, separated so the title is a sentence of its own."""
-    return f"{article.title}\n\n{article.text}" if article.text else article.title
+def auto_workers(expected_docs: int) -> int:
+    """Worker processes for a run expected to send ``expected_docs`` documents to NER."""
+    if expected_docs < AUTO_WORKERS_MIN_DOCS:
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def build_index(
@@ -122,38 +164,48 @@ def build_index(
     index_dir: str | os.PathLike[str],
     *,
     model: str | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     rebuild: bool = False,
     commit_every: int = DEFAULT_COMMIT_EVERY,
     progress: ProgressCallback | None = None,
     aliases: AliasSource = None,
+    wait: bool = False,
+    use_cache: bool = True,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> IndexReport:
     """Index the articles under ``paths`` into ``index_dir``, incrementally.
 
     New and changed documents are (re)indexed; unchanged ones are skipped without running
     NER; documents whose file is gone from an indexed folder, or whose record is gone from
-    a file read again, are removed. ``rebuild`` starts from an empty index.
+    a file read again, are removed. ``rebuild`` starts from an empty index. NER results
+    are cached (see :mod:`index.nercache`), so a rebuild only runs NER on new text.
 
     Args:
         paths: files or folders to index.
         index_dir: the index directory (created when missing).
         model: spaCy pipeline name; ``None`` for the default English one.
-        workers: NER processes.
+        workers: NER processes; ``None`` for one per core when the run is big enough
+            to gain from it (:data:`AUTO_WORKERS_MIN_DOCS`), else NER in this process.
         batch_size: texts per NER batch.
         rebuild: drop everything indexed and start over.
         commit_every: documents between commits.
         progress: called after every document.
+        wait: when another process is writing the index, wait for it instead of failing.
+        use_cache: look up and store NER results in the NER cache.
+        cache_dir: the NER cache folder; ``None`` for :func:`index.nercache.default_cache_dir`.
         aliases: an alias table or alias file path; ``None`` keeps the one stored in the
             index (see :mod:`index.aliases`).
 
     Raises:
         InputError: a path does not exist.
         ModelNotFoundError: the spaCy pipeline is not installed.
-        IndexLockedError: another process is writing to this index.
-        IndexWriteError: the index directory is not writable.
+        IndexLockedError: another process is writing to this index (and ``wait`` is off).
+        IndexWriteError: the index directory is not writable or the disk is full.
+        NerWorkerError: an NER worker process died.
+        IndexInterrupted: Ctrl-C; what was done is committed and in its ``report``.
     """
-    started = time.perf_counter()
+    tally = _Tally()
     roots = [Path(p) for p in paths]
     sources = list(iter_source_files(roots))  # fails fast on a missing path
     folder = Path(index_dir)
@@ -162,67 +214,209 @@ def build_index(
     except OSError as exc:
         raise store.write_error(folder, exc) from None
     table = resolve_aliases(folder, aliases)
-    extractor = EntityExtractor(model, batch_size=batch_size, workers=workers)
-    tally = _Tally()
-    with store.write_lock(folder):
-        ix = store.create_or_open(folder, rebuild=rebuild)
-        known = _indexed_fingerprints(ix)
-        writer = _Writer(ix, folder, commit_every)
+    name = model or default_model_name()
+    inline: InlineNer | None = None
+    model_key = describe_model(name)
+    if model_key is None:  # not an installed package: only loading it tells what it is
+        inline = InlineNer(name, batch_size)
+        model_key = model_id(inline.nlp)
+    with store.write_lock(folder, wait=wait):
+        clear_first = rebuild and _rebuildable_in_place(folder)
+        ix = store.create_or_open(folder, rebuild=rebuild and not clear_first)
+        known = {} if clear_first else _indexed_fingerprints(ix)
+        tally.total = estimate_documents(sources)
+        expected = max(0, tally.total - len(known))
+        chosen = workers if workers is not None else auto_workers(expected)
+        cache = NerCache(cache_dir) if use_cache else None
+        run = _Run(BatchWriter(ix, folder, commit_every, cache, clear_first=clear_first), name,
+                   model_key, tally, progress, batch_size, cache, inline,
+                   in_process=chosen == 1 and (workers is None or expected <
+                                               AUTO_WORKERS_MIN_DOCS),
+                   workers=chosen)
         try:
-            pending = _changed_articles(sources, known, extractor.model_id, tally, progress)
-            for mentions, (article, digest) in extractor.extract(pending):
-                tally.seen_ids.add(article.id)
-                writer.add(_document(article, digest, mentions, extractor.model_id))
-                tally.indexed += 1
-                if progress:
-                    progress(tally.progress())
-            tally.removed = writer.delete(_gone(known, roots, tally))
-            writer.close()
-            if tally.indexed or tally.removed or aliases is not None:
-                refresh_facets(ix, folder, table)  # corpus-wide votes, display forms, aliases
-        except BaseException:
-            writer.close()  # commit what is done: Ctrl-C keeps the work so far
+            run.index(sources, known)
+            tally.removed = run.writer.delete(_gone(known, roots, tally))
+            run.finish()
+            if tally.indexed or tally.removed or clear_first or aliases is not None:
+                # Corpus-wide label votes, display forms and the alias table.
+                refresh_facets(ix, folder, table)
+        except KeyboardInterrupt:
+            run.stop()
+            raise IndexInterrupted(tally.report(folder, model_key, run.started_workers,
+                                                interrupted=True)) from None
+        except IndexWriteError:
+            run.abandon()
             raise
-        store.write_meta(folder, store.IndexMeta(store.SCHEMA_VERSION, extractor.model_id))
-    return IndexReport(str(folder), tally.indexed, tally.unchanged, tally.removed, tally.failed,
-                       tally.skipped, time.perf_counter() - started, tuple(tally.problems),
-                       extractor.model_id)
+        except BaseException:
+            run.stop()
+            raise
+        store.write_meta(folder, store.IndexMeta(store.SCHEMA_VERSION, model_key))
+    return tally.report(folder, model_key, run.started_workers)
 
 
-def _changed_articles(sources: list[Any], known: dict[str, tuple[str, str]], model: str,
-                      tally: _Tally, progress: ProgressCallback | None,
-                      ) -> Iterator[tuple[str, tuple[Article, str]]]:
-    for source in sources:
-        for item in read_source(source):
-            if isinstance(item, ReadProblem):
-                tally.note(item)
-                if progress and item.kind is ProblemKind.FAILED:
-                    progress(tally.progress())
-                continue
-            digest = content_hash(item, model)
-            if item.id in tally.seen_ids:
-                tally.problems.append(ReadProblem(item.path, f"duplicate id {item.id!r}; "
-                                                  "this later copy replaces the earlier one",
-                                                  ProblemKind.WARNING))
-            if known.get(item.id, ("", ""))[0] == digest:
+#: A document waiting for NER: article, content hash, NER cache key, whether it replaces
+#: an indexed one, and its place in reading order.
+_Pending = tuple[Article, str, str, bool, int]
+
+
+class _Run:
+    """One index run's moving parts: the reader loop, the NER runner and the writer."""
+
+    def __init__(self, writer: BatchWriter, model: str, model_key: str, tally: _Tally,
+                 progress: ProgressCallback | None, batch_size: int,
+                 cache: NerCache | None, inline: InlineNer | None, *, in_process: bool,
+                 workers: int) -> None:
+        self.model, self.model_key, self.tally = model, model_key, tally
+        self.progress, self.batch_size = progress, max(1, batch_size)
+        self.cache = cache
+        self.writer = writer
+        self.ner: Ner | None = inline if in_process else None
+        if inline is not None and not in_process:
+            inline.close()
+        self.in_process, self.workers = in_process, workers
+        self.started_workers = 0
+        self.batches: dict[int, list[_Pending]] = {}
+        self.buffer: list[_Pending] = []
+        self.seq = 0
+        self.latest: dict[str, int] = {}
+        self.next_batch = 0
+
+    def index(self, sources: list[SourceFile], known: dict[str, tuple[str, str]]) -> None:
+        tally = self.tally
+        self._tick()  # the total, before the first document
+        for source in sources:
+            for item in read_source(source):
+                if isinstance(item, ReadProblem):
+                    tally.note(item)
+                    if item.kind is ProblemKind.FAILED:
+                        self._tick()
+                    continue
+                digest = content_hash(item, self.model_key)
+                self.seq += 1
+                if item.id in tally.seen_ids:
+                    tally.problems.append(ReadProblem(
+                        item.path, f"duplicate id {item.id!r}; this later copy replaces the "
+                        "earlier one", ProblemKind.WARNING))
+                    self.latest[item.id] = self.seq  # earlier copies still in NER are dropped
                 tally.seen_ids.add(item.id)
-                tally.unchanged += 1
-                if progress:
-                    progress(tally.progress())
-                continue
-            tally.seen_ids.add(item.id)
-            yield ner_text(item), (item, digest)
+                if known.get(item.id, ("", ""))[0] == digest:
+                    tally.unchanged += 1
+                    self._tick()
+                    continue
+                self._queue(item, digest, item.id in known, self.seq)
+            self._drain(block=False)
+        self._send()
+        while self.ner is not None and self.ner.pending():
+            self._drain(block=True)
+
+    def _queue(self, article: Article, digest: str, replaces: bool, seq: int) -> None:
+        text = ner_text(article)
+        key = ner_key(text, self.model_key)
+        cached = self.cache.get(key) if self.cache is not None else None
+        if cached is not None:
+            self.tally.cached += 1
+            self._write(article, digest, cached, replaces, seq)
+            return
+        self.buffer.append((article, digest, key, replaces, seq))
+        if len(self.buffer) >= self.batch_size:
+            self._send()
+
+    def _send(self) -> None:
+        if not self.buffer:
+            return
+        if self.ner is None:
+            self.ner = InlineNer(self.model, self.batch_size) if self.in_process else \
+                NerPool(self.model, self.workers, self.batch_size)
+        self.started_workers = 0 if self.in_process else self.workers
+        batch_id, self.next_batch = self.next_batch, self.next_batch + 1
+        self.batches[batch_id] = self.buffer
+        texts = [ner_text(item[0]) for item in self.buffer]
+        self.buffer = []
+        if not self.ner.ready():
+            self._drain(block=True)
+        self.ner.submit(batch_id, texts)
+        self._drain(block=False)
+
+    def _drain(self, block: bool) -> None:
+        if self.ner is None or not self.ner.pending():
+            return
+        for batch_id, results in self.ner.results(block):
+            for (article, digest, key, replaces, seq), result in zip(self.batches.pop(batch_id),
+                                                                results, strict=True):
+                if isinstance(result, str):
+                    self.tally.note(ReadProblem(article.path, result))
+                    self._tick()
+                    continue
+                if self.cache is not None:
+                    self.cache.put(key, result)
+                self._write(article, digest, result, replaces, seq)
+
+    def _write(self, article: Article, digest: str, mentions: list[MentionTuple],
+               replaces: bool, seq: int) -> None:
+        if self.latest.get(article.id, seq) != seq:
+            return  # a later copy with the same id was read since this one went to NER
+        doc = document_fields(article, digest, mentions, self.model_key)
+        with uninterrupted():  # the document and its count go in together
+            self.writer.add(doc, replaces)
+            self.tally.indexed += 1
+        self._tick()
+
+    def _tick(self) -> None:
+        if self.progress:
+            self.progress(self.tally.progress())
+
+    def finish(self) -> None:
+        self._close_ner()
+        self.writer.close(final=True)
+        if self.cache is not None:
+            self.cache.close()
+            if self.cache.problem:
+                self.tally.problems.append(ReadProblem(str(self.cache.folder),
+                                                       self.cache.problem, ProblemKind.WARNING))
+
+    def stop(self) -> None:
+        """Commit what is written, after an interruption or an error that is not the writer's."""
+        self._close_ner(kill=True)
+        self.writer.close(final=False)
+        if self.cache is not None:
+            self.cache.close()
+
+    def abandon(self) -> None:
+        self._close_ner(kill=True)
+        if self.cache is not None:
+            self.cache.close()
+
+    def _close_ner(self, kill: bool = False) -> None:
+        if self.ner is not None:
+            self.ner.close(kill=kill)
+            self.ner = None
+
+
+def _rebuildable_in_place(folder: Path) -> bool:
+    """Whether a rebuild can keep the index there until its first commit (same schema)."""
+    try:
+        store.read_meta(folder)
+    except NewsfacetError:
+        return False
+    return True
 
 
 def _indexed_fingerprints(ix: Any) -> dict[str, tuple[str, str]]:
-    """``{id: (hash, path)}`` of every live document, read from columns (no stored fields)."""
+    """``{id: (hash, path)}`` of every live document, read from columns (no stored fields).
+
+    Segment by segment: Whoosh's multi-segment column reader mis-maps documents when a
+    segment lacks a column.
+    """
+    found: dict[str, tuple[str, str]] = {}
     with ix.reader() as reader:
-        if reader.doc_count() == 0:
-            return {}
-        ids = reader.column_reader(ID)
-        hashes = reader.column_reader(HASH)
-        paths = reader.column_reader(PATH)
-        return {_text(ids[n]): (_text(hashes[n]), _text(paths[n])) for n in reader.all_doc_ids()}
+        for leaf, _ in reader.leaf_readers():
+            if leaf.doc_count() == 0:
+                continue
+            ids, hashes = leaf.column_reader(ID), leaf.column_reader(HASH)
+            paths = leaf.column_reader(PATH)
+            for n in leaf.all_doc_ids():
+                found[_text(ids[n])] = (_text(hashes[n]), _text(paths[n]))
+    return found
 
 
 def _text(value: Any) -> str:
@@ -240,73 +434,3 @@ def _gone(known: dict[str, tuple[str, str]], roots: list[Path], tally: _Tally) -
         if any(file == root or root in file.parents for root in resolved):
             gone.append(doc_id)
     return gone
-
-
-def _document(article: Article, digest: str, mentions: list[Mention], model: str
-              ) -> dict[str, Any]:
-    entities = normalize_mentions(mentions, ner_text(article))
-    doc: dict[str, Any] = {
-        ID: article.id, TITLE: article.title, BODY: article.text, PATH: article.path,
-        HASH: digest,
-        RECORD: {"mentions": [m.to_list() for m in mentions], "entities": entities.to_dict(),
-                 "model": model, "truncated": article.truncated},
-    }
-    if article.date:
-        doc[DATE] = dt.datetime.combine(article.date, dt.time())
-    if article.source:
-        doc[SOURCE] = article.source
-    if article.url:
-        doc[URL] = article.url
-    for facet in Facet:
-        values = entities.get(facet)
-        if values:
-            doc[facet.value] = ",".join(values)
-    return doc
-
-
-class _Writer:
-    """A Whoosh writer that commits every ``commit_every`` documents."""
-
-    def __init__(self, ix: Any, folder: Path, commit_every: int) -> None:
-        self.ix, self.folder, self.commit_every = ix, folder, max(1, commit_every)
-        self.writer: Any = None
-        self.pending = 0
-
-    def _open(self) -> Any:
-        if self.writer is None:
-            self.writer = self.ix.writer(limitmb=WRITER_MEMORY_MB)
-        return self.writer
-
-    def add(self, doc: dict[str, Any]) -> None:
-        try:
-            self._open().update_document(**doc)
-        except OSError as exc:
-            self.cancel()
-            raise store.write_error(self.folder, exc) from None
-        self.pending += 1
-        if self.pending >= self.commit_every:
-            self.commit()
-
-    def delete(self, ids: list[str]) -> int:
-        for doc_id in ids:
-            self._open().delete_by_term(ID, doc_id)
-        return len(ids)
-
-    def commit(self) -> None:
-        if self.writer is not None:
-            try:
-                self.writer.commit()
-            except OSError as exc:
-                self.cancel()
-                raise store.write_error(self.folder, exc) from None
-            self.writer, self.pending = None, 0
-
-    def cancel(self) -> None:
-        if self.writer is not None:
-            try:
-                self.writer.cancel()
-            finally:
-                self.writer = None
-
-    def close(self) -> None:
-        self.commit()

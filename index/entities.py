@@ -7,6 +7,7 @@ Loads a pipeline with just the components NER needs and turns texts into raw
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -110,13 +111,75 @@ def _pipeline_components(name: str) -> list[str]:
 
 
 def model_id(nlp: Any) -> str:
-    """A stable identifier of a loaded pipeline: name, version, kept components, casing rules.
+    """A stable identifier of a loaded pipeline: name, version, entity components and the
+    casing rules applied before NER. It is part of every document's fingerprint and of the
+    NER cache key, so changing any of them re-runs NER."""
+    return _identify(nlp.meta, nlp.pipe_names)
 
-    It is part of every document's fingerprint, so changing any of them re-runs NER.
-    """
-    meta = nlp.meta
+
+def _identify(meta: dict[str, Any], components: Iterable[str]) -> str:
+    entity_pipes = [c for c in components if c in _ENTITY_COMPONENTS]
     return f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}-{meta.get('version', '0')}" \
-           f"[{','.join(nlp.pipe_names)}]+case{CASING_VERSION}"
+           f"[{','.join(entity_pipes)}]+case{CASING_VERSION}"
+
+
+def describe_model(name: str | None = None) -> str | None:
+    """The :func:`model_id` of an installed pipeline package, read from its ``meta.json``.
+
+    Importing spaCy and loading a model take seconds; an index run that finds nothing to do
+    needs only the model's identity, so it reads that without either. ``None`` when the
+    pipeline is not an installed package (a path, say): load it to know.
+
+    Raises:
+        ModelNotFoundError: no pipeline is named and none of the defaults is installed.
+    """
+    name = name or default_model_name()
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for folder in locations:
+        meta_file = Path(folder) / "meta.json"
+        try:
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        return _identify(meta, meta.get("pipeline", []))
+    return None
+
+
+#: A mention as it travels between processes and into the cache: ``(text, label, start)``.
+MentionTuple = tuple[str, str, int]
+
+
+def mention_tuples(nlp: Any, texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE
+                   ) -> list[list[MentionTuple] | str]:
+    """The kept mentions of each text, or an error message for a text spaCy fails on.
+
+    Only plain tuples come back, never ``Doc`` objects: they are what a worker process
+    sends to the index writer, and pickling whole documents would cost more than NER.
+    """
+    # The model reads a copy with ALL-CAPS lines re-cased (same length, same offsets); the
+    # mentions keep the original spelling.
+    recased = [restore_case(text) for text in texts]
+    try:
+        return [_tuples(doc, text) for doc, text in
+                zip(nlp.pipe(recased, batch_size=batch_size), texts, strict=True)]
+    except Exception:  # noqa: BLE001 - one bad text must not fail its whole batch
+        pass
+    results: list[list[MentionTuple] | str] = []
+    for text, copy in zip(texts, recased, strict=True):
+        try:
+            results.append(_tuples(nlp(copy), text))
+        except Exception as exc:  # noqa: BLE001 - reported for this document only
+            results.append(f"NER failed: {type(exc).__name__}: {exc}")
+    return results
+
+
+def _tuples(doc: Any, text: str) -> list[MentionTuple]:
+    return [(text[ent.start_char:ent.end_char], ent.label_, ent.start_char) for ent in doc.ents
+            if ent.label_ in KEPT_LABELS]
 
 
 class EntityExtractor:

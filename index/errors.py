@@ -10,13 +10,20 @@ line that names the value at fault and the fix. The CLI prints that line and exi
     ├── IndexLockedError        another process is writing to the index
     ├── IndexVersionError       the index was written by an incompatible version
     ├── IndexWriteError         the index directory cannot be written (read-only, disk full)
+    ├── NerWorkerError          an NER worker process died (out of memory, killed)
+    ├── CacheError              the NER cache cannot be read or cleared
     ├── QuerySyntaxError        the text query does not parse
     ├── UnknownFacetError       a facet name is not one of people/organizations/places/countries
     ├── InvalidValueError       an option value is out of range or malformed (dates, limits)
     └── DocumentNotFoundError   no document with the given id
+
+Besides the tree, :class:`IndexInterrupted` is the ``KeyboardInterrupt`` an index run
+raises after Ctrl-C, once it has committed what was done; it carries the run's report.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class NewsfacetError(Exception):
@@ -45,6 +52,26 @@ class IndexVersionError(NewsfacetError):
 
 class IndexWriteError(NewsfacetError):
     """Raised when the index directory cannot be written (read-only, disk full)."""
+
+
+class NerWorkerError(NewsfacetError):
+    """Raised when an NER worker process dies before returning its batch."""
+
+
+class CacheError(NewsfacetError):
+    """Raised when the NER cache cannot be read or cleared on request."""
+
+
+class IndexInterrupted(KeyboardInterrupt):
+    """Raised by an index run stopped with Ctrl-C after it committed the work done so far.
+
+    A ``KeyboardInterrupt``, so code that handles Ctrl-C keeps working; ``report`` says
+    what was committed.
+    """
+
+    def __init__(self, report: Any) -> None:
+        super().__init__("index run interrupted")
+        self.report = report  # an index.build.IndexReport (imported there, not here)
 
 
 class QuerySyntaxError(NewsfacetError):

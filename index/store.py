@@ -129,8 +129,9 @@ def _refuse_foreign(folder: Path) -> None:
 
 def write_error(folder: Path, exc: OSError) -> IndexWriteError:
     """The user-facing error for an OS error while writing the index at ``folder``."""
-    if exc.errno == errno.ENOSPC:
-        reason = "the disk is full; free some space and run the same command again"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        reason = (f"the disk is full ({exc.strerror}); the index holds what was last "
+                  "committed; free some space and run the same command again")
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         reason = "it is not writable; fix its permissions or choose another --index"
     else:
@@ -139,14 +140,15 @@ def write_error(folder: Path, exc: OSError) -> IndexWriteError:
 
 
 @contextmanager
-def write_lock(path: str | os.PathLike[str]) -> Iterator[None]:
+def write_lock(path: str | os.PathLike[str], *, wait: bool = False) -> Iterator[None]:
     """Hold the index's write lock, naming the holder's pid when it is taken.
 
     The lock is an ``fcntl`` lock, so the kernel drops it when its process dies: a lock
     left by a killed run never blocks the next one, and a live one is never broken.
+    With ``wait``, block until the holder is done instead of failing.
 
     Raises:
-        IndexLockedError: another live process is writing to this index.
+        IndexLockedError: another live process is writing to this index (and not ``wait``).
     """
     import fcntl
 
@@ -157,13 +159,13 @@ def write_lock(path: str | os.PathLike[str]) -> Iterator[None]:
         raise write_error(Path(path), exc) from None
     try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
             raise IndexLockedError(
                 f"The index at '{path}' is being written by another newsfacet process "
-                f"(pid {holder}). Wait for it to finish, or stop it, then run again"
+                f"(pid {holder}). Wait for it to finish, or stop it, then run again (or add --wait)"
             ) from None
         handle.seek(0)
         handle.truncate()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +17,10 @@ from search import NewsIndex
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_ARTICLE = "000_e2b58924dca44a21.txt"
+
+# Tests never touch the user's NER cache; subprocesses inherit this too.
+os.environ["NEWSFACET_CACHE"] = tempfile.mkdtemp(prefix="newsfacet-test-cache-")
+atexit.register(shutil.rmtree, os.environ["NEWSFACET_CACHE"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,68 @@
+"""``newsfacet cache info|clear``: the NER cache's size and place, and emptying it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+
+from cli import render
+from cli.render import OutputFormat
+from search import NewsfacetError
+
+app = typer.Typer(
+    name="cache",
+    help="Show or clear the NER cache (NER results reused by --rebuild and re-indexing). "
+         "It lives in $NEWSFACET_CACHE, else $XDG_CACHE_HOME/newsfacet, else "
+         "~/.cache/newsfacet.\n\nExample: newsfacet cache info",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")]
+
+
+@app.command("info")
+def info_cli(fmt: FormatOpt = OutputFormat.TABLE) -> None:
+    """Show where the NER cache is, how many texts it holds and its size.
+
+    Example: newsfacet cache info --format json
+    """
+    from index.nercache import cache_info
+
+    with _errors():
+        info = cache_info()
+    if fmt is OutputFormat.TABLE:
+        typer.echo(f"NER cache: {info.path}\n{info.entries} texts, "
+                   f"{info.bytes / 2**20:.1f} MB")
+    else:
+        render.write_json(info.to_dict())
+
+
+@app.command("clear")
+def clear_cli(fmt: FormatOpt = OutputFormat.TABLE) -> None:
+    """Delete every cached NER result (indexes are not touched).
+
+    Example: newsfacet cache clear
+    """
+    from index.nercache import clear_cache
+
+    with _errors():
+        before = clear_cache()
+    if fmt is OutputFormat.TABLE:
+        typer.echo(f"Cleared {before.entries} texts ({before.bytes / 2**20:.1f} MB) from "
+                   f"{before.path}")
+    else:
+        render.write_json({**before.to_dict(), "cleared": True})
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """A cache error is one line on stderr and exit status 1."""
+    try:
+        yield
+    except NewsfacetError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(code=1) from None
