@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 
 from cli import render
+from cli.options import user_errors
 from cli.render import OutputFormat
-from search import NewsfacetError
 
 app = typer.Typer(
     name="cache",
@@ -32,7 +30,7 @@ def info_cli(fmt: FormatOpt = OutputFormat.TABLE) -> None:
     """
     from index.nercache import cache_info
 
-    with _errors():
+    with user_errors():
         info = cache_info()
     if fmt is OutputFormat.TABLE:
         typer.echo(f"NER cache: {info.path}\n{info.entries} texts, "
@@ -49,7 +47,7 @@ def clear_cli(fmt: FormatOpt = OutputFormat.TABLE) -> None:
     """
     from index.nercache import clear_cache
 
-    with _errors():
+    with user_errors():
         before = clear_cache()
     if fmt is OutputFormat.TABLE:
         typer.echo(f"Cleared {before.entries} texts ({before.bytes / 2**20:.1f} MB) from "
@@ -57,12 +55,3 @@ def clear_cli(fmt: FormatOpt = OutputFormat.TABLE) -> None:
     else:
         render.write_json({**before.to_dict(), "cleared": True})
 
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """A cache error is one line on stderr and exit status 1."""
-    try:
-        yield
-    except NewsfacetError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(code=1) from None

@@ -46,9 +46,9 @@ def entities_cli(
 
     Example: newsfacet entities people --match baker --top 10
     """
-    from cli.main import _errors  # the one place that turns library errors into exit codes
+    from cli.main import user_errors  # the one place that turns library errors into exit codes
 
-    with _errors(), NewsIndex(index) as news:
+    with user_errors(), NewsIndex(index) as news:
         chosen = Facet.parse(facet)
         found = list_entities(news, chosen, match=match, top=top)
     rows = [e.to_dict() for e in found]

@@ -37,8 +37,8 @@ from cli.options import (
     SortOpt,
     TextArg,
     UntilOpt,
-    _errors,
-    _filters,
+    filter_options,
+    user_errors,
 )
 from cli.render import OutputFormat
 from cli.serve import serve_cli
@@ -138,7 +138,7 @@ def index_cli(
     # A polite kill (SIGTERM) stops like Ctrl-C: commit what is done, then leave.
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     interrupted = False
-    with _errors(), _progress(quiet or fmt is SummaryFormat.JSON) as progress:
+    with user_errors(), _progress(quiet or fmt is SummaryFormat.JSON) as progress:
         try:
             report = build_index(paths, index, model=model, workers=workers, rebuild=rebuild,
                                  progress=progress, wait=wait, use_cache=not no_cache,
@@ -165,7 +165,7 @@ def index_cli(
 def _renormalize(index: Path, aliases: Path | None, fmt: SummaryFormat) -> None:
     from index import renormalize
 
-    with _errors():
+    with user_errors():
         report = renormalize(index, aliases=aliases)
     if fmt is SummaryFormat.JSON:
         render.write_json(report.to_dict())
@@ -237,8 +237,8 @@ def search_cli(
     Example: newsfacet search "air strikes" --country Syria --any-person Shoigu --any-person
     Putin --not-country Turkey --sort -date
     """
-    with _errors(), NewsIndex(index) as news:
-        result = news.search(text, **_filters(
+    with user_errors(), NewsIndex(index) as news:
+        result = news.search(text, **filter_options(
             person, org, place, country, since, until, any_person=any_person, any_org=any_org,
             any_place=any_place, any_country=any_country, not_person=not_person,
             not_org=not_org, not_place=not_place, not_country=not_country),
@@ -272,10 +272,10 @@ def facets_cli(
 
     Example: newsfacet facets people "election" --match shoi --format csv
     """
-    with _errors(), NewsIndex(index) as news:
+    with user_errors(), NewsIndex(index) as news:
         chosen = Facet.parse(facet)
         counts = news.facet(chosen, text, size=top, match=match, disjunctive=disjunctive,
-                            **_filters(person, org, place, country, since, until,
+                            **filter_options(person, org, place, country, since, until,
                                        any_person=any_person, any_org=any_org,
                                        any_place=any_place, any_country=any_country,
                                        not_person=not_person, not_org=not_org,
@@ -302,7 +302,7 @@ def show_cli(
 
     Example: newsfacet show 000_e2b58924dca44a21.txt
     """
-    with _errors(), NewsIndex(index) as news:
+    with user_errors(), NewsIndex(index) as news:
         doc = news.get(doc_id)
         if fmt is OutputFormat.TABLE:
             render.print_document(doc, render.console())
@@ -332,8 +332,8 @@ def export_cli(
 
     Example: newsfacet export --country Syria --sort -date --format jsonl > syria.jsonl
     """
-    with _errors(), NewsIndex(index) as news:
-        docs = news.export(text, sort=sort, collapse=collapse, **_filters(
+    with user_errors(), NewsIndex(index) as news:
+        docs = news.export(text, sort=sort, collapse=collapse, **filter_options(
             person, org, place, country, since, until, any_person=any_person, any_org=any_org,
             any_place=any_place, any_country=any_country, not_person=not_person,
             not_org=not_org, not_place=not_place, not_country=not_country))
@@ -357,7 +357,7 @@ def stats_cli(
 
     Example: newsfacet stats --index news-index
     """
-    with _errors(), NewsIndex(index) as news:
+    with user_errors(), NewsIndex(index) as news:
         stats = news.stats()
         if fmt is OutputFormat.TABLE:
             render.print_stats(stats, render.console())

@@ -70,7 +70,7 @@ TextArg = Annotated[str, typer.Argument(
 
 
 @contextmanager
-def _errors() -> Iterator[None]:
+def user_errors() -> Iterator[None]:
     """Turn library errors into one line on stderr and exit status 1."""
     try:
         yield
@@ -83,7 +83,7 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(code=0) from None
 
 
-def _filters(person: list[str] | None, org: list[str] | None, place: list[str] | None,
+def filter_options(person: list[str] | None, org: list[str] | None, place: list[str] | None,
              country: list[str] | None, since: str | None, until: str | None,
              **either_or_not: list[str] | None) -> dict[str, Any]:
     """Library keyword filters from CLI options; ``either_or_not`` holds ``any_person``…"""

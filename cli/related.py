@@ -26,8 +26,8 @@ from cli.options import (
     SinceOpt,
     TextArg,
     UntilOpt,
-    _errors,
-    _filters,
+    filter_options,
+    user_errors,
 )
 from cli.render import OutputFormat
 from search import DEFAULT_RELATED_SIZE, RELATED_FACETS, NewsIndex
@@ -54,8 +54,8 @@ def related_cli(
 
     Example: newsfacet related --person "Sergei Shoigu" --format csv
     """
-    with _errors(), NewsIndex(index) as news:
-        result = news.related(text, facets=facet or RELATED_FACETS, size=top, **_filters(
+    with user_errors(), NewsIndex(index) as news:
+        result = news.related(text, facets=facet or RELATED_FACETS, size=top, **filter_options(
             person, org, place, country, since, until, any_person=any_person, any_org=any_org,
             any_place=any_place, any_country=any_country, not_person=not_person,
             not_org=not_org, not_place=not_place, not_country=not_country))

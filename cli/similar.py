@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cli import render
-from cli.options import DEFAULT_INDEX, CollapseOpt, IndexOpt, _errors
+from cli.options import DEFAULT_INDEX, CollapseOpt, IndexOpt, user_errors
 from cli.render import OutputFormat
 from search import DEFAULT_LIMIT, NewsIndex
 
@@ -26,6 +26,6 @@ def similar_cli(
 
     Example: newsfacet similar 000_e2b58924dca44a21.txt --limit 5 --collapse
     """
-    with _errors(), NewsIndex(index) as news:
+    with user_errors(), NewsIndex(index) as news:
         result = news.similar(doc_id, limit=limit, page=page, collapse=collapse)
         render.write_result(result, fmt)
