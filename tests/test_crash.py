@@ -21,7 +21,10 @@ from tests.conftest import SEEDS
 
 NEWSFACET = [sys.executable, "-c", "from cli.main import main; main()"]
 #: Small commits and batches so a run of a few dozen articles commits many times.
-SMALL_STEPS = ["--commit-every", "5", "--batch-size", "4", "--workers", "1", "--quiet"]
+# No NER cache: a killed run must not leave results that let the next one race past the
+# kill points.
+SMALL_STEPS = ["--commit-every", "5", "--batch-size", "4", "--workers", "1", "--quiet",
+               "--no-cache"]
 ARTICLES = 40
 STEP_TIMEOUT_S = 120
 
