@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,3 +90,11 @@ def api_url(seeds_index: Path) -> Iterator[str]:
 
     with LiveServer(create_app(seeds_index)) as server:
         yield server.url
+
+
+def assert_json_error(response: Any, status: int, code: str, parameter: str) -> None:
+    """An HTTP answer is the API's JSON error for ``parameter``, with a message."""
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert (error["status"], error["code"], error["parameter"]) == (status, code, parameter)
+    assert error["message"]

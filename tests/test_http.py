@@ -17,7 +17,7 @@ from cli.serve import is_loopback
 from index import build_index
 from search import NewsIndex, create_app
 from search.http_params import MAX_FILTER_VALUES, MAX_PAGE_SIZE, MAX_QUERY_CHARS
-from tests.conftest import LiveServer, write_articles
+from tests.conftest import LiveServer, assert_json_error, write_articles
 
 
 @pytest.fixture(scope="module")
@@ -114,10 +114,7 @@ def test_bad_parameters_get_a_json_error_naming_them(
         client: httpx.Client, path: str, params: dict[str, object], status: int, code: str,
         parameter: str) -> None:
     response = client.get(path, params=params)  # type: ignore[arg-type]
-    assert response.status_code == status, response.text
-    error = response.json()["error"]
-    assert (error["status"], error["code"], error["parameter"]) == (status, code, parameter)
-    assert error["message"]
+    assert_json_error(response, status, code, parameter)
 
 
 @pytest.mark.parametrize("q", [

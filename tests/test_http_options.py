@@ -12,7 +12,7 @@ import pytest
 
 from index import build_index
 from search import NewsIndex, create_app
-from tests.conftest import LiveServer, write_articles
+from tests.conftest import LiveServer, assert_json_error, write_articles
 
 
 @pytest.fixture(scope="module")
@@ -221,10 +221,7 @@ def test_bad_values_get_a_json_error_naming_the_parameter(
         client: httpx.Client, path: str, params: dict[str, object], status: int, code: str,
         parameter: str) -> None:
     response = client.get(path, params=params)  # type: ignore[arg-type]
-    assert response.status_code == status, response.text
-    error = response.json()["error"]
-    assert (error["status"], error["code"], error["parameter"]) == (status, code, parameter)
-    assert error["message"]
+    assert_json_error(response, status, code, parameter)
 
 
 def test_openapi_lists_the_new_parameters_and_endpoints(client: httpx.Client) -> None:
