@@ -13,6 +13,9 @@ mentions (:func:`index.mentions.tag_mentions`) this builds:
   the same kind (sports stories or other news) is found where the model missed it in
   another document of that kind (one sense per corpus: "Greenock Morton" in a results
   table is the club it is in the match reports);
+- platforms: a one-word name that at least ``MIN_DOCUMENTS`` documents name as a platform
+  ("wrote on Twitter", "via Facebook") is an organization wherever the model calls it a
+  person;
 - display forms: each entity is shown in the spelling most documents use
   (:func:`unify_displays`), so "U.S." and "United States" are one place across the corpus.
 """
@@ -24,7 +27,16 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from index.mentions import NOISE, NORP, ORG, PERSON, Tagged, find_acronyms, is_sports_story
+from index.mentions import (
+    NOISE,
+    NORP,
+    ORG,
+    PERSON,
+    Tagged,
+    find_acronyms,
+    is_platform_mention,
+    is_sports_story,
+)
 from index.normalize import Entities, best_form, group_key, name_key
 from index.schema import Facet
 
@@ -47,6 +59,7 @@ class CorpusView:
     acronyms: dict[str, str] = field(default_factory=dict)
     lexicons: dict[bool, dict[str, str]] = field(default_factory=dict)
     person_words: frozenset[str] = frozenset()
+    platforms: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, documents: Iterable[tuple[Sequence[Tagged], str]]) -> CorpusView:
@@ -74,7 +87,13 @@ class CorpusView:
         person_words = frozenset(
             word for tagged, _ in documents_seen for m in tagged
             if m.kind == PERSON and len(m.text.split()) > 1 for word in name_key(m.text).split())
-        view = cls(labels, acronyms, person_words=person_words)
+        platform_documents: Counter[str] = Counter()
+        for tagged, text in documents_seen:
+            platform_documents.update({name_key(m.text) for m in tagged
+                                       if m.kind == ORG and m.fixed and " " not in m.text
+                                       and text and is_platform_mention(m, text)})
+        platforms = frozenset(k for k, n in platform_documents.items() if n >= MIN_DOCUMENTS)
+        view = cls(labels, acronyms, person_words=person_words, platforms=platforms)
         return replace(view, lexicons=view._lexicons(documents_seen))
 
     def _lexicons(self, documents: list[tuple[list[Tagged], str]]) -> dict[bool, dict[str, str]]:
@@ -144,6 +163,9 @@ class CorpusView:
         out = []
         for mention in tagged:
             label = self.labels.get(name_key(mention.text)) if not mention.fixed else None
+            if not mention.fixed and mention.kind == PERSON \
+                    and name_key(mention.text) in self.platforms:
+                label = ORG
             if sports and not mention.fixed and (label or mention.kind) == PERSON \
                     and " " not in mention.text and name_key(mention.text) not in self.person_words:
                 label = ORG

@@ -85,6 +85,18 @@ _DATELINE_PLACE = re.compile(
     r"([A-Z][A-Z .'\-]*[A-Z])(?:, ([A-Z][\w .'\-]*[\w.]))?"
     r"(?= \d{4}-\d\d-\d\d\b| ?\([A-Z][\w ]*\))")
 _WORDS = re.compile(r"[\w'’-]+")
+#: "wrote on Twitter", "said via Facebook", "a post on Instagram": a one-word name right
+#: after "via", or after a verb of publishing and "on", is the platform, not a person (the
+#: small model often calls it PERSON).
+_PUBLISHED_ON = re.compile(
+    r"(?:\bvia|\b(?:said|says|wrote|writes|posted|posts|tweeted|shared|published|announced|"
+    r"stated|commented|replied|reported|reacted|responded|noted|confirmed|posting|writing|"
+    r"saying|sharing|announcing|commenting|speaking|noting|confirming|responding|reacting|"
+    r"praised|thanked|criticised|criticized|a post|a message|a statement|a video|a tweet)"
+    r"(?:\s+[A-Z][\w.'’-]*){0,3}\s+on)\s+$")
+#: "the Twitter account", "a Facebook post": a one-word name before these is no person.
+_PLATFORM_NOUN = re.compile(r"\s+(?:account|accounts|post|posts|feed|page|followers|handle|"
+                            r"user|users|livestream)\b", re.IGNORECASE)
 _TEAM = r"[A-Z][\w'’.&-]*(?: (?:[A-Z][\w'’.&-]*|of|de|del|la|and))*"
 # A standings row ("Greenock Morton 3 2 0 1 5 2 6", "NEW YORK 74 59 .556 -") or a result
 # ("Pohang 3 Ulsan 2").
@@ -180,7 +192,11 @@ def tag_mentions(mentions: Iterable[Mention], text: str = "") -> list[Tagged]:
             if not name:
                 continue
             out.append(_relabel(replace(piece, text=name), text, sports))
-    return out
+    # A platform named as one ("wrote on Twitter") is one in the whole article.
+    platforms = {m.text for m in out if m.kind == ORG and text and len(m.text.split()) == 1
+                 and is_platform_mention(m, text)}
+    return [replace(m, kind=ORG, fixed=True) if m.kind == PERSON and m.text in platforms else m
+            for m in out]
 
 
 def _join_split_names(mentions: list[Tagged], text: str) -> list[Tagged]:
@@ -225,6 +241,8 @@ def _relabel(mention: Tagged, text: str, sports: bool) -> Tagged:
     if kind == PERSON:
         if any(w.lower().strip(".") in ORG_WORDS for w in name.replace("-", " ").split()):
             return replace(mention, kind=ORG, fixed=True)
+        if len(words) == 1 and text and is_platform_mention(mention, text):
+            return replace(mention, kind=ORG, fixed=True)
         if len(words) > 2 and places.country_for_nationality(words[0]) is not None:
             return replace(mention, text=" ".join(words[1:]))
     if sports and text:
@@ -235,6 +253,14 @@ def _relabel(mention: Tagged, text: str, sports: bool) -> Tagged:
         # government or people ("Arbil said", "Moscow announced").
         return replace(mention, kind=PLACE, fixed=True)
     return mention
+
+
+def is_platform_mention(mention: Tagged, text: str) -> bool:
+    """True when ``text`` names the mention as a platform: "wrote on Twitter", "via Facebook",
+    "a Twitter account"."""
+    end = mention.start + len(mention.text)
+    return bool(_PUBLISHED_ON.search(text, max(0, mention.start - 40), mention.start)
+                or _PLATFORM_NOUN.match(text, end))
 
 
 def _sports_kind(mention: Tagged, text: str) -> Tagged:

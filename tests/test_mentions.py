@@ -215,3 +215,26 @@ def test_baseball_standings_rows_are_teams_fixture_venues_are_places() -> None:
     assert [t.text for t in table_teams(text)] == ["NEW YORK", "BOSTON"]
     tagged = kinds([at(text, "KANSAS CITY", "GPE"), at(text, "DETROIT", "GPE")], text)
     assert tagged["KANSAS CITY"] == ORG and tagged["DETROIT"] == PLACE
+
+
+def test_a_platform_named_as_one_is_no_person() -> None:
+    text = ("Row over vote\n\nThe mayor wrote on Twitter that he was sorry. Aides said via "
+            "Facebook that the Twitter account was hacked. Pressure on Trump grew.")
+    mentions = [at(text, "Twitter", "PERSON"), at(text, "Facebook", "PERSON"),
+                at(text, "Twitter", "PERSON", nth=1), at(text, "Trump", "PERSON")]
+    assert kinds(mentions, text) == {"Twitter": ORG, "Facebook": ORG, "Trump": PERSON}
+
+
+def test_a_platform_is_one_in_the_whole_article_and_across_the_corpus() -> None:
+    from index.corpus import CorpusView
+
+    first = "Vote\n\nShe posted on Twitter late on Monday. Twitter users replied."
+    second = "Debate\n\nHe responded on Twitter to the claims."
+    third = "Rally\n\nTwitter was full of praise for the speech."
+    assert kinds([at(first, "Twitter", "PERSON"), at(first, "Twitter", "PERSON", nth=1)],
+                 first) == {"Twitter": ORG}
+    tagged = [tag_mentions([at(t, "Twitter", "PERSON")], t) for t in (first, second, third)]
+    assert [m.kind for m in tagged[2]] == [PERSON]  # nothing in the text says otherwise
+    view = CorpusView.build(zip(tagged, (first, second, third), strict=True))
+    assert [m.kind for m in view.vote(tagged[2])] == [ORG]
+    assert [m.kind for m in CorpusView.build([(tagged[2], third)]).vote(tagged[2])] == [PERSON]
