@@ -40,7 +40,6 @@ from index.errors import IndexInterrupted, IndexWriteError, NewsfacetError
 from index.nercache import NerCache, ner_key
 from index.pool import InlineNer, Ner, NerPool
 from index.renormalize import AliasSource, refresh_facets, resolve_aliases
-from index.schema import HASH, ID, PATH
 from index.writer import DEFAULT_COMMIT_EVERY, BatchWriter, document_fields, uninterrupted
 
 #: With ``workers=None``, runs expected to send at least this many documents through NER
@@ -223,7 +222,7 @@ def build_index(
     with store.write_lock(folder, wait=wait):
         clear_first = rebuild and _rebuildable_in_place(folder)
         ix = store.create_or_open(folder, rebuild=rebuild and not clear_first)
-        known = {} if clear_first else _indexed_fingerprints(ix)
+        known = {} if clear_first else store.indexed_fingerprints(ix)
         tally.total = estimate_documents(sources)
         expected = max(0, tally.total - len(known))
         chosen = workers if workers is not None else auto_workers(expected)
@@ -399,28 +398,6 @@ def _rebuildable_in_place(folder: Path) -> bool:
     except NewsfacetError:
         return False
     return True
-
-
-def _indexed_fingerprints(ix: Any) -> dict[str, tuple[str, str]]:
-    """``{id: (hash, path)}`` of every live document, read from columns (no stored fields).
-
-    Segment by segment: Whoosh's multi-segment column reader mis-maps documents when a
-    segment lacks a column.
-    """
-    found: dict[str, tuple[str, str]] = {}
-    with ix.reader() as reader:
-        for leaf, _ in reader.leaf_readers():
-            if leaf.doc_count() == 0:
-                continue
-            ids, hashes = leaf.column_reader(ID), leaf.column_reader(HASH)
-            paths = leaf.column_reader(PATH)
-            for n in leaf.all_doc_ids():
-                found[_text(ids[n])] = (_text(hashes[n]), _text(paths[n]))
-    return found
-
-
-def _text(value: Any) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
 def _gone(known: dict[str, tuple[str, str]], roots: list[Path], tally: _Tally) -> list[str]:

@@ -80,11 +80,10 @@ def refresh_facets(ix: Any, folder: Path, aliases: Aliases) -> tuple[int, int]:
 
     Stores ``aliases`` in the index and returns ``(documents read, documents rewritten)``.
     """
+    fingerprints = store.indexed_fingerprints(ix)
     with ix.searcher() as searcher:
-        reader = searcher.reader()
-        hashes = reader.column_reader(HASH) if reader.doc_count() else None
-        stored = [(fields, _text(hashes[n]) if hashes is not None else "")
-                  for n, fields in reader.iter_docs()]
+        stored = [(fields, fingerprints.get(fields["id"], ("", ""))[0])
+                  for _, fields in searcher.reader().iter_docs()]
     items = []
     for fields, digest in stored:
         record = fields.get(RECORD) or {}
@@ -126,7 +125,3 @@ def _document(fields: dict[str, Any], digest: str, record: dict[str, Any],
         if values:
             doc[facet.value] = ",".join(values)
     return doc
-
-
-def _text(value: Any) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)

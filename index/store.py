@@ -20,7 +20,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import FileIndex
 
 from index.errors import IndexLockedError, IndexNotFoundError, IndexVersionError, IndexWriteError
-from index.schema import SCHEMA_VERSION, build_schema
+from index.schema import HASH, ID, PATH, SCHEMA_VERSION, build_schema
 
 #: Where the index lives when no path is given and $NEWSFACET_INDEX is unset.
 DEFAULT_INDEX_DIR = "news-index"
@@ -174,3 +174,25 @@ def write_lock(path: str | os.PathLike[str], *, wait: bool = False) -> Iterator[
         yield
     finally:
         handle.close()
+
+
+def indexed_fingerprints(ix: Any) -> dict[str, tuple[str, str]]:
+    """``{id: (hash, path)}`` of every live document, read from columns (no stored fields).
+
+    Segment by segment: Whoosh's multi-segment column reader mis-maps documents when a
+    segment lacks a column.
+    """
+    found: dict[str, tuple[str, str]] = {}
+    with ix.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            if leaf.doc_count() == 0:
+                continue
+            ids, hashes = leaf.column_reader(ID), leaf.column_reader(HASH)
+            paths = leaf.column_reader(PATH)
+            for n in leaf.all_doc_ids():
+                found[_text(ids[n])] = (_text(hashes[n]), _text(paths[n]))
+    return found
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
