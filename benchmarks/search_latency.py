@@ -33,7 +33,7 @@ from whoosh import sorting
 from index import Facet, build_index, store
 from index.schema import BODY, DATE, ID, PATH, RECORD, SOURCE, TITLE, URL
 from search import NewsIndex
-from search.engine import make_filters
+from search.arguments import make_filters
 from search.query import combine, filter_queries, parse_text, resolve_facets
 
 DEFAULT_DATA = Path("/work/shared/data/bbc-news/txt")

@@ -23,8 +23,9 @@ from index import (
     QuerySyntaxError,
     UnknownFacetError,
 )
+from search.arguments import SortOrder
 from search.dates import DateInterval
-from search.engine import DEFAULT_LIMIT, MAX_LIMIT, NewsIndex, SortOrder
+from search.engine import DEFAULT_LIMIT, MAX_LIMIT, NewsIndex
 from search.entities import DEFAULT_TOP, EntitySummary, list_entities
 from search.facets import DEFAULT_FACET_SIZE
 from search.query import Filters

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import os
 import threading
 from collections.abc import Iterable, Iterator
@@ -20,9 +19,10 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from index import DocumentNotFoundError, Facet, InvalidValueError, store
+from index import DocumentNotFoundError, Facet, store
 from index.aliases import read_stored
 from index.schema import BODY, DATE, ID, RECORD, TITLE
+from search.arguments import SortOrder, check_range, choice, make_filters, sort_order
 from search.collapse import collapse as collapse_mask
 from search.dates import DateInterval
 from search.facets import DEFAULT_FACET_SIZE
@@ -46,14 +46,6 @@ SIMILAR_ENTITY_BOOST = 0.5
 #: Searches with fewer matches than this look for "did you mean" suggestions.
 SUGGEST_BELOW = 20
 _EXPORT_BATCH = 256
-
-
-class SortOrder(str, enum.Enum):  # noqa: UP042 - same form as Facet
-    """Orders of search hits."""
-
-    RELEVANCE = "relevance"
-    DATE = "date"  # oldest first
-    NEWEST = "-date"  # newest first
 
 
 class NewsIndex:
@@ -158,11 +150,11 @@ class NewsIndex:
             QuerySyntaxError: the text does not parse.
             InvalidValueError: a limit, page, sort, interval or date is out of range.
         """
-        _check_range("limit", limit, 1, MAX_LIMIT)
-        _check_range("page", page, 1, None)
-        _check_range("facet_size", facet_size, 0, None)
-        order = _sort(sort, text)
-        interval = _choice("date_interval", date_interval, DateInterval)
+        check_range("limit", limit, 1, MAX_LIMIT)
+        check_range("page", page, 1, None)
+        check_range("facet_size", facet_size, 0, None)
+        order = sort_order(sort, text)
+        interval = choice("date_interval", date_interval, DateInterval)
         filters = make_filters(people, organizations, places, countries, since, until,
                                any_people, any_organizations, any_places, any_countries,
                                not_people, not_organizations, not_places, not_countries)
@@ -190,7 +182,7 @@ class NewsIndex:
             UnknownFacetError: ``facet`` is not a facet name.
         """
         chosen = Facet.parse(str(getattr(facet, "value", facet)))
-        _check_range("size", size, 0, None)
+        check_range("size", size, 0, None)
         flt = make_filters(**filters)
         with self._lock:
             snap = self._current()
@@ -212,7 +204,7 @@ class NewsIndex:
             UnknownFacetError: a facet name is unknown.
         """
         chosen = [Facet.parse(str(getattr(f, "value", f))) for f in facets]
-        _check_range("size", size, 0, None)
+        check_range("size", size, 0, None)
         flt = make_filters(**filters)
         with self._lock:
             snap = self._current()
@@ -237,8 +229,8 @@ class NewsIndex:
         Raises:
             DocumentNotFoundError: no document has that id.
         """
-        _check_range("limit", limit, 1, MAX_LIMIT)
-        _check_range("page", page, 1, None)
+        check_range("limit", limit, 1, MAX_LIMIT)
+        check_range("page", page, 1, None)
         flt = make_filters(**filters)
         with self._lock:
             snap = self._current()
@@ -278,7 +270,7 @@ class NewsIndex:
             filters: keyword filters as for :meth:`search`.
         """
         flt = make_filters(**filters)
-        order = None if sort is None else _sort(sort, text)
+        order = None if sort is None else sort_order(sort, text)
         with self._lock:
             snap = self._current()
             selection = self._select(snap, text, flt)
@@ -434,20 +426,6 @@ def _like_query(snap: Snapshot, fields: dict[str, Any]) -> wq.Query:
     return wq.Or(parts) if parts else wq.NullQuery
 
 
-def _sort(sort: SortOrder | str | None, text: str) -> SortOrder:
-    if sort is None:
-        return SortOrder.RELEVANCE if text.strip() else SortOrder.NEWEST
-    return _choice("sort", sort, SortOrder)
-
-
-def _choice(name: str, value: Any, kind: type[enum.Enum]) -> Any:
-    try:
-        return kind(getattr(value, "value", value))
-    except ValueError:
-        allowed = ", ".join(str(k.value) for k in kind)
-        raise InvalidValueError(f"{name} must be one of {allowed}, got {value!r}") from None
-
-
 def _document(fields: dict[str, Any], *, text: bool = True) -> Document:
     record = fields.get(RECORD) or {}
     entities = record.get("entities", {})
@@ -460,46 +438,3 @@ def _document(fields: dict[str, Any], *, text: bool = True) -> Document:
         text=fields.get(BODY, "") if text else "",
         mentions=tuple(tuple(m) for m in record.get("mentions", ())) if text else (),
     )
-
-
-def _check_range(name: str, value: int, low: int, high: int | None) -> None:
-    if not isinstance(value, int) or value < low or (high is not None and value > high):
-        bound = f"from {low} to {high}" if high is not None else f"of at least {low}"
-        raise InvalidValueError(f"{name} must be a whole number {bound}, got {value!r}")
-
-
-def _date(name: str, value: dt.date | str | None) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidValueError(f"{name} must be a date as YYYY-MM-DD, got {value!r}") from None
-
-
-def make_filters(people: Iterable[str] = (), organizations: Iterable[str] = (),
-                 places: Iterable[str] = (), countries: Iterable[str] = (),
-                 since: dt.date | str | None = None, until: dt.date | str | None = None,
-                 any_people: Iterable[str] = (), any_organizations: Iterable[str] = (),
-                 any_places: Iterable[str] = (), any_countries: Iterable[str] = (),
-                 not_people: Iterable[str] = (), not_organizations: Iterable[str] = (),
-                 not_places: Iterable[str] = (), not_countries: Iterable[str] = (),
-                 ) -> Filters:
-    """Validated :class:`Filters` from keyword values.
-
-    Raises:
-        InvalidValueError: a value is not text, or a date is malformed.
-    """
-    def clean(values: Iterable[str]) -> tuple[str, ...]:
-        if isinstance(values, str):
-            values = (values,)
-        return tuple(str(v).strip() for v in values if str(v).strip())
-
-    start, end = _date("since", since), _date("until", until)
-    if start and end and start > end:
-        raise InvalidValueError(f"since ({start}) is after until ({end}); swap them")
-    return Filters(clean(people), clean(organizations), clean(places), clean(countries),
-                   start, end,
-                   clean(any_people), clean(any_organizations), clean(any_places),
-                   clean(any_countries), clean(not_people), clean(not_organizations),
-                   clean(not_places), clean(not_countries))

@@ -44,7 +44,8 @@ from index import (
     QuerySyntaxError,
     UnknownFacetError,
 )
-from search.engine import DEFAULT_LIMIT, NewsIndex, SortOrder
+from search.arguments import SortOrder
+from search.engine import DEFAULT_LIMIT, NewsIndex
 from search.facets import DEFAULT_FACET_SIZE
 from search.http_params import (
     DEFAULT_FACET_VALUES,
