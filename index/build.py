@@ -235,10 +235,11 @@ def build_index(
         try:
             run.index(sources, known)
             tally.removed = run.writer.delete(_gone(known, roots, tally))
-            run.finish()
-            if tally.indexed or tally.removed or clear_first or aliases is not None:
-                # Corpus-wide label votes, display forms and the alias table.
-                refresh_facets(ix, folder, table)
+            changed = bool(tally.indexed or tally.removed or clear_first or aliases is not None)
+            # Corpus-wide label votes, display forms and the alias table, before the final
+            # merge so that the documents it rewrites are merged with the rest.
+            run.finish(before_merge=(lambda: refresh_facets(ix, folder, table))
+                       if changed else None)
         except KeyboardInterrupt:
             run.stop()
             raise IndexInterrupted(tally.report(folder, model_key, run.started_workers,
@@ -364,9 +365,12 @@ class _Run:
         if self.progress:
             self.progress(self.tally.progress())
 
-    def finish(self) -> None:
+    def finish(self, before_merge: Callable[[], object] | None = None) -> None:
         self._close_ner()
-        self.writer.close(final=True)
+        self.writer.close(final=True, merge=before_merge is None)
+        if before_merge is not None:
+            before_merge()
+            self.writer.merge()
         if self.cache is not None:
             self.cache.close()
             if self.cache.problem:

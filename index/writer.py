@@ -138,12 +138,17 @@ class BatchWriter:
             finally:
                 self.writer = None
 
-    def close(self, final: bool) -> None:
+    def close(self, final: bool, *, merge: bool = True) -> None:
+        """Commit what is written; at the ``final`` close, also :meth:`merge` unless told not
+        to (the caller then merges after its own last writes)."""
         if final and self.clear_first:
             self._open()  # a rebuild that wrote nothing still empties the index
         self.commit()
-        if not final:
-            return
+        if final and merge:
+            self.merge()
+
+    def merge(self) -> None:
+        """Merge every segment into one when the run wrote much of the index or left many."""
         with self.ix.reader() as reader:
             segments, total = len(reader.leaf_readers()), reader.doc_count()
         if segments > MAX_FINAL_SEGMENTS or (
