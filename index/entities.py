@@ -216,5 +216,4 @@ class EntityExtractor:
                              n_process=self.workers)
         for doc, (number, context) in docs:
             text = originals.pop(number)
-            yield [Mention(text[ent.start_char:ent.end_char], ent.label_, ent.start_char)
-                   for ent in doc.ents if ent.label_ in KEPT_LABELS], context
+            yield [Mention(*found) for found in _tuples(doc, text)], context
