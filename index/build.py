@@ -235,11 +235,13 @@ def build_index(
         try:
             run.index(sources, known)
             tally.removed = run.writer.delete(_gone(known, roots, tally))
-            changed = bool(tally.indexed or tally.removed or clear_first or aliases is not None)
-            # Corpus-wide label votes, display forms and the alias table, before the final
-            # merge so that the documents it rewrites are merged with the rest.
-            run.finish(before_merge=(lambda: refresh_facets(ix, folder, table))
-                       if changed else None)
+            changed = bool(tally.indexed or tally.removed or clear_first or aliases is not None
+                           or store.facets_stale(folder))
+            # Corpus-wide label votes, display forms and the alias table. When the run
+            # calls for a full merge, the pass writes every document into one new segment
+            # instead, which saves the merge.
+            run.finish(corpus_pass=(lambda compact: refresh_facets(
+                ix, folder, table, rewrite_all=compact)) if changed else None)
         except KeyboardInterrupt:
             run.stop()
             raise IndexInterrupted(tally.report(folder, model_key, run.started_workers,
@@ -365,12 +367,14 @@ class _Run:
         if self.progress:
             self.progress(self.tally.progress())
 
-    def finish(self, before_merge: Callable[[], object] | None = None) -> None:
+    def finish(self, corpus_pass: Callable[[bool], object] | None = None) -> None:
         self._close_ner()
-        self.writer.close(final=True, merge=before_merge is None)
-        if before_merge is not None:
-            before_merge()
-            self.writer.merge()
+        self.writer.close(final=True, merge=corpus_pass is None)
+        if corpus_pass is not None:
+            compact = self.writer.wants_merge()
+            corpus_pass(compact)
+            if not compact:
+                self.writer.merge()
         if self.cache is not None:
             self.cache.close()
             if self.cache.problem:

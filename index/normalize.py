@@ -147,7 +147,8 @@ def _contains_run(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
 
 def normalize_mentions(mentions: Iterable[Mention], text: str = "", *,
                        aliases: Aliases | None = None,
-                       corpus: CorpusView | None = None) -> Entities:
+                       corpus: CorpusView | None = None,
+                       tagged: list[Tagged] | None = None) -> Entities:
     """Derive one document's canonical facets from its raw mentions.
 
     Args:
@@ -156,8 +157,10 @@ def normalize_mentions(mentions: Iterable[Mention], text: str = "", *,
             :mod:`index.mentions`, acronym expansion and hyphenated nationalities.
         aliases: the user's alias table.
         corpus: what the whole corpus says (label votes, acronyms); see :mod:`index.corpus`.
+        tagged: ``tag_mentions(mentions, text)`` when the caller already has it.
     """
-    tagged = tag_mentions(mentions, text)
+    if tagged is None:
+        tagged = tag_mentions(mentions, text)
     acronyms = find_acronyms(tagged, text)
     if corpus is not None:
         tagged = corpus.vote(tagged, sports=is_sports_story(text)) \

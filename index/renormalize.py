@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from whoosh.writing import CLEAR
+
 from index import store
 from index.aliases import Aliases, load_aliases, read_stored, write_stored
 from index.corpus import CorpusView, unify_displays
@@ -25,6 +27,8 @@ from index.schema import BODY, HASH, RECORD, TITLE, Facet
 
 #: Documents rewritten between two commits.
 COMMIT_EVERY = 2_000
+#: Memory the rewriting writer may use for its buffers, in MB.
+WRITER_MEMORY_MB = 128
 
 AliasSource = Aliases | str | os.PathLike[str] | None
 
@@ -75,10 +79,15 @@ def resolve_aliases(folder: Path, aliases: AliasSource) -> Aliases:
     return aliases if isinstance(aliases, Aliases) else load_aliases(aliases)
 
 
-def refresh_facets(ix: Any, folder: Path, aliases: Aliases) -> tuple[int, int]:
+def refresh_facets(ix: Any, folder: Path, aliases: Aliases, *, rewrite_all: bool = False
+                   ) -> tuple[int, int]:
     """The corpus pass over an open index whose write lock the caller holds.
 
-    Stores ``aliases`` in the index and returns ``(documents read, documents rewritten)``.
+    Stores ``aliases`` in the index and returns ``(documents read, documents whose facets
+    changed)``. Changed documents are rewritten; with ``rewrite_all``, every document is
+    written again into one new segment that replaces all the others in a single commit,
+    which costs about what rewriting the changed ones and then merging would, minus the
+    merge (a fresh build takes this path).
     """
     fingerprints = store.indexed_fingerprints(ix)
     with ix.searcher() as searcher:
@@ -90,27 +99,41 @@ def refresh_facets(ix: Any, folder: Path, aliases: Aliases) -> tuple[int, int]:
         mentions = [Mention.from_list(m) for m in record.get("mentions", ())]
         body = fields.get(BODY, "")
         text = f"{fields.get(TITLE, '')}\n\n{body}" if body else fields.get(TITLE, "")
-        items.append((fields, digest, mentions, text))
-    corpus = CorpusView.build((tag_mentions(m, text), text) for _, _, m, text in items)
-    fresh = unify_displays([normalize_mentions(m, text, aliases=aliases, corpus=corpus)
-                            for _, _, m, text in items])
+        items.append((fields, digest, mentions, text, tag_mentions(mentions, text)))
+    corpus = CorpusView.build((tagged, text) for _, _, _, text, tagged in items)
+    fresh = unify_displays([normalize_mentions(m, text, aliases=aliases, corpus=corpus,
+                                               tagged=tagged)
+                            for _, _, m, text, tagged in items])
     changed = 0
-    writer = None
-    for (fields, digest, _, _), entities in zip(items, fresh, strict=True):
-        record = dict(fields.get(RECORD) or {})
-        if record.get("entities") == entities.to_dict():
-            continue
-        record["entities"] = entities.to_dict()
-        if writer is None:
-            writer = ix.writer()
-        writer.update_document(**_document(fields, digest, record, entities))
-        changed += 1
-        if changed % COMMIT_EVERY == 0:
-            writer.commit()
+    writer = ix.writer(limitmb=WRITER_MEMORY_MB) if rewrite_all and items else None
+    try:
+        for (fields, digest, *_), entities in zip(items, fresh, strict=True):
+            record = dict(fields.get(RECORD) or {})
+            same = record.get("entities") == entities.to_dict()
+            changed += not same
+            if same and not rewrite_all:
+                continue
+            record["entities"] = entities.to_dict()
+            if rewrite_all:
+                writer.add_document(**_document(fields, digest, record, entities))
+                continue
+            if writer is None:
+                writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+            writer.update_document(**_document(fields, digest, record, entities))
+            if changed % COMMIT_EVERY == 0:
+                writer.commit()
+                writer = None
+        if writer is not None:
+            if rewrite_all:
+                writer.commit(mergetype=CLEAR)
+            else:
+                writer.commit()
             writer = None
-    if writer is not None:
-        writer.commit()
+    finally:
+        if writer is not None:
+            writer.cancel()
     write_stored(folder, aliases)
+    store.clear_facets_stale(folder)
     return len(items), changed
 
 

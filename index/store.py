@@ -27,6 +27,9 @@ DEFAULT_INDEX_DIR = "news-index"
 INDEX_ENV = "NEWSFACET_INDEX"
 META_FILE = "newsfacet.json"
 LOCK_FILE = "newsfacet.lock"
+#: Present from a run's first commit until its corpus pass is done: a run killed in
+#: between leaves it, and the next run does the pass even when no file changed.
+STALE_FILE = "facets.stale"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,23 @@ def write_meta(path: str | os.PathLike[str], meta: IndexMeta) -> None:
         json.dump(meta.to_dict(), handle, indent=2)
         handle.write("\n")
     os.replace(tmp, folder / META_FILE)
+
+
+def mark_facets_stale(folder: Path) -> None:
+    """Record that documents were committed before the corpus pass saw them."""
+    marker = folder / STALE_FILE
+    if not marker.exists():
+        marker.touch()
+
+
+def facets_stale(folder: Path) -> bool:
+    """Whether a run committed documents and stopped before its corpus pass."""
+    return (folder / STALE_FILE).exists()
+
+
+def clear_facets_stale(folder: Path) -> None:
+    """The corpus pass is done."""
+    (folder / STALE_FILE).unlink(missing_ok=True)
 
 
 def open_index(path: str | os.PathLike[str]) -> FileIndex:

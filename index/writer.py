@@ -80,6 +80,7 @@ class BatchWriter:
         self.writer: Any = None
         self.pending: set[str] = set()
         self.written: set[str] = set()
+        self.marked = False  # whether the index is marked as awaiting its corpus pass
 
     def _open(self) -> Any:
         if self.writer is None:
@@ -89,8 +90,18 @@ class BatchWriter:
                 raise store.write_error(self.folder, exc) from None
         return self.writer
 
+    def _mark(self) -> None:
+        """Before the first change: the corpus pass is owed until it has run."""
+        if not self.marked:
+            try:
+                store.mark_facets_stale(self.folder)
+            except OSError as exc:
+                raise store.write_error(self.folder, exc) from None
+            self.marked = True
+
     def add(self, doc: dict[str, Any], replaces: bool) -> None:
         doc_id = doc[ID]
+        self._mark()
         if doc_id in self.pending:
             self.commit()  # Whoosh replaces committed documents only
         try:
@@ -107,6 +118,8 @@ class BatchWriter:
             self.commit()
 
     def delete(self, ids: list[str]) -> int:
+        if ids:
+            self._mark()
         for doc_id in ids:
             self._open().delete_by_term(ID, doc_id)
         return len(ids)
@@ -148,13 +161,17 @@ class BatchWriter:
             self.merge()
 
     def merge(self) -> None:
-        """Merge every segment into one when the run wrote much of the index or left many."""
-        with self.ix.reader() as reader:
-            segments, total = len(reader.leaf_readers()), reader.doc_count()
-        if segments > MAX_FINAL_SEGMENTS or (
-                segments > 1 and len(self.written) >= FULL_MERGE_SHARE * total):
+        """Merge every segment into one when :meth:`wants_merge`."""
+        if self.wants_merge():
             self._open()
             self.commit(optimize=True)
+
+    def wants_merge(self) -> bool:
+        """Whether the run wrote much of the index or left many segments."""
+        with self.ix.reader() as reader:
+            segments, total = len(reader.leaf_readers()), reader.doc_count()
+        return segments > MAX_FINAL_SEGMENTS or (
+            segments > 1 and len(self.written) >= FULL_MERGE_SHARE * total)
 
 
 @contextmanager

@@ -8,10 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from index import IndexLockedError, IndexWriteError, InputError, ProblemKind, build_index
-from index.store import write_lock
+import index.build as build_module
+from index import (
+    IndexInterrupted,
+    IndexLockedError,
+    IndexWriteError,
+    InputError,
+    ProblemKind,
+    build_index,
+)
+from index.store import STALE_FILE, open_index, write_lock
 from search import NewsIndex
-from tests.conftest import write_articles
+from tests.conftest import SEEDS, write_articles
 
 STORIES = {
     "politics/a.txt": "Merkel meets Macron in Berlin\n\nAngela Merkel met Emmanuel Macron in "
@@ -143,3 +151,50 @@ def test_read_only_index_is_a_clear_error(tmp_path: Path) -> None:
     finally:
         index_dir.chmod(0o755)
     assert doc_ids(index_dir) == {"a.txt", "b.txt"}
+
+
+def _all_facets(index_dir: Path) -> dict[str, tuple[tuple[str, ...], ...]]:
+    with NewsIndex(index_dir) as news:
+        return {d.id: (d.people, d.organizations, d.places, d.countries) for d in news.export()}
+
+
+def test_a_run_stopped_before_its_corpus_pass_has_it_done_by_the_next_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for file in sorted(SEEDS.glob("*.txt"))[:40]:
+        (corpus / file.name).write_bytes(file.read_bytes())
+    clean = tmp_path / "clean"
+    build_index([corpus], clean, workers=1)
+    expected = _all_facets(clean)
+
+    stopped = tmp_path / "stopped"
+
+    def killed(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module, "refresh_facets", killed)
+    with pytest.raises(IndexInterrupted):
+        build_index([corpus], stopped, workers=1)
+    monkeypatch.undo()
+    assert (stopped / STALE_FILE).exists()
+    # Every document is committed, with the facets it had before the corpus pass.
+    assert set(_all_facets(stopped)) == set(expected)
+    assert _all_facets(stopped) != expected
+
+    again = build_index([corpus], stopped, workers=1)
+    assert (again.indexed, again.unchanged) == (0, 40)
+    assert _all_facets(stopped) == expected
+    assert not (stopped / STALE_FILE).exists()
+    assert build_index([corpus], stopped, workers=1).unchanged == 40
+
+
+def test_a_fresh_build_ends_as_one_segment_without_deleted_documents(tmp_path: Path) -> None:
+    corpus = write_articles(tmp_path / "corpus", STORIES)
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir, commit_every=1)
+    ix = open_index(index_dir)
+    with ix.reader() as reader:
+        assert len(reader.leaf_readers()) == 1
+        assert reader.doc_count_all() == reader.doc_count() == 3
+    assert not (index_dir / STALE_FILE).exists()
