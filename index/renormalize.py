@@ -105,7 +105,7 @@ def refresh_facets(ix: Any, folder: Path, aliases: Aliases, *, rewrite_all: bool
                                                tagged=tagged)
                             for _, _, m, text, tagged in items])
     changed = 0
-    writer = ix.writer(limitmb=WRITER_MEMORY_MB) if rewrite_all and items else None
+    writer: Any = ix.writer(limitmb=WRITER_MEMORY_MB) if rewrite_all and items else None
     try:
         for (fields, digest, *_), entities in zip(items, fresh, strict=True):
             record = dict(fields.get(RECORD) or {})
