@@ -21,8 +21,10 @@ from index import store
 from index.aliases import Aliases, load_aliases, read_stored, write_stored
 from index.corpus import CorpusView, unify_displays
 from index.entities import Mention
+from index.errors import IndexWriteError
 from index.mentions import tag_mentions
 from index.normalize import Entities, normalize_mentions
+from index.parallel import SubWriterLost, bulk_writer
 from index.schema import BODY, HASH, RECORD, TITLE, Facet
 
 #: Documents rewritten between two commits.
@@ -105,7 +107,8 @@ def refresh_facets(ix: Any, folder: Path, aliases: Aliases, *, rewrite_all: bool
                                                tagged=tagged)
                             for _, _, m, text, tagged in items])
     changed = 0
-    writer: Any = ix.writer(limitmb=WRITER_MEMORY_MB) if rewrite_all and items else None
+    writer: Any = bulk_writer(ix, len(items), WRITER_MEMORY_MB) if rewrite_all and items \
+        else None
     try:
         for (fields, digest, *_), entities in zip(items, fresh, strict=True):
             record = dict(fields.get(RECORD) or {})
@@ -129,6 +132,11 @@ def refresh_facets(ix: Any, folder: Path, aliases: Aliases, *, rewrite_all: bool
             else:
                 writer.commit()
             writer = None
+    except SubWriterLost as exc:
+        raise IndexWriteError(f"Cannot write the index at '{folder}': {exc}; the index holds "
+                              "what was last committed; run the same command again") from None
+    except OSError as exc:
+        raise store.write_error(folder, exc) from None
     finally:
         if writer is not None:
             writer.cancel()

@@ -1,0 +1,111 @@
+"""Write many documents with every core: Whoosh's multi-process writer, made safe to fail.
+
+Whoosh's ``MpWriter`` hands batches of documents to forked sub-writers, each of which
+writes its own segment. As shipped it skips a sub-writer that does not report back (its
+segment would silently be missing from the commit) and leaves sub-writers blocked forever
+when the writer is cancelled. Here a missing report fails the commit, so the last commit
+stays as it was, and cancelling stops the sub-writers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import signal
+from typing import Any
+
+from whoosh.multiproc import MpWriter, SubWriterTask
+
+#: Fewer documents than this are written by one process: forking costs more than it saves.
+MIN_PARALLEL_DOCS = 1_000
+#: Documents per batch handed to a sub-writer.
+BATCH_DOCS = 100
+#: How often an idle sub-writer checks that its parent process is alive, in seconds.
+PARENT_CHECK_S = 0.5
+#: How long a commit waits for the report of a sub-writer that has ended, in seconds.
+REPORT_TIMEOUT_S = 5.0
+
+
+class SubWriterLost(RuntimeError):
+    """A sub-writer ended without reporting its segment."""
+
+
+class _Reports:
+    """The sub-writers' result queue; a report that never comes is an error."""
+
+    def __init__(self, inner: Any, tasks: list[Any]) -> None:
+        self.inner, self.tasks = inner, tasks
+
+    def get(self, timeout: float | None = None) -> Any:
+        try:
+            return self.inner.get(timeout=REPORT_TIMEOUT_S)
+        except queue.Empty:
+            codes = [task.exitcode for task in self.tasks]
+            raise SubWriterLost(f"a sub-writer did not report its segment (exit codes {codes})"
+                                ) from None
+
+    def put(self, item: Any, timeout: float | None = None) -> None:
+        self.inner.put(item, timeout=timeout)
+
+
+class _Jobs:
+    """The job queue as a sub-writer sees it: waiting for work, it notices when the process
+    that forked it has died (even by SIGKILL) and exits, releasing the locks it inherited."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.parent = inner, os.getpid()
+
+    def get(self) -> Any:
+        while True:
+            try:
+                return self.inner.get(timeout=PARENT_CHECK_S)
+            except queue.Empty:
+                if os.getppid() != self.parent:
+                    os._exit(1)
+
+    def put(self, item: Any, timeout: float | None = None) -> None:
+        self.inner.put(item, timeout=timeout)
+
+
+class _SubWriter(SubWriterTask):  # type: ignore[misc]
+    """A sub-writer that leaves Ctrl-C to its parent, which cancels it."""
+
+    def run(self) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        super().run()
+
+
+class SafeMpWriter(MpWriter):  # type: ignore[misc]
+    """``MpWriter`` with separate segments per process, failing loudly, cancelling cleanly."""
+
+    def __init__(self, ix: Any, procs: int, **kwargs: Any) -> None:
+        super().__init__(ix, procs=procs, batchsize=BATCH_DOCS, multisegment=True, **kwargs)
+        self._inner_reports: Any = self.resultqueue
+        self.resultqueue: Any = _Reports(self._inner_reports, self.tasks)
+
+    def _new_task(self) -> Any:
+        task = _SubWriter(self.storage, self.indexname, _Jobs(self.jobqueue),
+                          self._inner_reports, self.subargs, self.multisegment)
+        task.daemon = True  # never outlives this process
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def cancel(self) -> None:
+        try:
+            for task in self.tasks:
+                if task.is_alive():
+                    task.terminate()
+                task.join()
+        finally:
+            super().cancel()
+
+
+def bulk_writer(ix: Any, documents: int, limitmb: int) -> Any:
+    """A writer for ``documents`` new documents: multi-process when that pays off."""
+    procs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if documents < MIN_PARALLEL_DOCS or (procs or 1) < 2 \
+            or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
+        return ix.writer(limitmb=limitmb)
+    return SafeMpWriter(ix, procs=procs or 1, limitmb=limitmb)
