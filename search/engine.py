@@ -345,9 +345,8 @@ class NewsIndex:
                     if collapse:
                         mask, _ = collapse_mask(mask, snap.signatures())
                     count = int(np.count_nonzero(mask))
-                counts[facet.value] = snap.columns[facet].count(
-                    mask, size=facet_size, counts=snap.counts(facet, mask, count))
-            chosen, histogram = snap.dates.histogram(final, interval)
+                counts[facet.value] = snap.facet_table(facet, mask, count, facet_size)
+            chosen, histogram = snap.histogram(final, total, interval)
             used_interval = chosen.value
         suggestions = self._suggest(snap, text, selection) if total < SUGGEST_BELOW else ()
         return SearchResult(label or text, total, hits, counts, page, limit, filters.to_dict(),

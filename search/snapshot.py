@@ -16,15 +16,18 @@ from index import Facet
 from index.aliases import Aliases
 from index.schema import DATE
 from search.collapse import signatures
-from search.dates import DateColumn
+from search.dates import DateColumn, DateInterval
 from search.facets import FacetColumn
 from search.postings import Postings, query_mask
+from search.results import FacetCount
 from search.scoring import Scorer
 from search.suggest import Lexicon
 
 #: Memory for the documents of recent text queries, so that refining a search (another
 #: filter, page or sort over the same text) does not run the text query again.
 MASK_CACHE_BYTES = 32 * 1024 * 1024
+#: Facet tables over every document kept per generation (one per facet and size asked).
+_MAX_ALL_TABLES = 64
 
 
 class Snapshot:
@@ -48,6 +51,8 @@ class Snapshot:
         self.postings = Postings(reader)
         self.scorer = Scorer(searcher, self.live, self.postings)
         self.live_count = int(self.live.sum())
+        self._all_tables: dict[tuple[Facet, int], tuple[FacetCount, ...]] = {}
+        self._all_histograms: dict[DateInterval, tuple[DateInterval, tuple[FacetCount, ...]]] = {}
         self._signatures: np.ndarray | None = None
         self._lexicon: Lexicon | None = None
         self._masks: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -69,11 +74,34 @@ class Snapshot:
             self._masks.popitem(last=False)
         return mask
 
-    def counts(self, facet: Facet, mask: np.ndarray, total: int) -> np.ndarray:
-        """Per-entity counts of ``facet`` over ``mask`` (``total`` documents)."""
+    def facet_table(self, facet: Facet, mask: np.ndarray, total: int, size: int
+                    ) -> tuple[FacetCount, ...]:
+        """The top ``size`` values of ``facet`` over ``mask`` (``total`` documents).
+
+        Over every document the table is, like the counts, a statistic of the generation:
+        it is computed once per size.
+        """
+        column = self.columns[facet]
         if total != self.live_count:
-            return self.columns[facet].counts(mask)
-        return self._all_counts[facet]
+            return column.count(mask, size=size, counts=column.counts(mask))
+        key = (facet, size)
+        table = self._all_tables.get(key)
+        if table is None:
+            table = column.count(self.live, size=size, counts=self._all_counts[facet])
+            if len(self._all_tables) >= _MAX_ALL_TABLES:
+                self._all_tables.clear()
+            self._all_tables[key] = table
+        return table
+
+    def histogram(self, mask: np.ndarray, total: int, interval: DateInterval
+                  ) -> tuple[DateInterval, tuple[FacetCount, ...]]:
+        """The date histogram of ``mask``; over every document, computed once per interval."""
+        if total != self.live_count:
+            return self.dates.histogram(mask, interval)
+        found = self._all_histograms.get(interval)
+        if found is None:
+            found = self._all_histograms[interval] = self.dates.histogram(self.live, interval)
+        return found
 
     def forget_queries(self) -> None:
         """Drop the cached query results (benchmarks measure cold queries with this)."""
