@@ -44,12 +44,20 @@ class Postings:
             self._lists.move_to_end(key)
             return found
         found = term_postings(self.reader, field, text)
+        self._store(key, found)
+        return found
+
+    def _store(self, key: tuple[str, Any], found: tuple[np.ndarray, np.ndarray]) -> None:
         self._lists[key] = found
         self._bytes += found[0].nbytes + found[1].nbytes
         while self._bytes > self._max_bytes and len(self._lists) > 1:
             _, (docs, weights) = self._lists.popitem(last=False)
             self._bytes -= docs.nbytes + weights.nbytes
-        return found
+
+    def remember(self, field: str, text: Any, docs: np.ndarray, weights: np.ndarray) -> None:
+        """Keep the postings of a term read elsewhere, unless already kept."""
+        if (field, text) not in self._lists:
+            self._store((field, text), (docs, weights))
 
     def docs(self, field: str, text: Any) -> np.ndarray:
         """Document numbers of a term."""
@@ -105,67 +113,81 @@ def phrase_docs(postings: Postings, field: str, words: list[str]) -> np.ndarray:
     reader = postings.reader
     if not reader.schema[field].format.supports("positions"):
         return np.zeros(0, dtype=np.int64)
-    # Positions are decoded only in documents holding every word: the costly part.
-    candidates = postings.docs(field, words[0])
-    for word in words[1:]:
-        candidates = np.intersect1d(candidates, postings.docs(field, word))
+    # Each word's posting blocks are read once: the ids give the documents holding every
+    # word, and positions are decoded only in those, the costly part.
+    lists = []
+    for word in words:
+        docs, weights, values = _term_values(reader, field, word)
+        if weights is not None:
+            postings.remember(field, word, docs, weights)
+        lists.append((docs, values))
+    # A term's document numbers are unique, and so are its (document, position) keys.
+    candidates = lists[0][0]
+    for docs, _ in lists[1:]:
+        candidates = np.intersect1d(candidates, docs, assume_unique=True)
     if not len(candidates):
         return candidates
-    wanted = set(candidates.tolist())
     keys = None
-    for offset_in_phrase, word in enumerate(words):
-        docs, positions = _term_positions(reader, field, word, wanted)
+    for offset_in_phrase, (docs, values) in enumerate(lists):
+        picked = np.flatnonzero(_within(docs, candidates))
+        counts, positions = _decode_all([values[i] for i in picked.tolist()],
+                                        reader.schema[field].format.decode_positions)
+        doc_array = np.repeat(docs[picked], counts)
         # One key per occurrence: document and the position the phrase would start at.
-        word_keys = (docs << _POSITION_BITS) + (positions - offset_in_phrase)
+        word_keys = (doc_array << _POSITION_BITS) + (positions - offset_in_phrase)
         keys = word_keys if keys is None else np.intersect1d(keys, word_keys,
-                                                              assume_unique=False)
+                                                              assume_unique=True)
         if not len(keys):
             break
-    return np.unique(keys >> _POSITION_BITS) if keys is not None else np.zeros(0, np.int64)
+    if keys is None:
+        return np.zeros(0, np.int64)
+    found = np.sort(keys >> _POSITION_BITS)
+    return found[np.concatenate(([True], found[1:] != found[:-1]))] if len(found) else found
 
 
-def _term_positions(reader: Any, field: str, text: str, wanted: set[int]
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    """Occurrences of a term in the ``wanted`` documents: (document number, position) as two
-    aligned arrays."""
-    docs: list[int] = []
-    counts: list[int] = []
-    position_parts: list[np.ndarray] = []
+def _within(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Whether each of ``values`` is in ``sorted_set`` (sorted, unique, not empty)."""
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values  # type: ignore[no-any-return]
+
+
+def _term_values(reader: Any, field: str, text: str
+                 ) -> tuple[np.ndarray, np.ndarray | None, list[bytes]]:
+    """Every posting of a term, each block of the posting list read once: document numbers
+    (deleted ones included), weights as :func:`term_postings` gives them (``None`` when the
+    codec does not read by block) and the encoded values (positions)."""
+    ids: list[np.ndarray] = []
+    weights: list[np.ndarray] | None = []
+    values: list[bytes] = []
     for leaf, offset in reader.leaf_readers():
         if (field, text) not in leaf:
             continue
         matcher = leaf.postings(field, text)
         if isinstance(matcher, FilterMatcher):
             matcher = matcher.child
-        if all(hasattr(matcher, name) for name in ("_read_ids", "_read_values", "_next_block")):
-            decode = leaf.schema[field].format.decode_positions
-            values = []
+        if weights is not None and all(hasattr(matcher, name) for name in (
+                "_read_ids", "_read_weights", "_read_values", "_next_block", "_blocklength")):
             while matcher.is_active():  # a block at a time, as in _read
                 length = matcher._blocklength  # noqa: SLF001
                 matcher._read_ids()  # noqa: SLF001
+                matcher._read_weights()  # noqa: SLF001
                 matcher._read_values()  # noqa: SLF001
-                for docnum, value in zip(matcher._ids[:length], matcher._values[:length],  # noqa: SLF001
-                                         strict=True):
-                    if docnum + offset in wanted:
-                        docs.append(docnum + offset)
-                        values.append(value)
+                ids.append(np.asarray(matcher._ids, dtype=np.int64)[:length] + offset)  # noqa: SLF001
+                weights.append(np.asarray(matcher._weights, dtype=np.float64)[:length])  # noqa: SLF001
+                values.extend(matcher._values[:length])  # noqa: SLF001
                 matcher._next_block()  # noqa: SLF001
-            found_counts, found_positions = _decode_all(values, decode)
-            counts.extend(found_counts)
-            position_parts.append(found_positions)
             continue
+        weights = None
+        found = []
         while matcher.is_active():
-            if matcher.id() + offset not in wanted:
-                matcher.next()
-                continue
-            found = matcher.value_as("positions")
-            docs.append(matcher.id() + offset)
-            counts.append(len(found))
-            position_parts.append(np.array(found, dtype=np.int64))
+            found.append(matcher.id() + offset)
+            values.append(matcher.value())
             matcher.next()
-    doc_array = np.repeat(np.array(docs, dtype=np.int64), counts)
-    positions = np.concatenate(position_parts) if position_parts else np.zeros(0, np.int64)
-    return doc_array, positions
+        ids.append(np.array(found, dtype=np.int64))
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0), []
+    docs = ids[0] if len(ids) == 1 else np.concatenate(ids)
+    return docs, (np.concatenate(weights) if weights is not None else None), values
 
 
 def _decode_all(values: list[bytes], decode: Any) -> tuple[list[int], np.ndarray]:
@@ -182,11 +204,16 @@ def _decode_all(values: list[bytes], decode: Any) -> tuple[list[int], np.ndarray
         joined = pickle.loads(b"\x80\x02(" + b"".join(v[4:-1] for v in values) + b"l.")
     except Exception:  # noqa: BLE001 - an unexpected encoding: decode one by one
         joined = None
-    if isinstance(joined, list) and len(joined) == len(values) and all(
-            isinstance(deltas, list) for deltas in joined):
-        counts = [len(deltas) for deltas in joined]
-        deltas = np.fromiter(itertools.chain.from_iterable(joined), dtype=np.int64,
-                             count=sum(counts))
+    if not isinstance(joined, list) or len(joined) != len(values):
+        joined = None
+    if joined is not None:
+        try:
+            counts = list(map(len, joined))
+            deltas = np.fromiter(itertools.chain.from_iterable(joined), dtype=np.int64,
+                                 count=sum(counts))
+        except (TypeError, ValueError):  # not lists of numbers: decode one by one
+            joined = None
+    if joined is not None:
         # A running sum of the deltas, restarted at each posting.
         sizes = np.array(counts, dtype=np.int64)
         running = np.cumsum(deltas)

@@ -93,3 +93,30 @@ def test_the_posting_cache_keeps_to_its_memory_budget(news: NewsIndex) -> None:
             kept = postings._lists  # noqa: SLF001
             assert postings._bytes <= 1_000 or len(kept) == 1  # noqa: SLF001
             assert postings._bytes == sum(d.nbytes + w.nbytes for d, w in kept.values())  # noqa: SLF001
+
+
+def test_phrases_match_as_whoosh_does_across_segments_with_deletions(tmp_path) -> None:
+    from index import build_index
+    from tests.conftest import write_articles
+
+    stories = {f"s{i}.txt": f"Story {i}\n\nThe prime minister spoke. Air strikes hit the "
+                            f"town {i}; a minister said prime time was over."
+               for i in range(30)}
+    corpus = write_articles(tmp_path / "corpus", stories)
+    index_dir = tmp_path / "ix"
+    build_index([corpus], index_dir, workers=1)
+    write_articles(corpus, {"s1.txt": "Story one\n\nNo strikes here, said the prime minister.",
+                            "s30.txt": "Story thirty\n\nAir strikes and the prime minister."})
+    build_index([corpus], index_dir, commit_every=1, workers=1)
+    with NewsIndex(index_dir) as news, news._lock:  # noqa: SLF001
+        snap = news._current()  # noqa: SLF001
+        assert len(snap.searcher.reader().leaf_readers()) > 1
+        assert snap.searcher.reader().doc_count_all() > snap.searcher.reader().doc_count()
+        for text in ('"prime minister"', '"air strikes"', '"minister said prime"',
+                     '"strikes hit"'):
+            query = parse_text(text, news._parser)  # noqa: SLF001
+            expected = np.zeros(snap.size, dtype=bool)
+            expected[np.fromiter(snap.searcher.docs_for_query(query), dtype=np.int64)] = True
+            got = query_mask(query, snap.searcher, snap.live)
+            assert np.array_equal(got, expected & snap.live), text
+            assert got.any(), text
