@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -150,6 +152,38 @@ def test_read_only_index_is_a_clear_error(tmp_path: Path) -> None:
             build_index([corpus], index_dir)
     finally:
         index_dir.chmod(0o755)
+    assert doc_ids(index_dir) == {"a.txt", "b.txt"}
+
+
+def _mount_read_only(folder: Path) -> bool:
+    """Make ``folder`` a read-only bind mount of itself; False where mounting is not allowed."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        return False
+    bind = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True)
+    if bind.returncode != 0:
+        return False
+    ro = subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)], capture_output=True)
+    if ro.returncode != 0:
+        subprocess.run(["umount", str(folder)], check=True)
+        return False
+    return True
+
+
+def test_an_index_on_a_read_only_file_system_is_a_clear_error(tmp_path: Path) -> None:
+    # The same check as the one above, for a user (root) whom permissions do not stop.
+    corpus = write_articles(tmp_path / "corpus", STORIES)
+    index_dir = tmp_path / "index"
+    build_index([corpus / "politics"], index_dir)
+    before = sorted(p.name for p in index_dir.iterdir())
+    if not _mount_read_only(index_dir):
+        pytest.skip("cannot mount a read-only folder here (needs root and mount rights)")
+    try:
+        with pytest.raises(IndexWriteError, match="not writable"):
+            build_index([corpus], index_dir)
+        assert doc_ids(index_dir) == {"a.txt", "b.txt"}
+    finally:
+        subprocess.run(["umount", str(index_dir)], check=True)
+    assert sorted(p.name for p in index_dir.iterdir()) == before
     assert doc_ids(index_dir) == {"a.txt", "b.txt"}
 
 
