@@ -37,6 +37,7 @@ from index.entities import (
     model_id,
 )
 from index.errors import IndexInterrupted, IndexWriteError, NewsfacetError
+from index.mentions import Tagged
 from index.nercache import NerCache, ner_key
 from index.pool import InlineNer, Ner, NerPool
 from index.renormalize import AliasSource, refresh_facets, resolve_aliases
@@ -46,6 +47,9 @@ from index.writer import DEFAULT_COMMIT_EVERY, BatchWriter, document_fields, uni
 #: use a process per core; smaller ones stay in this process (starting workers costs
 #: a few seconds, about what NER of this many articles saves on two cores).
 AUTO_WORKERS_MIN_DOCS = 300
+#: The tagged mentions of up to this many written articles are kept for the corpus pass
+#: (about 5 KB each); it tags the others again.
+MAX_KEPT_TAGGED = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +245,8 @@ def build_index(
             # calls for a full merge, the pass writes every document into one new segment
             # instead, which saves the merge.
             run.finish(corpus_pass=(lambda compact: refresh_facets(
-                ix, folder, table, rewrite_all=compact)) if changed else None)
+                ix, folder, table, rewrite_all=compact, tagged=run.tagged))
+                if changed else None)
         except KeyboardInterrupt:
             run.stop()
             raise IndexInterrupted(tally.report(folder, model_key, run.started_workers,
@@ -282,6 +287,8 @@ class _Run:
         self.seq = 0
         self.latest: dict[str, int] = {}
         self.next_batch = 0
+        #: The tagged mentions of the articles written, for the corpus pass to reuse.
+        self.tagged: dict[str, tuple[str, list[Tagged]]] = {}
 
     def index(self, sources: list[SourceFile], known: dict[str, tuple[str, str]]) -> None:
         tally = self.tally
@@ -357,7 +364,9 @@ class _Run:
                replaces: bool, seq: int) -> None:
         if self.latest.get(article.id, seq) != seq:
             return  # a later copy with the same id was read since this one went to NER
-        doc = document_fields(article, digest, mentions, self.model_key)
+        doc, tagged = document_fields(article, digest, mentions, self.model_key)
+        if len(self.tagged) < MAX_KEPT_TAGGED or article.id in self.tagged:
+            self.tagged[article.id] = (digest, tagged)
         with uninterrupted():  # the document and its count go in together
             self.writer.add(doc, replaces)
             self.tally.indexed += 1

@@ -83,6 +83,10 @@ class SafeMpWriter(MpWriter):  # type: ignore[misc]
         super().__init__(ix, procs=procs, batchsize=BATCH_DOCS, multisegment=True, **kwargs)
         self._inner_reports: Any = self.resultqueue
         self.resultqueue: Any = _Reports(self._inner_reports, self.tasks)
+        # Forked now, before the caller loads what it will write, so that they do not
+        # carry copies of it.
+        for _ in range(self.procs):
+            self._new_task()
 
     def _new_task(self) -> Any:
         task = _SubWriter(self.storage, self.indexname, _Jobs(self.jobqueue),

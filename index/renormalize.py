@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from index.aliases import Aliases, load_aliases, read_stored, write_stored
 from index.corpus import CorpusView, unify_displays
 from index.entities import Mention
 from index.errors import IndexWriteError
-from index.mentions import tag_mentions
+from index.mentions import Tagged, tag_mentions
 from index.normalize import Entities, normalize_mentions
 from index.parallel import SubWriterLost, bulk_writer
 from index.schema import BODY, HASH, RECORD, TITLE, Facet
@@ -81,7 +82,8 @@ def resolve_aliases(folder: Path, aliases: AliasSource) -> Aliases:
     return aliases if isinstance(aliases, Aliases) else load_aliases(aliases)
 
 
-def refresh_facets(ix: Any, folder: Path, aliases: Aliases, *, rewrite_all: bool = False
+def refresh_facets(ix: Any, folder: Path, aliases: Aliases, *, rewrite_all: bool = False,
+                   tagged: Mapping[str, tuple[str, list[Tagged]]] | None = None
                    ) -> tuple[int, int]:
     """The corpus pass over an open index whose write lock the caller holds.
 
@@ -89,28 +91,16 @@ def refresh_facets(ix: Any, folder: Path, aliases: Aliases, *, rewrite_all: bool
     changed)``. Changed documents are rewritten; with ``rewrite_all``, every document is
     written again into one new segment that replaces all the others in a single commit,
     which costs about what rewriting the changed ones and then merging would, minus the
-    merge (a fresh build takes this path).
+    merge (a fresh build takes this path). ``tagged`` holds documents' tagged mentions
+    already computed, by id, with the content hash they were computed for.
     """
-    fingerprints = store.indexed_fingerprints(ix)
-    with ix.searcher() as searcher:
-        stored = [(fields, fingerprints.get(fields["id"], ("", ""))[0])
-                  for _, fields in searcher.reader().iter_docs()]
-    items = []
-    for fields, digest in stored:
-        record = fields.get(RECORD) or {}
-        mentions = [Mention.from_list(m) for m in record.get("mentions", ())]
-        body = fields.get(BODY, "")
-        text = f"{fields.get(TITLE, '')}\n\n{body}" if body else fields.get(TITLE, "")
-        items.append((fields, digest, mentions, text, tag_mentions(mentions, text)))
-    corpus = CorpusView.build((tagged, text) for _, _, _, text, tagged in items)
-    fresh = unify_displays([normalize_mentions(m, text, aliases=aliases, corpus=corpus,
-                                               tagged=tagged)
-                            for _, _, m, text, tagged in items])
-    changed = 0
-    writer: Any = bulk_writer(ix, len(items), WRITER_MEMORY_MB) if rewrite_all and items \
-        else None
+    known = tagged or {}
+    # A multi-process writer forks its sub-writers first, while this process is small.
+    writer: Any = bulk_writer(ix, ix.doc_count(), WRITER_MEMORY_MB) if rewrite_all else None
     try:
-        for (fields, digest, *_), entities in zip(items, fresh, strict=True):
+        items, fresh = _derive(ix, aliases, known)
+        changed = 0
+        for (fields, digest), entities in zip(items, fresh, strict=True):
             record = dict(fields.get(RECORD) or {})
             same = record.get("entities") == entities.to_dict()
             changed += not same
@@ -143,6 +133,29 @@ def refresh_facets(ix: Any, folder: Path, aliases: Aliases, *, rewrite_all: bool
     write_stored(folder, aliases)
     store.clear_facets_stale(folder)
     return len(items), changed
+
+
+def _derive(ix: Any, aliases: Aliases, known: Mapping[str, tuple[str, list[Tagged]]]
+            ) -> tuple[list[tuple[dict[str, Any], str]], list[Entities]]:
+    """Every stored document with its content hash, and its facets as the corpus sees them."""
+    fingerprints = store.indexed_fingerprints(ix)
+    items: list[tuple[dict[str, Any], str]] = []
+    inputs: list[tuple[list[Mention], str, list[Tagged]]] = []
+    with ix.searcher() as searcher:
+        for _, fields in searcher.reader().iter_docs():
+            digest = fingerprints.get(fields["id"], ("", ""))[0]
+            record = fields.get(RECORD) or {}
+            mentions = [Mention.from_list(m) for m in record.get("mentions", ())]
+            body = fields.get(BODY, "")
+            text = f"{fields.get(TITLE, '')}\n\n{body}" if body else fields.get(TITLE, "")
+            kept = known.get(fields["id"])
+            items.append((fields, digest))
+            inputs.append((mentions, text, kept[1] if kept and kept[0] == digest
+                           else tag_mentions(mentions, text)))
+    corpus = CorpusView.build((tagged, text) for _, text, tagged in inputs)
+    fresh = unify_displays([normalize_mentions(m, text, aliases=aliases, corpus=corpus,
+                                               tagged=tagged) for m, text, tagged in inputs])
+    return items, fresh
 
 
 def _document(fields: dict[str, Any], digest: str, record: dict[str, Any],

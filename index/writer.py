@@ -20,6 +20,7 @@ from whoosh.writing import CLEAR
 from index import store
 from index.articles import Article, ner_text
 from index.entities import Mention, MentionTuple
+from index.mentions import Tagged, tag_mentions
 from index.nercache import NerCache
 from index.normalize import normalize_mentions
 from index.schema import BODY, DATE, HASH, ID, PATH, RECORD, SOURCE, TITLE, URL, Facet
@@ -40,8 +41,13 @@ MAX_FINAL_SEGMENTS = 10
 
 
 def document_fields(article: Article, digest: str, mentions: list[MentionTuple], model: str
-              ) -> dict[str, Any]:
-    entities = normalize_mentions([Mention(*m) for m in mentions], ner_text(article))
+                    ) -> tuple[dict[str, Any], list[Tagged]]:
+    """The index document of an article with its NER mentions, and the tagged mentions
+    (:func:`index.mentions.tag_mentions`) its facets were derived from."""
+    text = ner_text(article)
+    found = [Mention(*m) for m in mentions]
+    tagged = tag_mentions(found, text)
+    entities = normalize_mentions(found, text, tagged=tagged)
     doc: dict[str, Any] = {
         ID: article.id, TITLE: article.title, BODY: article.text, PATH: article.path,
         HASH: digest,
@@ -58,7 +64,7 @@ def document_fields(article: Article, digest: str, mentions: list[MentionTuple],
         values = entities.get(facet)
         if values:
             doc[facet.value] = ",".join(values)
-    return doc
+    return doc, tagged
 
 
 class BatchWriter:
