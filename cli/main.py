@@ -189,19 +189,21 @@ def _progress(quiet: bool) -> Iterator[Callable[[Any], None] | None]:
         TimeRemainingColumn,
     )
 
-    with Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
                   TextColumn("elapsed,"), TimeRemainingColumn(), TextColumn("left"),
                   console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("index", total=None, rate="")
+        task = bar.add_task("indexing", total=None, rate="")
         last = [0.0]
 
         def update(event: Any) -> None:
-            if event.seconds - last[0] < 0.1 and event.seen < event.total:
+            final = event.stage != "indexing"
+            if event.seconds - last[0] < 0.1 and event.seen < event.total and not final:
                 return  # redrawing costs more than a document
             last[0] = event.seconds
             rate = f"{event.indexed / event.seconds:.1f} docs/s" if event.seconds else ""
-            bar.update(task, completed=event.seen, total=event.total or None, rate=rate)
+            bar.update(task, completed=event.seen, total=event.total or None, rate=rate,
+                       description="facets across the corpus" if final else "indexing")
 
         yield update
 

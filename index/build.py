@@ -14,7 +14,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,9 @@ class Progress:
     failed: int
     total: int = 0
     seconds: float = 0.0
+    #: "indexing" while documents are read, run through NER and written; "corpus" during
+    #: the corpus-wide facet pass that ends a run.
+    stage: str = "indexing"
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -380,6 +383,8 @@ class _Run:
         self._close_ner()
         self.writer.close(final=True, merge=corpus_pass is None)
         if corpus_pass is not None:
+            if self.progress:
+                self.progress(replace(self.tally.progress(), stage="corpus"))
             compact = self.writer.wants_merge()
             corpus_pass(compact)
             if not compact:

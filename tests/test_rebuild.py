@@ -24,7 +24,8 @@ def test_rebuild_keeps_the_old_index_searchable_until_its_first_commit(tmp_path:
     during: list[list[str]] = []
 
     def look(event: Progress) -> None:
-        during.append(ids(index_dir))
+        if event.stage == "indexing":
+            during.append(ids(index_dir))
 
     report = build_index([new], index_dir, rebuild=True, commit_every=10, progress=look)
     assert report.indexed == 2 and report.removed == 0
