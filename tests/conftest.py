@@ -40,6 +40,14 @@ def news(seeds_index: Path) -> Iterator[NewsIndex]:
         yield opened
 
 
+def seed_corpus(folder: Path, count: int) -> Path:
+    """A folder holding copies of the first ``count`` articles of seeds/."""
+    folder.mkdir(parents=True)
+    for file in sorted(SEEDS.glob("*.txt"))[:count]:
+        shutil.copy(file, folder / file.name)
+    return folder
+
+
 def write_articles(folder: Path, articles: dict[str, str]) -> Path:
     """Write ``{relative path: content}`` under ``folder`` and return it."""
     for name, content in articles.items():

@@ -21,7 +21,7 @@ from index import (
 )
 from index.store import STALE_FILE, open_index, write_lock
 from search import NewsIndex
-from tests.conftest import SEEDS, write_articles
+from tests.conftest import seed_corpus, write_articles
 
 STORIES = {
     "politics/a.txt": "Merkel meets Macron in Berlin\n\nAngela Merkel met Emmanuel Macron in "
@@ -194,10 +194,7 @@ def _all_facets(index_dir: Path) -> dict[str, tuple[tuple[str, ...], ...]]:
 
 def test_a_run_stopped_before_its_corpus_pass_has_it_done_by_the_next_run(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for file in sorted(SEEDS.glob("*.txt"))[:40]:
-        (corpus / file.name).write_bytes(file.read_bytes())
+    corpus = seed_corpus(tmp_path / "corpus", 40)
     clean = tmp_path / "clean"
     build_index([corpus], clean, workers=1)
     expected = _all_facets(clean)

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from cli.main import EXIT_INTERRUPTED, app
 from index.store import LOCK_FILE, index_exists
 from search import NewsIndex
-from tests.conftest import SEEDS
+from tests.conftest import seed_corpus
 
 NEWSFACET = [sys.executable, "-c", "from cli.main import main; main()"]
 #: Small commits and batches so a run of a few dozen articles commits many times.
@@ -32,11 +32,7 @@ STEP_TIMEOUT_S = 120
 @pytest.fixture()
 def corpus(tmp_path: Path) -> Path:
     """The first articles of seeds/, copied."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for file in sorted(SEEDS.glob("*.txt"))[:ARTICLES]:
-        shutil.copy(file, folder / file.name)
-    return folder
+    return seed_corpus(tmp_path / "corpus", ARTICLES)
 
 
 def start_index(corpus: Path, index_dir: Path, *extra: str) -> subprocess.Popen[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from index import build_index
 from index.parallel import SafeMpWriter, SubWriterLost, bulk_writer
 from index.store import open_index, write_lock
 from search import NewsIndex
-from tests.conftest import SEEDS
+from tests.conftest import seed_corpus
 
 ARTICLES = 40
 EXIT_TIMEOUT_S = 30
@@ -26,11 +25,7 @@ EXIT_TIMEOUT_S = 30
 
 @pytest.fixture()
 def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for file in sorted(SEEDS.glob("*.txt"))[:ARTICLES]:
-        shutil.copy(file, folder / file.name)
-    return folder
+    return seed_corpus(tmp_path / "corpus", ARTICLES)
 
 
 def everything(index_dir: Path) -> dict[str, tuple[object, ...]]:

@@ -5,25 +5,20 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
-import shutil
 import struct
 import subprocess
 import sys
 import termios
 from pathlib import Path
 
-from tests.conftest import SEEDS
+from tests.conftest import seed_corpus
 
 NEWSFACET = [sys.executable, "-c", "from cli.main import main; main()"]
 ARTICLES = 12
 
 
 def _corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for file in sorted(SEEDS.glob("*.txt"))[:ARTICLES]:
-        shutil.copy(file, folder / file.name)
-    return folder
+    return seed_corpus(tmp_path / "corpus", ARTICLES)
 
 
 def _on_terminal(args: list[str]) -> tuple[int, str, str]:

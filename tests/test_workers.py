@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 from index import build_index
 from index.build import AUTO_WORKERS_MIN_DOCS, auto_workers
 from search import NewsIndex
-from tests.conftest import SEEDS
+from tests.conftest import seed_corpus
 
 
 def test_auto_workers_use_every_core_only_for_big_runs() -> None:
@@ -21,10 +20,7 @@ def test_auto_workers_use_every_core_only_for_big_runs() -> None:
 
 
 def test_worker_processes_index_what_the_main_process_does(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for file in sorted(SEEDS.glob("*.txt"))[:12]:
-        shutil.copy(file, corpus / file.name)
+    corpus = seed_corpus(tmp_path / "corpus", 12)
     inline = build_index([corpus], tmp_path / "inline", use_cache=False)
     pooled = build_index([corpus], tmp_path / "pooled", workers=2, batch_size=4,
                          use_cache=False)
