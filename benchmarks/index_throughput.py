@@ -3,7 +3,8 @@
 For each worker count it times, as whole processes started from scratch:
 
 * a bare spaCy pass: the same pipeline with only its NER components, ``nlp.pipe`` with
-  the same batch size and process count, over the texts of the same files;
+  the same batch size and process count, over the texts of the same files, with BLAS on
+  one thread as in newsfacet's NER workers;
 * ``newsfacet index CORPUS --workers N`` into a fresh index with an empty NER cache;
 
 and prints docs/s for both, their ratio (bare/newsfacet: 1.0 means indexing is as fast as
@@ -25,6 +26,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from index.pool import BLAS_THREAD_VARIABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "bbc-news" / "txt"
@@ -125,9 +128,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="newsfacet-bench-") as tmp:
         base = Path(tmp)
         env = dict(os.environ, PYTHONPATH=str(ROOT))
+        # newsfacet's NER workers run BLAS on one thread (index.pool); so does the bare pass.
+        bare_env = dict(env, **{name: "1" for name in BLAS_THREAD_VARIABLES})
         for workers in args.workers:
             bare_s, bare_mem, out = timed([sys.executable, "-c", BARE, str(corpus),
-                                           str(workers), str(BATCH_SIZE)], env)
+                                           str(workers), str(BATCH_SIZE)], bare_env)
             assert int(out) == docs, out
             index = base / f"index-{workers}"
             run_env = dict(env, NEWSFACET_CACHE=str(base / f"cache-{workers}"))

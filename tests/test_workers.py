@@ -8,8 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from index import build_index
+import pytest
+
+from index import NerWorkerError, build_index
 from index.build import AUTO_WORKERS_MIN_DOCS, auto_workers
+from index.pool import NerPool
 from search import NewsIndex
 from tests.conftest import seed_corpus
 
@@ -46,3 +49,18 @@ def test_batches_and_answers_bigger_than_a_pipe_buffer_do_not_deadlock(tmp_path:
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["indexed"] == 6
+
+
+def test_a_worker_killed_mid_run_is_a_clear_error() -> None:
+    pool = NerPool(None, 1, 4)
+    try:
+        pool.submit(0, ["Angela Merkel met Emmanuel Macron in Berlin."])
+        assert [batch for batch, _ in pool.results(block=True)] == [0]
+        process = pool._workers[0].process  # noqa: SLF001
+        process.kill()
+        process.join()
+        with pytest.raises(NerWorkerError, match="was killed by signal 9, perhaps out of memory"):
+            pool.submit(1, ["Vladimir Putin flew to Ankara."])
+            list(pool.results(block=True))
+    finally:
+        pool.close()
