@@ -45,8 +45,9 @@ from index.writer import DEFAULT_COMMIT_EVERY, BatchWriter, document_fields, uni
 
 #: With ``workers=None``, runs expected to send at least this many documents through NER
 #: use a process per core; smaller ones stay in this process (starting workers costs
-#: a few seconds, about what NER of this many articles saves on two cores).
-AUTO_WORKERS_MIN_DOCS = 300
+#: about a second more than loading the model here; on two cores, 40 articles index
+#: faster in this process and 100 in two workers).
+AUTO_WORKERS_MIN_DOCS = 60
 #: The tagged mentions of up to this many written articles are kept for the corpus pass
 #: (about 5 KB each); it tags the others again.
 MAX_KEPT_TAGGED = 100_000
