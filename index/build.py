@@ -49,8 +49,8 @@ from index.writer import DEFAULT_COMMIT_EVERY, BatchWriter, document_fields, uni
 #: faster in this process and 100 in two workers).
 AUTO_WORKERS_MIN_DOCS = 60
 #: The tagged mentions of up to this many written articles are kept for the corpus pass
-#: (about 5 KB each); it tags the others again.
-MAX_KEPT_TAGGED = 100_000
+#: (about 5 KB each, so at most about 25 MB); it tags the others again.
+MAX_KEPT_TAGGED = 5_000
 
 
 @dataclass(frozen=True, slots=True)
