@@ -18,27 +18,15 @@ from cli.cache import app as cache_app
 from cli.entities import entities_cli
 from cli.options import (
     DEFAULT_INDEX,
-    AnyCountryOpt,
-    AnyOrgOpt,
-    AnyPersonOpt,
-    AnyPlaceOpt,
+    NO_FILTERS,
     CollapseOpt,
-    CountryOpt,
     DisjunctiveOpt,
+    Filters,
     IndexOpt,
-    NotCountryOpt,
-    NotOrgOpt,
-    NotPersonOpt,
-    NotPlaceOpt,
-    OrgOpt,
-    PersonOpt,
-    PlaceOpt,
-    SinceOpt,
     SortOpt,
     TextArg,
-    UntilOpt,
-    filter_options,
     user_errors,
+    with_filters,
 )
 from cli.render import OutputFormat
 from cli.serve import serve_cli
@@ -209,13 +197,10 @@ def _progress(quiet: bool) -> Iterator[Callable[[Any], None] | None]:
 
 
 @app.command("search")
+@with_filters
 def search_cli(
     text: TextArg = "",
-    person: PersonOpt = None, org: OrgOpt = None, place: PlaceOpt = None,
-    country: CountryOpt = None, since: SinceOpt = None, until: UntilOpt = None,
-    any_person: AnyPersonOpt = None, any_org: AnyOrgOpt = None, any_place: AnyPlaceOpt = None,
-    any_country: AnyCountryOpt = None, not_person: NotPersonOpt = None,
-    not_org: NotOrgOpt = None, not_place: NotPlaceOpt = None, not_country: NotCountryOpt = None,
+    filters: Filters = NO_FILTERS,
     limit: Annotated[int, typer.Option("--limit", "-n", help="Hits per page.")] = DEFAULT_LIMIT,
     page: Annotated[int, typer.Option("--page", help="Page number, from 1 (no upper cap).")] = 1,
     facet_size: Annotated[int, typer.Option("--facet-size", help="Values per facet (0: all).")] =
@@ -240,25 +225,19 @@ def search_cli(
     Putin --not-country Turkey --sort -date
     """
     with user_errors(), NewsIndex(index) as news:
-        result = news.search(text, **filter_options(
-            person, org, place, country, since, until, any_person=any_person, any_org=any_org,
-            any_place=any_place, any_country=any_country, not_person=not_person,
-            not_org=not_org, not_place=not_place, not_country=not_country),
+        result = news.search(text, **filters,
             limit=limit, page=page, facet_size=facet_size, disjunctive=disjunctive, sort=sort,
             date_interval=interval, collapse=collapse)
         render.write_result(result, fmt)
 
 
 @app.command("facets")
+@with_filters
 def facets_cli(
     facet: Annotated[str, typer.Argument(metavar="FACET",
                                          help="people, organizations, places or countries.")],
     text: TextArg = "",
-    person: PersonOpt = None, org: OrgOpt = None, place: PlaceOpt = None,
-    country: CountryOpt = None, since: SinceOpt = None, until: UntilOpt = None,
-    any_person: AnyPersonOpt = None, any_org: AnyOrgOpt = None, any_place: AnyPlaceOpt = None,
-    any_country: AnyCountryOpt = None, not_person: NotPersonOpt = None,
-    not_org: NotOrgOpt = None, not_place: NotPlaceOpt = None, not_country: NotCountryOpt = None,
+    filters: Filters = NO_FILTERS,
     top: Annotated[int, typer.Option("--top", "-t", "--facet-size",
                                      help="How many values (0: all).")] = 20,
     match: Annotated[str | None, typer.Option(
@@ -277,11 +256,7 @@ def facets_cli(
     with user_errors(), NewsIndex(index) as news:
         chosen = Facet.parse(facet)
         counts = news.facet(chosen, text, size=top, match=match, disjunctive=disjunctive,
-                            **filter_options(person, org, place, country, since, until,
-                                       any_person=any_person, any_org=any_org,
-                                       any_place=any_place, any_country=any_country,
-                                       not_person=not_person, not_org=not_org,
-                                       not_place=not_place, not_country=not_country))
+                            **filters)
         rows = [c.to_dict() for c in counts]
         if fmt is OutputFormat.JSON:
             render.write_json({"facet": chosen.value, "query": text, "values": rows})
@@ -313,13 +288,10 @@ def show_cli(
 
 
 @app.command("export")
+@with_filters
 def export_cli(
     text: TextArg = "",
-    person: PersonOpt = None, org: OrgOpt = None, place: PlaceOpt = None,
-    country: CountryOpt = None, since: SinceOpt = None, until: UntilOpt = None,
-    any_person: AnyPersonOpt = None, any_org: AnyOrgOpt = None, any_place: AnyPlaceOpt = None,
-    any_country: AnyCountryOpt = None, not_person: NotPersonOpt = None,
-    not_org: NotOrgOpt = None, not_place: NotPlaceOpt = None, not_country: NotCountryOpt = None,
+    filters: Filters = NO_FILTERS,
     sort: Annotated[SortOrder | None, typer.Option(
         "--sort", "-s", help="relevance, date or -date; default index order.")] = None,
     collapse: CollapseOpt = False,
@@ -335,10 +307,7 @@ def export_cli(
     Example: newsfacet export --country Syria --sort -date --format jsonl > syria.jsonl
     """
     with user_errors(), NewsIndex(index) as news:
-        docs = news.export(text, sort=sort, collapse=collapse, **filter_options(
-            person, org, place, country, since, until, any_person=any_person, any_org=any_org,
-            any_place=any_place, any_country=any_country, not_person=not_person,
-            not_org=not_org, not_place=not_place, not_country=not_country))
+        docs = news.export(text, sort=sort, collapse=collapse, **filters)
         rows = (d.to_dict(text=with_text, mentions=mentions) for d in docs)
         if fmt is OutputFormat.CSV:
             columns = render.DOCUMENT_COLUMNS + (("text",) if with_text else ())

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from types import MappingProxyType
 from typing import Annotated, Any
 
 import typer
@@ -83,16 +86,56 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(code=0) from None
 
 
-def filter_options(person: list[str] | None, org: list[str] | None, place: list[str] | None,
-             country: list[str] | None, since: str | None, until: str | None,
-             **either_or_not: list[str] | None) -> dict[str, Any]:
-    """Library keyword filters from CLI options; ``either_or_not`` holds ``any_person``…"""
-    out: dict[str, Any] = {"people": person or (), "organizations": org or (),
-                           "places": place or (), "countries": country or (),
-                           "since": since, "until": until}
-    names = {"person": "people", "org": "organizations", "place": "places",
-             "country": "countries"}
-    for option, values in either_or_not.items():
-        prefix, _, name = option.partition("_")
-        out[f"{prefix}_{names[name]}"] = values or ()
+#: What a command decorated with :func:`with_filters` receives: library keyword filters.
+Filters = Mapping[str, Any]
+#: The default of its ``filters`` parameter, always replaced by the options' values.
+NO_FILTERS: Filters = MappingProxyType({})
+
+#: The entity and date filter options of every command that selects articles, in the
+#: order --help lists them.
+FILTER_OPTIONS: tuple[tuple[str, Any], ...] = (
+    ("person", PersonOpt), ("org", OrgOpt), ("place", PlaceOpt), ("country", CountryOpt),
+    ("since", SinceOpt), ("until", UntilOpt),
+    ("any_person", AnyPersonOpt), ("any_org", AnyOrgOpt), ("any_place", AnyPlaceOpt),
+    ("any_country", AnyCountryOpt), ("not_person", NotPersonOpt), ("not_org", NotOrgOpt),
+    ("not_place", NotPlaceOpt), ("not_country", NotCountryOpt),
+)
+_ENTITY_FACETS = {"person": "people", "org": "organizations", "place": "places",
+                  "country": "countries"}
+
+
+def with_filters(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the filter options in place of its ``filters`` parameter.
+
+    The command receives the chosen filters as the library's keyword arguments
+    (``people=…, any_countries=…, since=…``) in ``filters``; Typer sees the options.
+    """
+    signature = inspect.signature(command, eval_str=True)
+    parameters: list[inspect.Parameter] = []
+    for parameter in signature.parameters.values():
+        if parameter.name != "filters":
+            parameters.append(parameter)
+            continue
+        parameters.extend(inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                            default=None, annotation=annotation)
+                          for name, annotation in FILTER_OPTIONS)
+
+    @functools.wraps(command)
+    def wrapper(**options: Any) -> None:
+        chosen = {name: options.pop(name) for name, _ in FILTER_OPTIONS}
+        command(filters=_library_filters(chosen), **options)
+
+    wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
+    return wrapper
+
+
+def _library_filters(options: dict[str, Any]) -> dict[str, Any]:
+    """Library keyword filters from the CLI options' values."""
+    out: dict[str, Any] = {"since": options["since"], "until": options["until"]}
+    for option, values in options.items():
+        prefix, _, name = option.rpartition("_")
+        if name in _ENTITY_FACETS:
+            out[f"{prefix}_{_ENTITY_FACETS[name]}" if prefix else _ENTITY_FACETS[name]] = \
+                values or ()
     return out

@@ -10,36 +10,21 @@ import typer
 from cli import render
 from cli.options import (
     DEFAULT_INDEX,
-    AnyCountryOpt,
-    AnyOrgOpt,
-    AnyPersonOpt,
-    AnyPlaceOpt,
-    CountryOpt,
+    NO_FILTERS,
+    Filters,
     IndexOpt,
-    NotCountryOpt,
-    NotOrgOpt,
-    NotPersonOpt,
-    NotPlaceOpt,
-    OrgOpt,
-    PersonOpt,
-    PlaceOpt,
-    SinceOpt,
     TextArg,
-    UntilOpt,
-    filter_options,
     user_errors,
+    with_filters,
 )
 from cli.render import OutputFormat
 from search import DEFAULT_RELATED_SIZE, RELATED_FACETS, NewsIndex
 
 
+@with_filters
 def related_cli(
     text: TextArg = "",
-    person: PersonOpt = None, org: OrgOpt = None, place: PlaceOpt = None,
-    country: CountryOpt = None, since: SinceOpt = None, until: UntilOpt = None,
-    any_person: AnyPersonOpt = None, any_org: AnyOrgOpt = None, any_place: AnyPlaceOpt = None,
-    any_country: AnyCountryOpt = None, not_person: NotPersonOpt = None,
-    not_org: NotOrgOpt = None, not_place: NotPlaceOpt = None, not_country: NotCountryOpt = None,
+    filters: Filters = NO_FILTERS,
     facet: Annotated[list[str] | None, typer.Option(
         "--facet", help="Facets to list; repeatable (default people, organizations, "
                         "countries).")] = None,
@@ -55,10 +40,7 @@ def related_cli(
     Example: newsfacet related --person "Sergei Shoigu" --format csv
     """
     with user_errors(), NewsIndex(index) as news:
-        result = news.related(text, facets=facet or RELATED_FACETS, size=top, **filter_options(
-            person, org, place, country, since, until, any_person=any_person, any_org=any_org,
-            any_place=any_place, any_country=any_country, not_person=not_person,
-            not_org=not_org, not_place=not_place, not_country=not_country))
+        result = news.related(text, facets=facet or RELATED_FACETS, size=top, **filters)
         rows = [item.to_dict() for item in result.rows()]
         if fmt is OutputFormat.JSON:
             render.write_json(result.to_dict())
