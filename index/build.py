@@ -39,6 +39,7 @@ from index.entities import (
 from index.errors import IndexInterrupted, IndexWriteError, NewsfacetError
 from index.mentions import Tagged
 from index.nercache import NerCache, ner_key
+from index.parallel import usable_cores
 from index.pool import InlineNer, Ner, NerPool
 from index.renormalize import AliasSource, refresh_facets, resolve_aliases
 from index.writer import DEFAULT_COMMIT_EVERY, BatchWriter, document_fields, uninterrupted
@@ -158,12 +159,7 @@ def content_hash(article: Article, model: str) -> str:
 
 def auto_workers(expected_docs: int) -> int:
     """Worker processes for a run expected to send ``expected_docs`` documents to NER."""
-    if expected_docs < AUTO_WORKERS_MIN_DOCS:
-        return 1
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
+    return 1 if expected_docs < AUTO_WORKERS_MIN_DOCS else usable_cores()
 
 
 def build_index(

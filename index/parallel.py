@@ -106,10 +106,18 @@ class SafeMpWriter(MpWriter):  # type: ignore[misc]
             super().cancel()
 
 
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def bulk_writer(ix: Any, documents: int, limitmb: int) -> Any:
     """A writer for ``documents`` new documents: multi-process when that pays off."""
-    procs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if documents < MIN_PARALLEL_DOCS or (procs or 1) < 2 \
+    procs = usable_cores()
+    if documents < MIN_PARALLEL_DOCS or procs < 2 \
             or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
         return ix.writer(limitmb=limitmb)
-    return SafeMpWriter(ix, procs=procs or 1, limitmb=limitmb)
+    return SafeMpWriter(ix, procs=procs, limitmb=limitmb)
