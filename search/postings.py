@@ -117,9 +117,8 @@ def phrase_docs(postings: Postings, field: str, words: list[str]) -> np.ndarray:
     # word, and positions are decoded only in those, the costly part.
     lists = []
     for word in words:
-        docs, weights, values = _term_values(reader, field, word)
-        if weights is not None:
-            postings.remember(field, word, docs, weights)
+        docs, weights, values = _postings(reader, field, word, weights=True, values=True)
+        postings.remember(field, word, docs, weights)
         lists.append((docs, values))
     # A term's document numbers are unique, and so are its (document, position) keys.
     candidates = lists[0][0]
@@ -149,45 +148,6 @@ def _within(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     """Whether each of ``values`` is in ``sorted_set`` (sorted, unique, not empty)."""
     at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
     return sorted_set[at] == values  # type: ignore[no-any-return]
-
-
-def _term_values(reader: Any, field: str, text: str
-                 ) -> tuple[np.ndarray, np.ndarray | None, list[bytes]]:
-    """Every posting of a term, each block of the posting list read once: document numbers
-    (deleted ones included), weights as :func:`term_postings` gives them (``None`` when the
-    codec does not read by block) and the encoded values (positions)."""
-    ids: list[np.ndarray] = []
-    weights: list[np.ndarray] | None = []
-    values: list[bytes] = []
-    for leaf, offset in reader.leaf_readers():
-        if (field, text) not in leaf:
-            continue
-        matcher = leaf.postings(field, text)
-        if isinstance(matcher, FilterMatcher):
-            matcher = matcher.child
-        if weights is not None and all(hasattr(matcher, name) for name in (
-                "_read_ids", "_read_weights", "_read_values", "_next_block", "_blocklength")):
-            while matcher.is_active():  # a block at a time, as in _read
-                length = matcher._blocklength  # noqa: SLF001
-                matcher._read_ids()  # noqa: SLF001
-                matcher._read_weights()  # noqa: SLF001
-                matcher._read_values()  # noqa: SLF001
-                ids.append(np.asarray(matcher._ids, dtype=np.int64)[:length] + offset)  # noqa: SLF001
-                weights.append(np.asarray(matcher._weights, dtype=np.float64)[:length])  # noqa: SLF001
-                values.extend(matcher._values[:length])  # noqa: SLF001
-                matcher._next_block()  # noqa: SLF001
-            continue
-        weights = None
-        found = []
-        while matcher.is_active():
-            found.append(matcher.id() + offset)
-            values.append(matcher.value())
-            matcher.next()
-        ids.append(np.array(found, dtype=np.int64))
-    if not ids:
-        return np.zeros(0, dtype=np.int64), np.zeros(0), []
-    docs = ids[0] if len(ids) == 1 else np.concatenate(ids)
-    return docs, (np.concatenate(weights) if weights is not None else None), values
 
 
 def _decode_all(values: list[bytes], decode: Any) -> tuple[list[int], np.ndarray]:
@@ -224,46 +184,57 @@ def _decode_all(values: list[bytes], decode: Any) -> tuple[list[int], np.ndarray
                                                   dtype=np.int64)
 
 
-def term_docs(reader: Any, field: str, text: Any) -> np.ndarray:
-    """Document numbers (deleted ones included) whose ``field`` holds ``text``."""
-    return term_postings(reader, field, text, weights=False)[0]
-
-
 def term_postings(reader: Any, field: str, text: Any, *, weights: bool = True
                   ) -> tuple[np.ndarray, np.ndarray]:
     """Document numbers (deleted ones included) whose ``field`` holds ``text``, and the
     term's weight in each (its frequency times the field boost); weights are empty when
     not asked for."""
-    found, found_weights = [], []
+    docs, found_weights, _ = _postings(reader, field, text, weights=weights, values=False)
+    return docs, found_weights
+
+
+def _postings(reader: Any, field: str, text: Any, *, weights: bool, values: bool
+              ) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
+    """Every posting of a term in every segment, each block of its list read once: document
+    numbers (deleted ones included: the live mask drops them), weights and the encoded
+    values such as positions (each empty unless asked for)."""
+    ids: list[np.ndarray] = []
+    found_weights: list[np.ndarray] = []
+    found_values: list[bytes] = []
     for leaf, offset in reader.leaf_readers():
         if (field, text) not in leaf:
             continue
         matcher = leaf.postings(field, text)
         if isinstance(matcher, FilterMatcher):
-            matcher = matcher.child  # deleted documents are dropped by the live mask
-        ids, values = _read(matcher, weights)
-        found.append(ids + offset)
-        found_weights.append(values)
-    if not found:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    if len(found) == 1:
-        return found[0], found_weights[0]
-    return np.concatenate(found), np.concatenate(found_weights)
+            matcher = matcher.child
+        leaf_ids, leaf_weights = _read(matcher, weights, found_values if values else None)
+        ids.append(leaf_ids + offset)
+        found_weights.append(leaf_weights)
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0), []
+    if len(ids) == 1:
+        return ids[0], found_weights[0], found_values
+    return np.concatenate(ids), np.concatenate(found_weights), found_values
 
 
-def _read(matcher: Any, weights: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Every id (and weight) of a leaf matcher, a block at a time where the codec allows."""
+def _read(matcher: Any, weights: bool, values: list[bytes] | None
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Every id (and weight) of a leaf matcher, a block at a time where the codec allows;
+    the encoded values are appended to ``values`` when it is given."""
     blockwise = all(hasattr(matcher, name) for name in
-                    ("_read_ids", "_read_weights", "_next_block", "_blocklength"))
+                    ("_read_ids", "_read_weights", "_read_values", "_next_block",
+                     "_blocklength"))
     ids: list[Any] = []
-    values: list[Any] = []
+    found_weights: list[Any] = []
     if not blockwise:
         while matcher.is_active():
             ids.append(matcher.id())
             if weights:
-                values.append(matcher.weight())
+                found_weights.append(matcher.weight())
+            if values is not None:
+                values.append(matcher.value())
             matcher.next()
-        return np.array(ids, dtype=np.int64), np.array(values, dtype=np.float64)
+        return np.array(ids, dtype=np.int64), np.array(found_weights, dtype=np.float64)
     # Whoosh's W3 codec: a posting list is a chain of blocks of sorted ids.
     while matcher.is_active():
         length = matcher._blocklength  # noqa: SLF001
@@ -271,8 +242,11 @@ def _read(matcher: Any, weights: bool) -> tuple[np.ndarray, np.ndarray]:
         ids.append(np.asarray(matcher._ids, dtype=np.int64)[:length])  # noqa: SLF001
         if weights:
             matcher._read_weights()  # noqa: SLF001
-            values.append(np.asarray(matcher._weights, dtype=np.float64)[:length])  # noqa: SLF001
+            found_weights.append(np.asarray(matcher._weights, dtype=np.float64)[:length])  # noqa: SLF001
+        if values is not None:
+            matcher._read_values()  # noqa: SLF001
+            values.extend(matcher._values[:length])  # noqa: SLF001
         matcher._next_block()  # noqa: SLF001
     if not ids:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    return np.concatenate(ids), (np.concatenate(values) if weights else np.zeros(0))
+    return np.concatenate(ids), (np.concatenate(found_weights) if weights else np.zeros(0))
