@@ -101,7 +101,12 @@ class SourceFile:
 
 def ner_text(article: Article) -> str:
     """The text NER reads: title and body, separated so the title is a sentence of its own."""
-    return f"{article.title}\n\n{article.text}" if article.text else article.title
+    return joined_text(article.title, article.text)
+
+
+def joined_text(title: str, body: str) -> str:
+    """Title and body as NER reads them (see :func:`ner_text`)."""
+    return f"{title}\n\n{body}" if body else title
 
 
 def iter_source_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[SourceFile]:

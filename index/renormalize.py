@@ -20,6 +20,7 @@ from whoosh.writing import CLEAR
 
 from index import store
 from index.aliases import Aliases, load_aliases, read_stored, write_stored
+from index.articles import joined_text
 from index.corpus import CorpusView, unify_displays
 from index.entities import Mention
 from index.errors import IndexWriteError
@@ -89,10 +90,11 @@ def refresh_facets(ix: Any, folder: Path, aliases: Aliases, *, rewrite_all: bool
 
     Stores ``aliases`` in the index and returns ``(documents read, documents whose facets
     changed)``. Changed documents are rewritten; with ``rewrite_all``, every document is
-    written again into one new segment that replaces all the others in a single commit,
-    which costs about what rewriting the changed ones and then merging would, minus the
-    merge (a fresh build takes this path). ``tagged`` holds documents' tagged mentions
-    already computed, by id, with the content hash they were computed for.
+    written again (one process per core, see :func:`index.parallel.bulk_writer`) into new
+    segments that replace all the others in a single commit, which costs less than
+    rewriting the changed ones and then merging (a fresh build takes this path).
+    ``tagged`` holds documents' tagged mentions already computed, by id, with the content
+    hash they were computed for.
     """
     known = tagged or {}
     # A multi-process writer forks its sub-writers first, while this process is small.
@@ -146,8 +148,7 @@ def _derive(ix: Any, aliases: Aliases, known: Mapping[str, tuple[str, list[Tagge
             digest = fingerprints.get(fields["id"], ("", ""))[0]
             record = fields.get(RECORD) or {}
             mentions = [Mention.from_list(m) for m in record.get("mentions", ())]
-            body = fields.get(BODY, "")
-            text = f"{fields.get(TITLE, '')}\n\n{body}" if body else fields.get(TITLE, "")
+            text = joined_text(fields.get(TITLE, ""), fields.get(BODY, ""))
             kept = known.get(fields["id"])
             items.append((fields, digest))
             inputs.append((mentions, text, kept[1] if kept and kept[0] == digest
