@@ -45,9 +45,6 @@ class _Reports:
             raise SubWriterLost(f"a sub-writer did not report its segment (exit codes {codes})"
                                 ) from None
 
-    def put(self, item: Any, timeout: float | None = None) -> None:
-        self.inner.put(item, timeout=timeout)
-
 
 class _Jobs:
     """The job queue as a sub-writer sees it: waiting for work, it notices when the process
@@ -63,9 +60,6 @@ class _Jobs:
             except queue.Empty:
                 if os.getppid() != self.parent:
                     os._exit(1)
-
-    def put(self, item: Any, timeout: float | None = None) -> None:
-        self.inner.put(item, timeout=timeout)
 
 
 class _SubWriter(SubWriterTask):  # type: ignore[misc]
