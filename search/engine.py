@@ -187,8 +187,14 @@ class NewsIndex:
         with self._lock:
             snap = self._current()
             selection = self._select(snap, text, flt)
-            mask = selection.without(chosen) if disjunctive else selection.final()
-            return snap.columns[chosen].count(mask, size=size, match=match)
+            within = selection.required
+            if disjunctive:
+                mask = selection.without(chosen)
+                within = tuple(e for e in within if e[0] is not chosen)
+            else:
+                mask = selection.final()
+            return snap.facet_table(chosen, mask, int(np.count_nonzero(mask)), size,
+                                    within=within, match=match)
 
     def related(self, text: str = "", *, facets: Iterable[Facet | str] = RELATED_FACETS,
                 size: int = DEFAULT_RELATED_SIZE, **filters: Any) -> RelatedResult:
@@ -208,15 +214,18 @@ class NewsIndex:
         flt = make_filters(**filters)
         with self._lock:
             snap = self._current()
-            mask = self._select(snap, text, flt).final()
+            selection = self._select(snap, text, flt)
+            mask = selection.final()
+            total = int(np.count_nonzero(mask))
             out = {}
             for facet in chosen:
                 column = snap.columns[facet]
                 asked = [i for v in (*flt.values(facet), *flt.any_values(facet))
                          for i in resolve_ids(facet, v, column, snap.aliases)]
-                out[facet.value] = co_mentions(column, mask, snap.live_count, exclude=asked,
-                                               size=size)
-            return RelatedResult(text, int(mask.sum()), out, flt.to_dict())
+                tally = snap.tally(facet, mask, total, selection.required)
+                out[facet.value] = co_mentions(column, tally, total, snap.live_count,
+                                               exclude=asked, size=size)
+            return RelatedResult(text, total, out, flt.to_dict())
 
     def similar(self, doc_id: str, *, limit: int = DEFAULT_LIMIT, page: int = 1,
                 facet_size: int = DEFAULT_FACET_SIZE, facets: bool = False,
@@ -296,7 +305,7 @@ class NewsIndex:
         with self._lock:
             snap = self._current()
             dated = snap.dates.ordinals[snap.live & snap.dates.has_date]
-            entities = {facet.value: int(np.count_nonzero(snap.columns[facet].counts(snap.live)))
+            entities = {facet.value: len(snap.tally(facet, snap.live, snap.live_count).ids)
                         for facet in Facet}
             segments = len(self._ix._segments())  # noqa: SLF001 - no public accessor
             size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
@@ -337,15 +346,17 @@ class NewsIndex:
         used_interval = None
         if facets:
             for facet in Facet:
-                mask, count = final, total
+                mask, count, within = final, total, selection.required
                 if disjunctive and facet in selection.facet_masks:
+                    within = tuple(e for e in within if e[0] is not facet)
                     mask = selection.without(facet)
                     if exclude is not None:
                         mask[exclude] = False
                     if collapse:
                         mask, _ = collapse_mask(mask, snap.signatures())
                     count = int(np.count_nonzero(mask))
-                counts[facet.value] = snap.facet_table(facet, mask, count, facet_size)
+                counts[facet.value] = snap.facet_table(facet, mask, count, facet_size,
+                                                       within=within)
             chosen, histogram = snap.histogram(final, total, interval)
             used_interval = chosen.value
         suggestions = self._suggest(snap, text, selection) if total < SUGGEST_BELOW else ()

@@ -26,6 +26,15 @@ _SPARSE_RATIO = 2
 
 
 @dataclass(frozen=True, slots=True)
+class Tally:
+    """One facet's counts over one set of documents: the values counted at least once,
+    in table order (count descending, then name), and their counts."""
+
+    ids: np.ndarray
+    counts: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
 class FacetColumn:
     """One facet of one index generation: its vocabulary and document -> entity pairs.
 
@@ -133,6 +142,42 @@ class FacetColumn:
         if size:
             ranked = ranked[:size]
         return tuple(FacetCount(self.values[i], int(counts[i])) for i in ranked)
+
+    def tally(self, counts: np.ndarray) -> Tally:
+        """Every value counted in ``counts`` (as from :meth:`counts`), in table order."""
+        ids = np.flatnonzero(counts)
+        ids = ids[np.lexsort((self.name_rank[ids], -counts[ids]))]
+        return Tally(ids.astype(np.int32), counts[ids].astype(np.int32))
+
+    def table(self, tally: Tally, *, size: int = DEFAULT_FACET_SIZE, match: str | None = None,
+              exclude: Iterable[int] = ()) -> tuple[FacetCount, ...]:
+        """The first ``size`` values of ``tally`` (0 for all); ``match`` and ``exclude``
+        as for :meth:`count` and :meth:`select`."""
+        ids, counts = self.select(tally, size=size, match=match, exclude=exclude)
+        return tuple(FacetCount(self.values[i], n) for i, n in zip(ids, counts, strict=True))
+
+    def select(self, tally: Tally, *, size: int = DEFAULT_FACET_SIZE, match: str | None = None,
+               exclude: Iterable[int] = ()) -> tuple[list[int], list[int]]:
+        """Entity ids and counts of the first ``size`` values of ``tally`` (0 for all).
+
+        Args:
+            tally: the counts, in table order.
+            size: values to return; 0 for all.
+            match: keep only values containing this text (case- and accent-insensitive).
+            exclude: entity ids to leave out.
+        """
+        ids, counts = tally.ids, tally.counts
+        drop = list(exclude)
+        if match is not None or drop:
+            keep = np.ones(len(ids), dtype=bool)
+            if match is not None:
+                keep &= np.isin(ids, self.matching(match))
+            if drop:
+                keep &= ~np.isin(ids, drop)
+            ids, counts = ids[keep], counts[keep]
+        if size:
+            ids, counts = ids[:size], counts[:size]
+        return ids.tolist(), counts.tolist()
 
     def rank(self, ids: np.ndarray, counts: np.ndarray) -> list[int]:
         """``ids`` by descending count, then by name (case-folded)."""

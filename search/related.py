@@ -11,10 +11,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-import numpy as np
-
 from index import Facet
-from search.facets import FacetColumn
+from search.facets import FacetColumn, Tally
 
 #: Facets whose co-mentions ``related`` lists unless told otherwise.
 RELATED_FACETS: tuple[Facet, ...] = (Facet.PEOPLE, Facet.ORGANIZATIONS, Facet.COUNTRIES)
@@ -63,28 +61,23 @@ class RelatedResult:
                             for name, items in self.related.items()}}
 
 
-def co_mentions(column: FacetColumn, mask: np.ndarray, live_docs: int, *,
+def co_mentions(column: FacetColumn, tally: Tally, total: int, live_docs: int, *,
                 exclude: Iterable[int] = (), size: int = DEFAULT_RELATED_SIZE,
                 ) -> tuple[CoMention, ...]:
-    """The values of ``column`` most often found in the documents of ``mask``.
+    """The values of ``column`` most often found in a query's matching documents.
 
     Args:
         column: the facet column.
-        mask: matching documents.
+        tally: the facet's counts over the matches.
+        total: how many documents matched.
         live_docs: documents in the index, for the base rate.
         exclude: entity ids not to list (the ones the query asked for).
         size: values to return; 0 for all.
     """
-    total = int(mask.sum())
-    if not total or not len(column.values):
+    if not total:
         return ()
-    counts = column.counts(mask)
-    counts[list(exclude)] = 0
-    ids = np.flatnonzero(counts)
-    ranked = column.rank(ids, counts)
-    if size:
-        ranked = ranked[:size]
+    ids, counts = column.select(tally, size=size, exclude=exclude)
     return tuple(
-        CoMention(column.facet.value, column.values[i], int(counts[i]),
-                  float((counts[i] / total) / (column.doc_freq[i] / max(1, live_docs))))
-        for i in ranked)
+        CoMention(column.facet.value, column.values[i], n,
+                  float((n / total) / (column.doc_freq[i] / max(1, live_docs))))
+        for i, n in zip(ids, counts, strict=True))

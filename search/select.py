@@ -28,11 +28,14 @@ class Selection:
         base: documents matching the text query and the date bounds.
         facet_masks: per filtered facet, the documents its filters let through.
         unmatched: filter values (facet, value) that name no entity of the index.
+        required: (facet, entity id) of each entity every final document carries: the
+            values to match that name a single entity.
     """
 
     base: np.ndarray
     facet_masks: Mapping[Facet, np.ndarray] = field(default_factory=dict)
     unmatched: tuple[tuple[Facet, str], ...] = ()
+    required: tuple[tuple[Facet, int], ...] = ()
 
     def final(self) -> np.ndarray:
         """Documents passing every filter (a new array the caller may change)."""
@@ -58,30 +61,35 @@ def select(text_mask: np.ndarray, filters: Filters, columns: Mapping[Facet, Face
         base = base & dates.between(filters.since, filters.until)
     masks: dict[Facet, np.ndarray] = {}
     unmatched: list[tuple[Facet, str]] = []
+    required: list[tuple[Facet, int]] = []
     size = len(text_mask)
     for facet in Facet:
         if not filters.narrows(facet):
             continue
         column = columns[facet]
         mask = np.ones(size, dtype=bool)
+        alone = len(filters.any_values(facet)) == 1  # a single "any" value must match too
 
-        def docs(value: str, facet: Facet = facet, column: FacetColumn = column) -> np.ndarray:
+        def docs(value: str, must: bool, facet: Facet = facet,
+                 column: FacetColumn = column) -> np.ndarray:
             ids = resolve_ids(facet, value, column, aliases)
             if not ids:
                 unmatched.append((facet, value))
+            elif must and len(ids) == 1:
+                required.append((facet, ids[0]))
             return column.docs_of(ids)
 
         for value in filters.values(facet):
             wanted = np.zeros(size, dtype=bool)
-            wanted[docs(value)] = True
+            wanted[docs(value, True)] = True
             mask &= wanted
         if filters.any_values(facet):
             wanted = np.zeros(size, dtype=bool)
             for value in filters.any_values(facet):
-                wanted[docs(value)] = True
+                wanted[docs(value, alone)] = True
             mask &= wanted
         for value in filters.not_values(facet):
             ids = resolve_ids(facet, value, column, aliases)
             mask[column.docs_of(ids)] = False
         masks[facet] = mask
-    return Selection(base, masks, tuple(unmatched))
+    return Selection(base, masks, tuple(unmatched), tuple(required))

@@ -2,11 +2,17 @@
 
 A snapshot is built when an index is first searched and again only after a commit, so
 every query reuses the same searcher, facet columns and date column.
+
+Some facet counts are statistics of the generation, like document frequencies, and are
+computed once when it is opened: the counts over every document (the empty query), and
+the co-mention counts of the most frequent values of each facet, the ones an unfiltered
+search shows and a user picks first: filtering on one of them needs no counting.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -17,7 +23,7 @@ from index.aliases import Aliases
 from index.schema import DATE
 from search.collapse import signatures
 from search.dates import DateColumn, DateInterval
-from search.facets import FacetColumn
+from search.facets import DEFAULT_FACET_SIZE, FacetColumn, Tally
 from search.postings import Postings, query_mask
 from search.results import FacetCount
 from search.scoring import Scorer
@@ -26,8 +32,14 @@ from search.suggest import Lexicon
 #: Memory for the documents of recent text queries, so that refining a search (another
 #: filter, page or sort over the same text) does not run the text query again.
 MASK_CACHE_BYTES = 32 * 1024 * 1024
-#: Facet tables over every document kept per generation (one per facet and size asked).
-_MAX_ALL_TABLES = 64
+#: Values per facet, the most frequent in the index, whose co-mention counts are computed
+#: when a generation is opened.
+PRECOUNTED_VALUES = DEFAULT_FACET_SIZE
+#: ... if they are in at least this many documents: counting fewer at query time is quick.
+PRECOUNT_MIN_DOCS = 1_000
+
+#: An entity (facet, entity id), or None for every document.
+Subset = tuple[Facet, int] | None
 
 
 class Snapshot:
@@ -44,14 +56,10 @@ class Snapshot:
         self.live = np.zeros(self.size, dtype=bool)
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self.live.flags.writeable = False
-        # Counts over every document are a statistic of the generation, like document
-        # frequencies: the empty query and its pages use them as they are.
-        self._all_counts = {facet: column.counts(self.live)
-                            for facet, column in self.columns.items()}
         self.postings = Postings(reader)
         self.scorer = Scorer(searcher, self.live, self.postings)
         self.live_count = int(self.live.sum())
-        self._all_tables: dict[tuple[Facet, int], tuple[FacetCount, ...]] = {}
+        self._tallies = self._precount()
         self._all_histograms: dict[DateInterval, tuple[DateInterval, tuple[FacetCount, ...]]] = {}
         self._signatures: np.ndarray | None = None
         self._lexicon: Lexicon | None = None
@@ -74,24 +82,59 @@ class Snapshot:
             self._masks.popitem(last=False)
         return mask
 
-    def facet_table(self, facet: Facet, mask: np.ndarray, total: int, size: int
-                    ) -> tuple[FacetCount, ...]:
-        """The top ``size`` values of ``facet`` over ``mask`` (``total`` documents).
+    def _precount(self) -> dict[Subset, tuple[int, dict[Facet, Tally]]]:
+        """Counts of every facet over every document and over each frequent value's
+        documents, with the number of documents counted."""
+        found: dict[Subset, tuple[int, dict[Facet, Tally]]] = {None: (self.live_count, {
+            facet: column.tally(column.counts(self.live))
+            for facet, column in self.columns.items()})}
+        for facet, tally in found[None][1].items():
+            for entity, docs in zip(tally.ids[:PRECOUNTED_VALUES].tolist(),
+                                    tally.counts[:PRECOUNTED_VALUES].tolist(), strict=True):
+                if docs < PRECOUNT_MIN_DOCS:
+                    break
+                mask = np.zeros(self.size, dtype=bool)
+                mask[self.columns[facet].docs_of([entity])] = True
+                mask &= self.live
+                found[(facet, entity)] = (docs, {other: column.tally(column.counts(mask))
+                                                 for other, column in self.columns.items()})
+        return found
 
-        Over every document the table is, like the counts, a statistic of the generation:
-        it is computed once per size.
+    def precounted(self, facet: Facet, total: int, within: Iterable[tuple[Facet, int]] = ()
+                   ) -> Tally | None:
+        """Precounted counts of ``facet`` over a query's ``total`` matches, if there are.
+
+        Args:
+            facet: the facet to count.
+            total: how many documents matched.
+            within: entities every match carries (:attr:`Selection.required`). Matches
+                are a subset of the live documents carrying each, so when as many, the same.
         """
+        for subset in (None, *within):
+            found = self._tallies.get(subset)
+            if found is not None and found[0] == total:
+                return found[1][facet]
+        return None
+
+    def facet_table(self, facet: Facet, mask: np.ndarray, total: int, size: int, *,
+                    within: Iterable[tuple[Facet, int]] = (), match: str | None = None,
+                    ) -> tuple[FacetCount, ...]:
+        """The top ``size`` values of ``facet`` over ``mask`` (``total`` documents, each
+        carrying the entities ``within``), precounted when it can be."""
         column = self.columns[facet]
-        if total != self.live_count:
-            return column.count(mask, size=size, counts=column.counts(mask))
-        key = (facet, size)
-        table = self._all_tables.get(key)
-        if table is None:
-            table = column.count(self.live, size=size, counts=self._all_counts[facet])
-            if len(self._all_tables) >= _MAX_ALL_TABLES:
-                self._all_tables.clear()
-            self._all_tables[key] = table
-        return table
+        known = self.precounted(facet, total, within)
+        if known is None:
+            return column.count(mask, size=size, match=match)
+        return column.table(known, size=size, match=match)
+
+    def tally(self, facet: Facet, mask: np.ndarray, total: int,
+              within: Iterable[tuple[Facet, int]] = ()) -> Tally:
+        """Every count of ``facet`` over ``mask``, as for :meth:`facet_table`."""
+        known = self.precounted(facet, total, within)
+        if known is not None:
+            return known
+        column = self.columns[facet]
+        return column.tally(column.counts(mask))
 
     def histogram(self, mask: np.ndarray, total: int, interval: DateInterval
                   ) -> tuple[DateInterval, tuple[FacetCount, ...]]:
