@@ -53,6 +53,7 @@ class FacetColumn:
     _starts: np.ndarray
     _doc_starts: np.ndarray  # offset of each document's first pair (pairs are by document)
     name_rank: np.ndarray  # position of each entity id in case-folded name order
+    word_ids: dict[str, tuple[int, ...]]  # each word of a key -> the entity ids using it
 
     @classmethod
     def load(cls, reader: object, facet: Facet) -> FacetColumn:
@@ -87,8 +88,12 @@ class FacetColumn:
         name_rank = np.empty(len(values), dtype=np.int64)
         name_rank[sorted(range(len(values)), key=lambda i: values[i].casefold())] = \
             np.arange(len(values))
+        words: dict[str, list[int]] = {}
+        for key, entity in key_ids.items():
+            for word in set(key.split()):
+                words.setdefault(word, []).append(entity)
         return cls(facet, values, terms, key_ids, docs, ids, doc_freq, by_id, starts, doc_starts,
-                   name_rank)
+                   name_rank, {word: tuple(found) for word, found in words.items()})
 
     def docs_of(self, entity_ids: Iterable[int]) -> np.ndarray:
         """Document numbers carrying any of the given entities."""
@@ -194,12 +199,14 @@ class FacetColumn:
         if not words:
             return []
         n = len(words)
+        # Only the entities using the value's rarest word can hold the run.
+        rarest = min(words, key=lambda word: len(self.word_ids.get(word, ())))
         found = []
-        for key, entity in self.key_ids.items():
-            parts = tuple(key.split())
+        for entity in self.word_ids.get(rarest, ()):
+            parts = tuple(name_key(self.values[entity]).split())
             if len(parts) > n and any(parts[i:i + n] == words for i in range(len(parts) - n + 1)):
                 found.append(entity)
-        return found
+        return sorted(found)
 
     def terms_of(self, entity_ids: Iterable[int]) -> list[str]:
         """Every indexed spelling of the given entities."""

@@ -121,3 +121,17 @@ def test_a_quoted_value_after_a_field_is_accepted(news: NewsIndex) -> None:
     assert news.search('title:"air strikes"').total > 0
     with pytest.raises(QuerySyntaxError, match="Field 'person' in query 'person:' has no value"):
         news.search("person:")
+
+
+def test_a_run_of_words_finds_the_longer_names_that_hold_it(news: NewsIndex) -> None:
+    column = news._current().columns[Facet.PEOPLE]  # noqa: SLF001 - the lookup behind filters
+
+    def names(value: str) -> set[str]:
+        return {column.values[i] for i in column.find_runs(value)}
+
+    assert "Sergei Shoigu" in names("Shoigu")
+    assert "Recep Tayyip Erdoğan" in names("tayyip erdogan")
+    assert "Andrés Manuel López Obrador" in names("López Obrador")
+    assert "Andrés Manuel López Obrador" not in names("Obrador López")
+    assert names("Sergei Shoigu") == set() and names("") == set() and names("Zzyzx") == set()
+    assert all(len(name.split()) > 1 for name in names("Bush"))
