@@ -9,8 +9,8 @@ two aligned numpy arrays, (document number, entity id), and a query's counts are
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -54,6 +54,8 @@ class FacetColumn:
     _doc_starts: np.ndarray  # offset of each document's first pair (pairs are by document)
     name_rank: np.ndarray  # position of each entity id in case-folded name order
     word_ids: dict[str, tuple[int, ...]]  # each word of a key -> the entity ids using it
+    _groups: dict[Callable[[str], str | None], dict[str, tuple[int, ...]]] = \
+        field(default_factory=dict)  # made by grouped() on first use
 
     @classmethod
     def load(cls, reader: object, facet: Facet) -> FacetColumn:
@@ -207,6 +209,19 @@ class FacetColumn:
             if len(parts) > n and any(parts[i:i + n] == words for i in range(len(parts) - n + 1)):
                 found.append(entity)
         return sorted(found)
+
+    def grouped(self, key: Callable[[str], str | None]) -> dict[str, tuple[int, ...]]:
+        """Entity ids by ``key`` of their name (None leaves a value out); made once per
+        key function, on first use."""
+        found = self._groups.get(key)
+        if found is None:
+            groups: dict[str, list[int]] = {}
+            for entity, name in enumerate(self.values):
+                group = key(name)
+                if group is not None:
+                    groups.setdefault(group, []).append(entity)
+            found = self._groups[key] = {group: tuple(ids) for group, ids in groups.items()}
+        return found
 
     def terms_of(self, entity_ids: Iterable[int]) -> list[str]:
         """Every indexed spelling of the given entities."""

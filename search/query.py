@@ -202,8 +202,7 @@ def resolve_ids(facet: Facet, value: str, column: FacetColumn,
             break
     if facet is Facet.PLACES and country:
         # A country place may be shown as "U.S." in one index and "United States" in another.
-        ids = sorted({*ids, *(i for i, name in enumerate(column.values)
-                              if places.country_for_name(name) == country)})
+        ids = sorted({*ids, *column.grouped(places.country_for_name).get(country, ())})
     if facet is Facet.PEOPLE:
         # A surname alone also finds the articles that give the full name.
         ids = sorted({*ids, *column.find_runs(candidates[0])})

@@ -135,3 +135,19 @@ def test_a_run_of_words_finds_the_longer_names_that_hold_it(news: NewsIndex) -> 
     assert "Andrés Manuel López Obrador" not in names("Obrador López")
     assert names("Sergei Shoigu") == set() and names("") == set() and names("Zzyzx") == set()
     assert all(len(name.split()) > 1 for name in names("Bush"))
+
+
+def test_a_place_filter_names_a_country_by_any_of_its_names(news: NewsIndex) -> None:
+    wanted = ids(news, places=["United States"])
+    assert wanted and ids(news, places=["USA"]) == ids(news, places=["u.s."]) == wanted
+    column = news._current().columns[Facet.PLACES]  # noqa: SLF001 - the lookup behind filters
+
+    def first(name: str) -> str | None:
+        return name[0].upper() if name[0].isalpha() else None
+
+    by_first = column.grouped(first)
+    assert column.grouped(first) is by_first  # made once
+    assert sorted(i for group in by_first.values() for i in group) == \
+        [i for i, name in enumerate(column.values) if name[0].isalpha()]
+    assert all(column.values[i].upper().startswith(first)
+               for first, group in by_first.items() for i in group)
