@@ -7,11 +7,13 @@ occur in articles too. An entity value gets one when it names no entity of the i
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections import Counter
 from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from index import Facet
 from index.normalize import name_key
@@ -19,7 +21,8 @@ from index.schema import BODY, TITLE
 from search.facets import FacetColumn
 from search.results import Suggestion
 
-#: How alike (0..1, difflib ratio on matching keys) a known value must be to be suggested.
+#: How alike (0..1: twice the letters in common over the letters of both, as
+#: ``rapidfuzz.fuzz.ratio`` / 100) a known value must be to be suggested.
 MIN_SIMILARITY = 0.75
 #: A word found in some articles is still corrected when a close word is in this many
 #: times more.
@@ -29,12 +32,14 @@ _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 
 
 def entity_suggestion(facet: Facet, value: str, column: FacetColumn) -> Suggestion | None:
-    """The known value of ``facet`` closest to ``value``, if any is close enough."""
-    key = name_key(value)
-    found = difflib.get_close_matches(key, column.key_ids, n=1, cutoff=MIN_SIMILARITY)
+    """The known value of ``facet`` closest to ``value``, if any is close enough; of
+    equally close values, the one in most articles."""
+    found = process.extract(name_key(value), list(column.key_ids), scorer=fuzz.ratio,
+                            score_cutoff=MIN_SIMILARITY * 100, limit=_CANDIDATES)
     if not found:
         return None
-    return Suggestion(facet.value, value, column.values[column.key_ids[found[0]]])
+    key = max(found, key=lambda m: (m[1], column.doc_freq[column.key_ids[m[0]]]))[0]
+    return Suggestion(facet.value, value, column.values[column.key_ids[key]])
 
 
 class Lexicon:
@@ -52,19 +57,23 @@ class Lexicon:
         in at least ``at_least`` documents, closest first."""
         pool = [(t, n) for t, n in self._by_letter.get(stem[:1], ())
                 if n >= at_least and t != stem and abs(len(t) - len(stem)) <= 2]
-        scored = [(_likeness(stem, t), n, t) for t, n in pool]
-        return [(t, n) for ratio, n, t in sorted(scored, reverse=True)[:_CANDIDATES]
-                if ratio >= MIN_SIMILARITY]
+        if not pool:
+            return []
+        scores = _likeness(stem, [t for t, _ in pool])
+        best = sorted(zip(scores.tolist(), (n for _, n in pool), (t for t, _ in pool),
+                          strict=True), reverse=True)[:_CANDIDATES]
+        return [(t, n) for ratio, n, t in best if ratio >= MIN_SIMILARITY]
 
 
 _CANDIDATES = 8
 
 
-def _likeness(word: str, stem: str) -> float:
-    """How alike a word and a stem are, a stem being the start of the words it stands for
-    (``minster`` is like ``minist``, of ``minister``)."""
-    return max(difflib.SequenceMatcher(None, word, stem).ratio(),
-               difflib.SequenceMatcher(None, word[:len(stem)], stem).ratio())
+def _likeness(word: str, stems: list[str]) -> np.ndarray:
+    """How alike (0..1) a word is to each stem, a stem being the start of the words it
+    stands for (``minster`` is like ``minist``, of ``minister``)."""
+    whole = process.cdist([word], stems, scorer=fuzz.ratio)[0]
+    starts = process.cpdist([word[:len(stem)] for stem in stems], stems, scorer=fuzz.ratio)
+    return np.maximum(whole, starts) / 100
 
 
 def text_suggestion(text: str, searcher: Any, lexicon: Lexicon) -> Suggestion | None:
@@ -87,7 +96,7 @@ def text_suggestion(text: str, searcher: Any, lexicon: Lexicon) -> Suggestion | 
             best = 0.0
             for stem, count in lexicon.near(terms[0], max(1, MORE_COMMON * seen)):
                 surface = _surface(searcher, analyzer, stem) or stem
-                ratio = difflib.SequenceMatcher(None, word.lower(), surface).ratio()
+                ratio = fuzz.ratio(word.lower(), surface) / 100
                 # Between equally close words, the more common one is the likelier fix.
                 score = ratio + 0.02 * math.log10(count)
                 if score > best and ratio >= MIN_SIMILARITY:
