@@ -40,6 +40,19 @@ KIND_FACETS: dict[str, Facet] = {
 #: Honorifics dropped from the front of a person's name ("Mr Marchionne" -> "Marchionne").
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir",
                         "dame", "lord", "lady", "madam", "mme", "m", "herr", "frau"})
+#: Titles of office dropped from the front of a person's name when a name follows
+#: ("President Bill Clinton" -> "Bill Clinton", "Councillor Jan Smith" -> "Jan Smith").
+#: Royal and religious styles stay: "Prince Harry" is how that person is named.
+TITLES = frozenset({
+    "president", "vice", "prime", "premier", "chancellor", "minister", "secretary", "senator",
+    "sen", "congressman", "congresswoman", "rep", "representative", "governor", "gov", "mayor",
+    "councillor", "councilman", "councilwoman", "ambassador", "commissioner", "judge",
+    "justice", "gen", "colonel", "col", "maj", "captain", "capt", "lieutenant", "lt",
+    "sergeant", "sgt", "admiral", "adm", "commander", "cmdr", "officer", "detective",
+    "inspector", "constable", "sheriff", "chairman", "chairwoman", "spokesman", "spokeswoman",
+    "coach", "manager", "striker", "midfielder", "defender", "goalkeeper", "skipper", "deputy",
+    "acting", "former", "mp", "mep",
+})
 _QUOTES = "\"'`´‘’‚‛“”„‟«»‹›"
 _POSSESSIVE = re.compile(r"(?<=\w)['’`´]s?$")
 _EDGE_JUNK = re.compile(r"^[\s\W_]+|[\s\W_]+$")
@@ -105,7 +118,8 @@ def name_key(text: str) -> str:
 def clean_person(text: str) -> str:
     """A person's name without honorifics (``Mr. John Kirby`` -> ``John Kirby``)."""
     words = clean_name(text).split()
-    while len(words) > 1 and words[0].rstrip(".").lower() in HONORIFICS:
+    while len(words) > 1 and (words[0].rstrip(".").lower() in HONORIFICS or (
+            words[0].rstrip(".").lower() in TITLES and words[1][:1].isupper())):
         words = words[1:]
     return " ".join(words)
 

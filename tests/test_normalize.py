@@ -30,6 +30,19 @@ def test_clean_person_drops_honorifics() -> None:
     assert clean_person("Dr") == "Dr"
 
 
+def test_clean_person_drops_titles_of_office_before_a_name() -> None:
+    assert clean_person("Councillor Jan Smith") == "Jan Smith"
+    assert clean_person("Vice President Mike Pence") == "Mike Pence"
+    assert clean_person("former Prime Minister Boris Johnson") == "Boris Johnson"
+    assert clean_person("Gen. Mark Milley") == "Mark Milley"
+    assert clean_person("President Obama") == "Obama"
+    # Not before a name, not a title there, or a style that names the person: kept.
+    assert clean_person("President") == "President"
+    assert clean_person("John Major") == "John Major"
+    assert clean_person("Prince Harry") == "Prince Harry"
+    assert clean_person("Coach house") == "Coach house"
+
+
 def test_name_key_ignores_case_accents_and_dots() -> None:
     assert name_key("Sérgei SHOIGU") == name_key("sergei shoigu") == "sergei shoigu"
     assert name_key("U.S.") == "u s"
