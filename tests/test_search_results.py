@@ -47,6 +47,23 @@ def test_a_misspelled_person_gets_a_suggestion_instead_of_a_silent_empty_result(
         {"field": "people", "given": "Sergey Shoygu", "suggestion": SHOIGU}]
 
 
+def test_of_equally_close_values_the_one_in_most_articles_is_suggested(tmp_path: Path) -> None:
+    folder = write_articles(tmp_path / "articles", {
+        "a.txt": "Mayor speaks\n\nMayor Jan Smith spoke in Leeds on Monday.",
+        "b.txt": "Council vote\n\nCouncillor Jon Smith voted against the plan in Leeds.",
+        "c.txt": "Budget\n\nThe budget was drawn up by Jon Smith, who chairs the committee.",
+        "d.txt": "Parks\n\nThe parks of Leeds will stay open, Jon Smith said on Monday.",
+    })
+    build_index([folder], tmp_path / "index")
+    with NewsIndex(tmp_path / "index") as news:
+        assert {c.value: c.count for c in news.facet("people")} == {"Jon Smith": 3,
+                                                                     "Jan Smith": 1}
+        assert news.search(people=["Jen Smith"]).suggestions == (
+            Suggestion("people", "Jen Smith", "Jon Smith"),)
+        assert news.search(people=["Jan Smyth"]).suggestions == (
+            Suggestion("people", "Jan Smyth", "Jan Smith"),)
+
+
 def test_a_misspelled_word_gets_a_readable_suggestion(news: NewsIndex) -> None:
     result = news.search("goverment")
     assert result.total == 0
