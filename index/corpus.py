@@ -5,14 +5,16 @@ mentions (:func:`index.mentions.tag_mentions`) this builds:
 
 - a label vote: a name the model labels one way in most of its mentions (at least
   ``MIN_VOTES`` mentions, a ``MAJORITY`` share) gets that label where the model said
-  otherwise, unless a context rule decided that mention's label;
+  otherwise, unless a context rule decided that mention's label; a one-word name votes
+  among stories of its kind, sports or other news ("Wales" is a team in one, a place in
+  the other), a longer name across all of them;
 - acronyms: an acronym an article expands ("ISSG" next to "International Syria Support
   Group") is expanded in articles that only use the acronym, when no article expands it
   differently;
-- a lexicon: a name the corpus labels one way in at least ``MIN_DOCUMENTS`` documents of
-  the same kind (sports stories or other news) is found where the model missed it in
-  another document of that kind (one sense per corpus: "Greenock Morton" in a results
-  table is the club it is in the match reports);
+- a lexicon: a name the corpus labels one way in at least ``MIN_DOCUMENTS`` documents
+  (of its kind, for one word, as for the vote) is found where the model missed it in
+  another document (one sense per corpus: "Greenock Morton" in a results table is the
+  club it is in the match reports; "Six Nations" where the model saw only "Nations");
 - platforms: a one-word name that at least ``MIN_DOCUMENTS`` documents name as a platform
   ("wrote on Twitter", "via Facebook") is an organization wherever the model calls it a
   person;
@@ -55,7 +57,7 @@ _TOKEN = re.compile(r"[^\W_][\w'’.&-]*")
 class CorpusView:
     """Corpus-wide label decisions (name key -> label) and acronyms (acronym -> long form)."""
 
-    labels: dict[str, str] = field(default_factory=dict)
+    labels: dict[bool, dict[str, str]] = field(default_factory=dict)
     acronyms: dict[str, str] = field(default_factory=dict)
     lexicons: dict[bool, dict[str, str]] = field(default_factory=dict)
     person_words: frozenset[str] = frozenset()
@@ -64,21 +66,28 @@ class CorpusView:
     @classmethod
     def build(cls, documents: Iterable[tuple[Sequence[Tagged], str]]) -> CorpusView:
         """Build from ``(tagged mentions, text)`` of every document."""
-        votes: dict[str, Counter[str]] = defaultdict(Counter)
+        # Like the lexicon, one word votes among stories of its kind (sports or not).
+        votes: dict[bool | None, dict[str, Counter[str]]] = {
+            True: defaultdict(Counter), False: defaultdict(Counter), None: defaultdict(Counter)}
         expansions: dict[str, set[str]] = defaultdict(set)
         documents_seen = [(list(tagged), text) for tagged, text in documents]
         for tagged, text in documents_seen:
+            sports = is_sports_story(text)
             for mention in tagged:
                 if mention.kind not in (NORP, NOISE) and not mention.fixed:
-                    votes[name_key(mention.text)][mention.kind] += 1
+                    key = name_key(mention.text)
+                    votes[sports if " " not in key else None][key][mention.kind] += 1
             for acronym, long_form in find_acronyms(list(tagged), text).items():
                 expansions[acronym].add(name_key(long_form) + "\x00" + long_form)
-        labels = {}
-        for key, counts in votes.items():
-            label, top = counts.most_common(1)[0]
-            total = sum(counts.values())
-            if total >= MIN_VOTES and top / total >= MAJORITY and len(counts) > 1:
-                labels[key] = label
+        decided: dict[bool | None, dict[str, str]] = {}
+        for group, names in votes.items():
+            decided[group] = {}
+            for key, counts in names.items():
+                label, top = counts.most_common(1)[0]
+                total = sum(counts.values())
+                if total >= MIN_VOTES and top / total >= MAJORITY and len(counts) > 1:
+                    decided[group][key] = label
+        labels = {sports: {**decided[None], **decided[sports]} for sports in (True, False)}
         acronyms = {}
         for acronym, longs in expansions.items():
             keys = {item.split("\x00")[0] for item in longs}
@@ -97,24 +106,26 @@ class CorpusView:
         return replace(view, lexicons=view._lexicons(documents_seen))
 
     def _lexicons(self, documents: list[tuple[list[Tagged], str]]) -> dict[bool, dict[str, str]]:
-        seen: dict[bool, dict[str, Counter[str]]] = {True: defaultdict(Counter),
-                                                      False: defaultdict(Counter)}
+        # One word's kind depends on the kind of story ("Leeds" is a team in sport, a city
+        # elsewhere); a name of several words means the same in both ("Six Nations").
+        seen: dict[bool | None, dict[str, Counter[str]]] = {
+            True: defaultdict(Counter), False: defaultdict(Counter), None: defaultdict(Counter)}
         for tagged, text in documents:
+            sports = is_sports_story(text)
             kinds: dict[str, str] = {}
-            for mention in self.vote(tagged, sports=is_sports_story(text)):
+            for mention in self.vote(tagged, sports=sports):
                 if mention.kind not in (NORP, NOISE) and len(mention.text.split()) <= MAX_WORDS:
                     kinds.setdefault(name_key(mention.text), mention.kind)
-            sports = is_sports_story(text)
             for key, kind in kinds.items():
-                seen[sports][key][kind] += 1
-        lexicons: dict[bool, dict[str, str]] = {}
-        for sports, names in seen.items():
-            lexicons[sports] = {}
+                seen[sports if " " not in key else None][key][kind] += 1
+        decided: dict[bool | None, dict[str, str]] = {}
+        for group, names in seen.items():
+            decided[group] = {}
             for key, counts in names.items():
                 kind, top = counts.most_common(1)[0]
                 if top >= MIN_DOCUMENTS and top / sum(counts.values()) >= MAJORITY:
-                    lexicons[sports][key] = kind
-        return lexicons
+                    decided[group][key] = kind
+        return {sports: {**decided[None], **decided[sports]} for sports in (True, False)}
 
     def find_missed(self, tagged: Sequence[Tagged], text: str) -> list[Tagged]:
         """Mentions of lexicon names in ``text`` that NER missed, in text order."""
@@ -162,7 +173,8 @@ class CorpusView:
         """
         out = []
         for mention in tagged:
-            label = self.labels.get(name_key(mention.text)) if not mention.fixed else None
+            label = self.labels.get(sports, {}).get(name_key(mention.text)) \
+                if not mention.fixed else None
             if not mention.fixed and mention.kind == PERSON \
                     and name_key(mention.text) in self.platforms:
                 label = ORG

@@ -16,8 +16,10 @@ Each rule is a fix a news reader would make by looking at the mention in its sen
   a leading nationality is not part of a name ("American Dennis Mitchell"), and a person
   with digits ("COVID-19") or a time zone ("UTC") is no name;
 - outside sport, a one-word city tagged as an organization is a place ("Moscow said");
-- in a sports story (its headline names a sport): a city, region or state that is not where
-  something happens ("in Leeds", "Leicester: ...", a dateline) is the team named after it;
+- in a sports story (its headline names a sport, or its words and scores are those of a team
+  sport): a city, region or state that is not where something happens ("in Leeds",
+  "Leicester: ...", a dateline) is the team named after it, a home nation called a person
+  is the nation;
   the rows of a team sport's tables name teams ("Greenock Morton 3 2 0 1 5 2 6"); in an
   individual sport a name followed by a country in brackets is a competitor ("Jansher Khan
   (Pakistan)"); a one-word label opening a line ("Attendance: 25,000") is no name.
@@ -25,6 +27,7 @@ Each rule is a fix a news reader would make by looking at the mention in its sen
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -57,6 +60,22 @@ _SPORT_WORDS_TEXT = (
     "horse-racing"
 )
 SPORT_WORDS = frozenset(_SPORT_WORDS_TEXT.split())
+#: Words of reports on sports played by teams: a story using ``SPORT_TERMS_MIN`` of them
+#: (scores such as "2-1" count too) is a sports story whatever its headline ("Benitez
+#: deflects blame from Dudek"). Stories of individual sports are told by their headline
+#: only: their places are where the athletes compete, not teams.
+_SPORT_TERMS_TEXT = (
+    "striker strikers midfielder midfielders goalkeeper goalkeepers referee premiership "
+    "wicket wickets innings batsman batsmen bowler bowlers half-time hat-trick touchdown "
+    "goalless equaliser equalizer winger wingers full-back fly-half scrum-half scrum lineout "
+    "relegation relegated kick-off rugby football footballer footballers soccer cricket "
+    "cricketer cricketers league squad goals injury-time stoppage-time defender defenders "
+    "playmaker"
+)
+SPORT_TERMS = frozenset(_SPORT_TERMS_TEXT.split())
+SPORT_TERMS_MIN = 3
+_SCORE = re.compile(r"(?<![\w.,:/-])\d{1,2}-\d{1,2}(?![\w:/-]|[.,]\d)")
+_LOWER_WORDS = re.compile(r"[a-z][a-z'-]*")
 #: Sports played by teams: in their tables every row names a team.
 _TEAM_SPORTS_TEXT = (
     "soccer football cricket baseball basketball rugby hockey volleyball handball nfl nba nhl "
@@ -117,10 +136,19 @@ class Tagged:
     fixed: bool = False
 
 
+@functools.lru_cache(maxsize=256)
 def is_sports_story(text: str) -> bool:
-    """True when the first line (the headline) names a sport."""
+    """True when the first line (the headline) names a sport, or the story uses
+    :data:`SPORT_TERMS_MIN` words and scores of team sports."""
     headline = text.split("\n", 1)[0].lower()
-    return any(word in SPORT_WORDS for word in _WORDS.findall(headline))
+    if any(word in SPORT_WORDS for word in _WORDS.findall(headline)):
+        return True
+    terms = len(_SCORE.findall(text))
+    for word in _LOWER_WORDS.findall(text.lower()):
+        terms += word in SPORT_TERMS
+        if terms >= SPORT_TERMS_MIN:
+            return True
+    return False
 
 
 def is_team_sports_story(text: str) -> bool:
@@ -272,6 +300,11 @@ def _sports_kind(mention: Tagged, text: str) -> Tagged:
     if mention.kind == PLACE and not mention.fixed and not is_country \
             and not _is_venue(mention, text):
         return replace(mention, kind=ORG, fixed=True)
+    if mention.kind == PERSON and not mention.fixed and " " not in name and is_country:
+        # A one-word "person" that is a country ("Wales beat Italy") is the country; a
+        # surname the same article gives in full ("Jordan" of "Michael Jordan") is still
+        # the person (see surnames_are_people).
+        return replace(mention, kind=PLACE)
     if mention.kind != PLACE and _opens_line_before_colon(mention, text):
         if places.country_for_place(name) is not None:
             return replace(mention, kind=PLACE, fixed=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from index import Entities, Facet, Mention, normalize_mentions
 from index.corpus import CorpusView, unify_displays
-from index.mentions import ORG, PERSON, tag_mentions
+from index.mentions import ORG, PERSON, PLACE, tag_mentions
 from search import NewsIndex, list_entities
 from tests.conftest import SEED_ARTICLE
 
@@ -58,7 +58,7 @@ def test_corpus_vote_fixes_an_outlier_label() -> None:
             for i in range(3)]
     docs.append(doc("News.\n\nMihai Tararache scored again.", [("Mihai Tararache", "ORG")]))
     corpus = CorpusView.build((tag_mentions(m, t), t) for m, t in docs)
-    assert corpus.labels == {"mihai tararache": PERSON}
+    assert corpus.labels == {True: {"mihai tararache": PERSON}, False: {"mihai tararache": PERSON}}
     assert normalize_mentions(*docs[-1][:1], docs[-1][1], corpus=corpus).people == \
         ("Mihai Tararache",)
 
@@ -77,6 +77,26 @@ def test_corpus_lexicon_finds_missed_names_and_acronyms() -> None:
     corpus = CorpusView.build((tag_mentions(m, t), t) for m, t in watch)
     missed = corpus.find_missed([], "Report.\n\nA report by Human Rights Watch came out.")
     assert [(m.text, m.kind) for m in missed] == [("Human Rights Watch", ORG)]
+
+
+SPORT = "The striker hit the post before half-time and the goalkeeper saved twice."
+
+
+def test_one_word_votes_among_stories_of_its_kind_longer_names_across_all() -> None:
+    news = [doc(f"Vote {i}.\n\nWales voted on the plan.", [("Wales", "GPE")]) for i in range(3)]
+    news.append(doc("Vote.\n\nWales voted again.", [("Wales", "PERSON")]))
+    sport = [doc(f"Match {i}.\n\nWales won. {SPORT}", [("Wales", label)])
+             for i, label in enumerate(("ORG", "ORG", "GPE", "GPE"))]
+    sport.append(doc(f"Cup.\n\nThe Six Nations began. {SPORT}", [("Six Nations", "ORG")]))
+    news.append(doc("Tax.\n\nThe Six Nations made money.", [("Six Nations", "ORG")]))
+    corpus = CorpusView.build((tag_mentions(m, t), t) for m, t in news + sport)
+    assert corpus.labels[False]["wales"] == PLACE and "wales" not in corpus.labels[True]
+    # The politics story's "person" is the place; the sports stories keep their labels.
+    assert normalize_mentions(*news[3], corpus=corpus).places == ("Wales",)
+    # Each kind of story names "Six Nations" once: together they teach it to both kinds.
+    assert corpus.lexicons[True]["six nations"] == corpus.lexicons[False]["six nations"] == ORG
+    missed = corpus.find_missed([], f"Rugby.\n\nIn the Six Nations today. {SPORT}")
+    assert [(m.text, m.kind) for m in missed] == [("Six Nations", ORG)]
 
 
 def test_unify_displays_picks_the_most_used_spelling() -> None:

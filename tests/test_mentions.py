@@ -71,6 +71,30 @@ def test_leading_nationality_is_not_part_of_a_name() -> None:
         {"Dennis Mitchell": PERSON}
 
 
+def test_a_team_sports_story_is_known_by_its_words_as_well_as_its_headline() -> None:
+    match = ("Benitez deflects blame from Dudek\n\nLiverpool manager Rafael Benitez has "
+             "refused to blame goalkeeper Jerzy Dudek after an injury-time equaliser.")
+    assert is_sports_story(match)
+    text = "Mayor speaks\n\nThe mayor of Leeds spoke about the league tables of schools."
+    assert not is_sports_story(text)
+    assert is_sports_story("Results\n\nLeeds won 2-1, Hull 3-0 and the league moved on.")
+    # Individual sports go by their headline; a planet's name is no score.
+    assert not is_sports_story("Moya suffers shock loss\n\nFifth seed Carlos Moya lost in "
+                               "straight sets at the Australian Open, 6-4 6-3.")
+    assert not is_sports_story("Water found\n\nK2-18b, K2-18b and K2-18b orbit a red dwarf.")
+
+
+def test_in_a_sports_story_a_country_called_a_person_is_the_country() -> None:
+    text = ("Wales edge Italy\n\nWales beat Italy in the Six Nations. The fly-half kicked "
+            "a penalty before half-time and the scrum held. Scotland lost, Hull won.")
+    assert is_sports_story(text)
+    mentions = [at(text, "Wales", "PERSON"), at(text, "Italy", "GPE"),
+                at(text, "Scotland", "PERSON"), at(text, "Hull", "PERSON")]
+    # Home nations field teams of their own, named like the nation: they stay places.
+    assert kinds(mentions, text) == {"Wales": PLACE, "Italy": PLACE, "Scotland": PLACE,
+                                     "Hull": PERSON}
+
+
 def test_sports_story_cities_are_teams_grounds_stay_places() -> None:
     text = ("SOCCER - LEEDS BEAT NEWCASTLE.\n\nLONDON 1996-08-30\n"
             "Leeds beat Newcastle 2-0 in Leeds on Saturday.\n"
