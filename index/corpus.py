@@ -15,6 +15,11 @@ mentions (:func:`index.mentions.tag_mentions`) this builds:
   (of its kind, for one word, as for the vote) is found where the model missed it in
   another document (one sense per corpus: "Greenock Morton" in a results table is the
   club it is in the match reports; "Six Nations" where the model saw only "Nations");
+- full names: a surname alone ("Mr Blair") in an article that names no one of that surname
+  in full is the person the corpus names in full by it, when at least
+  ``MIN_FULL_NAME_DOCUMENTS`` articles do, ``MAJORITY`` of the articles giving a full name
+  of that surname give that one ("Tony Blair", not "Cherie Blair"), and the word is
+  seldom a first name ("Charles");
 - platforms: a one-word name that at least ``MIN_DOCUMENTS`` documents name as a platform
   ("wrote on Twitter", "via Facebook") is an organization wherever the model calls it a
   person;
@@ -48,6 +53,8 @@ MIN_VOTES = 3
 MAJORITY = 0.75
 #: A name joins the lexicon once this many documents label it the same way.
 MIN_DOCUMENTS = 2
+#: A lone surname is linked to a full name that at least this many documents give.
+MIN_FULL_NAME_DOCUMENTS = 3
 #: Longest name, in words, looked up in the lexicon.
 MAX_WORDS = 4
 _TOKEN = re.compile(r"[^\W_][\w'’.&-]*")
@@ -62,6 +69,7 @@ class CorpusView:
     lexicons: dict[bool, dict[str, str]] = field(default_factory=dict)
     person_words: frozenset[str] = frozenset()
     platforms: frozenset[str] = frozenset()
+    full_names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, documents: Iterable[tuple[Sequence[Tagged], str]]) -> CorpusView:
@@ -102,7 +110,8 @@ class CorpusView:
                                        if m.kind == ORG and m.fixed and " " not in m.text
                                        and text and is_platform_mention(m, text)})
         platforms = frozenset(k for k, n in platform_documents.items() if n >= MIN_DOCUMENTS)
-        view = cls(labels, acronyms, person_words=person_words, platforms=platforms)
+        view = cls(labels, acronyms, person_words=person_words, platforms=platforms,
+                   full_names=_full_names(tagged for tagged, _ in documents_seen))
         return replace(view, lexicons=view._lexicons(documents_seen))
 
     def _lexicons(self, documents: list[tuple[list[Tagged], str]]) -> dict[bool, dict[str, str]]:
@@ -184,6 +193,35 @@ class CorpusView:
             out.append(replace(mention, kind=label) if label and mention.kind not in (NORP, NOISE)
                        else mention)
         return out
+
+
+def _full_names(documents: Iterable[Sequence[Tagged]]) -> dict[str, str]:
+    """Surname key -> the full name most articles give for it, where one dominates."""
+    from index.normalize import clean_person  # normalize imports this module
+
+    named: dict[str, Counter[str]] = defaultdict(Counter)  # surname -> full name -> articles
+    shown: dict[str, Counter[str]] = defaultdict(Counter)  # full name key -> spellings
+    given: Counter[str] = Counter()  # word -> articles using it before a surname
+    for tagged in documents:
+        full = {}
+        for mention in tagged:
+            if mention.kind == PERSON:
+                name = clean_person(mention.text)
+                if len(name.split()) > 1:
+                    full[name_key(name)] = name
+        for key, name in full.items():
+            named[key.split()[-1]][key] += 1
+            shown[key][name] += 1
+        given.update({word for key in full for word in key.split()[:-1]})
+    out = {}
+    for surname, counts in named.items():
+        key, top = counts.most_common(1)[0]
+        total = sum(counts.values())
+        # "Charles" alone may be Charles Kennedy as well as Ray Charles: first names stay.
+        if top >= MIN_FULL_NAME_DOCUMENTS and top / total >= MAJORITY \
+                and given[surname] <= (1 - MAJORITY) * total:
+            out[surname] = shown[key].most_common(1)[0][0]
+    return out
 
 
 def _sentence_start(text: str, position: int) -> bool:

@@ -154,6 +154,20 @@ def link_people(names: Sequence[str]) -> dict[str, str]:
     return mapping
 
 
+def _link_to_corpus(mapping: dict[str, str], full_names: dict[str, str]) -> dict[str, str]:
+    """``mapping`` (from :func:`link_people`) with each lone surname that no name of the
+    article contains mapped to the corpus's full name for it."""
+    words = {name: tuple(name_key(name).split()) for name in mapping}
+    out = dict(mapping)
+    for name, target in mapping.items():
+        if target != name or len(words[name]) != 1 or words[name][0] not in full_names:
+            continue
+        if not any(len(other) > 1 and _contains_run(other, words[name])
+                   for other in words.values()):
+            out[name] = full_names[words[name][0]]
+    return out
+
+
 def _contains_run(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     n = len(shorter)
     return n > 0 and any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
@@ -218,6 +232,8 @@ def normalize_mentions(mentions: Iterable[Mention], text: str = "", *,
     people_display = {display[Facet.PEOPLE][g]: n for g, n in counts[Facet.PEOPLE].items()}
     people_first = {display[Facet.PEOPLE][g]: p for g, p in first[Facet.PEOPLE].items()}
     people_map = link_people(list(people_display))
+    if corpus is not None:
+        people_map = _link_to_corpus(people_map, corpus.full_names)
     people: Counter[str] = Counter()
     order[Facet.PEOPLE] = {}
     for name, count in people_display.items():

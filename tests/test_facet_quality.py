@@ -99,6 +99,28 @@ def test_one_word_votes_among_stories_of_its_kind_longer_names_across_all() -> N
     assert [(m.text, m.kind) for m in missed] == [("Six Nations", ORG)]
 
 
+def test_a_lone_surname_is_the_full_name_the_corpus_gives_for_it() -> None:
+    docs = [doc(f"Talks {i}.\n\nTony Blair met Charles Kennedy.",
+                [("Tony Blair", "PERSON"), ("Charles Kennedy", "PERSON")]) for i in range(6)]
+    docs.append(doc("Visit.\n\nCherie Blair visited Ray Charles.",
+                    [("Cherie Blair", "PERSON"), ("Ray Charles", "PERSON")]))
+    docs.append(doc("Vote.\n\nMr Blair and Charles spoke to Mr Kennedy.",
+                    [("Blair", "PERSON"), ("Charles", "PERSON"), ("Kennedy", "PERSON")]))
+    docs.append(doc("Lunch.\n\nCherie Blair ate. Blair left.",
+                    [("Cherie Blair", "PERSON"), ("Blair", "PERSON")]))
+    corpus = CorpusView.build((tag_mentions(m, t), t) for m, t in docs)
+    # Blair: 6 of 8 articles giving a full name say Tony Blair; Charles is a first name.
+    assert corpus.full_names == {"blair": "Tony Blair", "kennedy": "Charles Kennedy"}
+    assert set(normalize_mentions(*docs[7], corpus=corpus).people) == \
+        {"Tony Blair", "Charles", "Charles Kennedy"}
+    # An article that names someone of that surname in full means that person.
+    assert normalize_mentions(*docs[8], corpus=corpus).people == ("Cherie Blair",)
+    # Fewer than three articles give the full name: a lone surname stays as it is.
+    few = CorpusView.build((tag_mentions(m, t), t) for m, t in docs[4:])
+    assert "blair" not in few.full_names
+    assert set(normalize_mentions(*docs[7], corpus=few).people) == {"Blair", "Charles", "Kennedy"}
+
+
 def test_unify_displays_picks_the_most_used_spelling() -> None:
     docs = [Entities(places=("U.S.",), countries=("United States",)),
             Entities(places=("U.S.",), countries=("United States",)),
