@@ -39,6 +39,7 @@ from index.mentions import (
     NORP,
     ORG,
     PERSON,
+    PLURAL_ACRONYM,
     Tagged,
     find_acronyms,
     is_platform_mention,
@@ -160,6 +161,8 @@ class CorpusView:
                 if not text[tokens[i + width - 1][0]].isupper() or "\n" in name \
                         or any(covered[start:end]):
                     continue
+                if PLURAL_ACRONYM.fullmatch(name):
+                    continue  # "PCs" is not the union PCS
                 kind = lexicon.get(name_key(name))
                 if kind is None and width == 1 and name.isupper() \
                         and name.lower() in self.acronyms:

@@ -49,7 +49,9 @@ _ORG_WORDS_TEXT = (
     "ministry department agency association union federation bank university institute "
     "foundation club league fc news times airlines airways army navy jabhat harakat hizb "
     "hezbollah jaish lashkar ansar tehrik tehreek brigade brigades organisation organization "
-    "commission authority board court parliament"
+    "commission authority board court parliament united city rovers wanderers albion hotspur "
+    "athletic premiership dem dems democrats republicans tories conservative conservatives "
+    "labour"
 )
 ORG_WORDS = frozenset(_ORG_WORDS_TEXT.split())
 #: Headline words that make an article a sports story.
@@ -75,6 +77,8 @@ _SPORT_TERMS_TEXT = (
 SPORT_TERMS = frozenset(_SPORT_TERMS_TEXT.split())
 SPORT_TERMS_MIN = 3
 _SCORE = re.compile(r"(?<![\w.,:/-])\d{1,2}-\d{1,2}(?![\w:/-]|[.,]\d)")
+#: The plural of an acronym names a kind of thing ("MPs", "PCs"), not an organization.
+PLURAL_ACRONYM = re.compile(r"[A-Z]{2,5}s\.?")
 _LOWER_WORDS = re.compile(r"[a-z][a-z'-]*")
 #: Sports played by teams: in their tables every row names a team.
 _TEAM_SPORTS_TEXT = (
@@ -258,6 +262,8 @@ def _relabel(mention: Tagged, text: str, sports: bool) -> Tagged:
     name, kind = mention.text, mention.kind
     if name in TIME_ZONES or (kind == PERSON and any(c.isdigit() for c in name)):
         return replace(mention, kind=NOISE, fixed=True)  # "UTC", "COVID-19" is no person
+    if PLURAL_ACRONYM.fullmatch(name):
+        return replace(mention, kind=NOISE, fixed=True)  # "MPs", "PCs": a kind of thing
     if text and _in_dateline(mention, text):
         return replace(mention, kind=PLACE, fixed=True)
     if kind in (ORG, PERSON) and places.country_for_name(name) is not None \

@@ -53,6 +53,9 @@ TITLES = frozenset({
     "coach", "manager", "striker", "midfielder", "defender", "goalkeeper", "skipper", "deputy",
     "acting", "former", "mp", "mep",
 })
+#: Awards the model takes for people when named alone ("the Oscar race").
+AWARDS = frozenset({"oscar", "oscars", "grammy", "grammys", "emmy", "emmys", "bafta", "baftas",
+                    "golden globe", "golden globes", "razzie", "razzies"})
 _QUOTES = "\"'`´‘’‚‛“”„‟«»‹›"
 _POSSESSIVE = re.compile(r"(?<=\w)['’`´]s?$")
 _EDGE_JUNK = re.compile(r"^[\s\W_]+|[\s\W_]+$")
@@ -238,6 +241,8 @@ def normalize_mentions(mentions: Iterable[Mention], text: str = "", *,
     order[Facet.PEOPLE] = {}
     for name, count in people_display.items():
         full = people_map[name]
+        if full == name and name_key(name) in AWARDS:
+            continue  # "Oscar nominations": the award, unless the article names an Oscar
         people[full] += count
         order[Facet.PEOPLE][full] = min(order[Facet.PEOPLE].get(full, 10**9), people_first[name])
 

@@ -121,6 +121,20 @@ def test_a_lone_surname_is_the_full_name_the_corpus_gives_for_it() -> None:
     assert set(normalize_mentions(*docs[7], corpus=few).people) == {"Blair", "Charles", "Kennedy"}
 
 
+def test_an_award_named_alone_is_no_person_and_plural_acronyms_are_not_looked_up() -> None:
+    text = "Oscar race.\n\nThe Oscar nominations are out."
+    assert normalize_mentions([Mention("Oscar", "PERSON", text.index("Oscar n"))], text).people \
+        == ()
+    text = "Trial.\n\nOscar Pistorius appealed. Oscar said little."
+    mentions = [Mention("Oscar Pistorius", "PERSON", text.index("Oscar P")),
+                Mention("Oscar", "PERSON", text.index("Oscar s"))]
+    assert normalize_mentions(mentions, text).people == ("Oscar Pistorius",)
+    union = [doc(f"Strike {i}.\n\nThe PCS union struck.", [("PCS", "ORG")]) for i in range(3)]
+    corpus = CorpusView.build((tag_mentions(m, t), t) for m, t in union)
+    found = corpus.find_missed([], "Sales.\n\nSales of PCs rose, the PCS said.")
+    assert [(m.text, m.kind) for m in found] == [("PCS", ORG)]
+
+
 def test_unify_displays_picks_the_most_used_spelling() -> None:
     docs = [Entities(places=("U.S.",), countries=("United States",)),
             Entities(places=("U.S.",), countries=("United States",)),

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from index import Mention, normalize_mentions
 from index.mentions import (
+    NOISE,
     NORP,
     ORG,
     PERSON,
@@ -63,6 +64,17 @@ def test_organization_words_make_a_person_an_organization() -> None:
     text = "Strikes.\n\nStrikes against Jabhat al-Nusra and Acme Inc continued."
     mentions = [at(text, "Jabhat al-Nusra", "PERSON"), at(text, "Acme Inc", "PERSON")]
     assert kinds(mentions, text) == {"Jabhat al-Nusra": ORG, "Acme Inc": ORG}
+    text = "Takeover.\n\nManchester United, the Lib Dems and the Premiership replied."
+    mentions = [at(text, name, "PERSON") for name in ("Manchester United", "Lib Dems",
+                                                      "Premiership")]
+    assert kinds(mentions, text) == {"Manchester United": ORG, "Lib Dems": ORG,
+                                     "Premiership": ORG}
+
+
+def test_the_plural_of_an_acronym_is_no_organization() -> None:
+    text = "Vote.\n\nMPs and PCs. But the PCS union and the BBC said no."
+    mentions = [at(text, name, "ORG") for name in ("MPs", "PCs.", "PCS", "BBC")]
+    assert kinds(mentions, text) == {"MPs": NOISE, "PCs.": NOISE, "PCS": ORG, "BBC": ORG}
 
 
 def test_leading_nationality_is_not_part_of_a_name() -> None:
