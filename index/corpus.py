@@ -223,7 +223,7 @@ def _full_names(documents: Iterable[Sequence[Tagged]]) -> dict[str, str]:
         # "Charles" alone may be Charles Kennedy as well as Ray Charles: first names stay.
         if top >= MIN_FULL_NAME_DOCUMENTS and top / total >= MAJORITY \
                 and given[surname] <= (1 - MAJORITY) * total:
-            out[surname] = shown[key].most_common(1)[0][0]
+            out[surname] = min(shown[key], key=lambda name: (-shown[key][name], name))
     return out
 
 
@@ -239,7 +239,10 @@ def unify_displays(documents: Sequence[Entities]) -> list[Entities]:
         for facet in (Facet.PEOPLE, Facet.ORGANIZATIONS, Facet.PLACES):
             for name in entities.get(facet):
                 forms[facet, group_key(facet, name)][name] += 1
-    chosen = {group: best_form(counts, group[0]) for group, counts in forms.items()}
+    # Spellings in name order, so that a tie does not depend on the order of the documents
+    # (which changes as documents are rewritten).
+    chosen = {group: best_form(Counter(dict(sorted(counts.items()))), group[0])
+              for group, counts in forms.items()}
     out = []
     for entities in documents:
         values = {}

@@ -145,6 +145,12 @@ def test_unify_displays_picks_the_most_used_spelling() -> None:
     assert {d.organizations for d in unified[3:]} == {("Reuters",)}
 
 
+def test_displays_do_not_depend_on_the_order_of_the_documents() -> None:
+    docs = [Entities(people=("George W Bush",)), Entities(people=("George W. Bush",))]
+    assert unify_displays(docs) == unify_displays(docs[::-1])[::-1]
+    assert {d.people for d in unify_displays(docs)} == {("George W Bush",)}
+
+
 def test_renormalize_of_the_seeds_changes_nothing(seeds_index: Path, tmp_path: Path) -> None:
     import shutil
 
