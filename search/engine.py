@@ -222,7 +222,8 @@ class NewsIndex:
                 column = snap.columns[facet]
                 asked = [i for v in (*flt.values(facet), *flt.any_values(facet))
                          for i in resolve_ids(facet, v, column, snap.aliases)]
-                tally = snap.tally(facet, mask, total, selection.required)
+                tally = snap.tally(facet, mask, total, selection.required, size=size,
+                                   excluded=len(asked))
                 out[facet.value] = co_mentions(column, tally, total, snap.live_count,
                                                exclude=asked, size=size)
             return RelatedResult(text, total, out, flt.to_dict())

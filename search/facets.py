@@ -28,10 +28,19 @@ _SPARSE_RATIO = 2
 @dataclass(frozen=True, slots=True)
 class Tally:
     """One facet's counts over one set of documents: the values counted at least once,
-    in table order (count descending, then name), and their counts."""
+    in table order (count descending, then name), and their counts; ``complete`` is False
+    when only the first of them are kept."""
 
     ids: np.ndarray
     counts: np.ndarray
+    complete: bool = True
+
+    def answers(self, size: int, *, match: str | None = None, excluded: int = 0) -> bool:
+        """Whether the kept values suffice for a table of ``size`` (0: all), filtered by
+        ``match`` or leaving out ``excluded`` values."""
+        if self.complete:
+            return True
+        return match is None and size > 0 and size + excluded <= len(self.ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,11 +159,19 @@ class FacetColumn:
             ranked = ranked[:size]
         return tuple(FacetCount(self.values[i], int(counts[i])) for i in ranked)
 
-    def tally(self, counts: np.ndarray) -> Tally:
-        """Every value counted in ``counts`` (as from :meth:`counts`), in table order."""
+    def tally(self, counts: np.ndarray, limit: int = 0) -> Tally:
+        """The values counted in ``counts`` (as from :meth:`counts`), in table order: all,
+        or the first ``limit``."""
         ids = np.flatnonzero(counts)
+        complete = not limit or len(ids) <= limit
+        if not complete:
+            # Only the values that can be among the first ``limit`` are sorted.
+            cutoff = np.partition(counts[ids], len(ids) - limit)[len(ids) - limit]
+            ids = ids[counts[ids] >= cutoff]
         ids = ids[np.lexsort((self.name_rank[ids], -counts[ids]))]
-        return Tally(ids.astype(np.int32), counts[ids].astype(np.int32))
+        if not complete:
+            ids = ids[:limit]
+        return Tally(ids.astype(np.int32), counts[ids].astype(np.int32), complete)
 
     def table(self, tally: Tally, *, size: int = DEFAULT_FACET_SIZE, match: str | None = None,
               exclude: Iterable[int] = ()) -> tuple[FacetCount, ...]:

@@ -37,6 +37,10 @@ MASK_CACHE_BYTES = 32 * 1024 * 1024
 PRECOUNTED_VALUES = DEFAULT_FACET_SIZE
 #: ... if they are in at least this many documents: counting fewer at query time is quick.
 PRECOUNT_MIN_DOCS = 1_000
+#: Values kept per facet of a precounted value (the first in table order): enough for any
+#: facet table a page shows, bounded on indexes of millions of entities. Longer tables
+#: and ``match`` lookups count at query time.
+PRECOUNT_KEEP = 1_000
 
 #: An entity (facet, entity id), or None for every document.
 Subset = tuple[Facet, int] | None
@@ -96,24 +100,29 @@ class Snapshot:
                 mask = np.zeros(self.size, dtype=bool)
                 mask[self.columns[facet].docs_of([entity])] = True
                 mask &= self.live
-                found[(facet, entity)] = (docs, {other: column.tally(column.counts(mask))
-                                                 for other, column in self.columns.items()})
+                found[(facet, entity)] = (docs, {
+                    other: column.tally(column.counts(mask), PRECOUNT_KEEP)
+                    for other, column in self.columns.items()})
         return found
 
-    def precounted(self, facet: Facet, total: int, within: Iterable[tuple[Facet, int]] = ()
+    def precounted(self, facet: Facet, total: int, within: Iterable[tuple[Facet, int]] = (),
+                   *, size: int = 0, match: str | None = None, excluded: int = 0,
                    ) -> Tally | None:
-        """Precounted counts of ``facet`` over a query's ``total`` matches, if there are.
+        """Precounted counts of ``facet`` over a query's ``total`` matches, if there are
+        and they answer a table of ``size`` (see :meth:`Tally.answers`).
 
         Args:
             facet: the facet to count.
             total: how many documents matched.
             within: entities every match carries (:attr:`Selection.required`). Matches
                 are a subset of the live documents carrying each, so when as many, the same.
+            size, match, excluded: the table asked for.
         """
         for subset in (None, *within):
             found = self._tallies.get(subset)
             if found is not None and found[0] == total:
-                return found[1][facet]
+                tally = found[1][facet]
+                return tally if tally.answers(size, match=match, excluded=excluded) else None
         return None
 
     def facet_table(self, facet: Facet, mask: np.ndarray, total: int, size: int, *,
@@ -122,15 +131,17 @@ class Snapshot:
         """The top ``size`` values of ``facet`` over ``mask`` (``total`` documents, each
         carrying the entities ``within``), precounted when it can be."""
         column = self.columns[facet]
-        known = self.precounted(facet, total, within)
+        known = self.precounted(facet, total, within, size=size, match=match)
         if known is None:
             return column.count(mask, size=size, match=match)
         return column.table(known, size=size, match=match)
 
     def tally(self, facet: Facet, mask: np.ndarray, total: int,
-              within: Iterable[tuple[Facet, int]] = ()) -> Tally:
-        """Every count of ``facet`` over ``mask``, as for :meth:`facet_table`."""
-        known = self.precounted(facet, total, within)
+              within: Iterable[tuple[Facet, int]] = (), *, size: int = 0,
+              excluded: int = 0) -> Tally:
+        """The counts of ``facet`` over ``mask``, as for :meth:`facet_table`: at least the
+        first ``size`` values (0: all) besides ``excluded`` ones."""
+        known = self.precounted(facet, total, within, size=size, excluded=excluded)
         if known is not None:
             return known
         column = self.columns[facet]

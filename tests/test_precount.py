@@ -55,8 +55,10 @@ def counted(seeds_index: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[News
         yield news
 
 
+@pytest.mark.parametrize("keep", [1_000, 3])
 def test_filters_on_frequent_values_get_the_counts_made_at_query_time(
-        seeds_index: Path, counted: NewsIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+        seeds_index: Path, counted: NewsIndex, monkeypatch: pytest.MonkeyPatch,
+        keep: int) -> None:
     queries: list[tuple[str, dict[str, Any]]] = []
     for facet in Facet:
         for value in top_values(counted, facet):
@@ -69,13 +71,15 @@ def test_filters_on_frequent_values_get_the_counts_made_at_query_time(
     expected = [answers(counted, text, **filters) for text, filters in queries]
     monkeypatch.setattr(snapshot, "PRECOUNTED_VALUES", 5)
     monkeypatch.setattr(snapshot, "PRECOUNT_MIN_DOCS", 1)
+    # With 3 values kept, tables of 3 come from them and longer ones are counted.
+    monkeypatch.setattr(snapshot, "PRECOUNT_KEEP", keep)
     with NewsIndex(seeds_index) as news:
         for (text, filters), wanted in zip(queries, expected, strict=True):
             assert answers(news, text, **filters) == wanted, (text, filters)
 
 
 def test_a_filter_on_a_frequent_value_is_answered_from_its_precounted_counts(
-        seeds_index: Path, precounting: None) -> None:
+        seeds_index: Path, precounting: None, monkeypatch: pytest.MonkeyPatch) -> None:
     with NewsIndex(seeds_index) as news:
         result = news.search(countries=["Russia"])
         snap = news._current()  # noqa: SLF001 - checks which counts answer, not behaviour
@@ -85,6 +89,15 @@ def test_a_filter_on_a_frequent_value_is_answered_from_its_precounted_counts(
                                        .lookup("Russia")),)
         for facet in Facet:
             assert snap.precounted(facet, result.total, selection.required) is not None
+        # Of a precounted value the first PRECOUNT_KEEP values of each facet are kept.
+        monkeypatch.setattr(snapshot, "PRECOUNT_KEEP", 3)
+        news.close()
+        news.search(countries=["Russia"])
+        snap = news._current()  # noqa: SLF001
+        assert snap.precounted(Facet.PEOPLE, result.total, selection.required, size=3)
+        assert snap.precounted(Facet.PEOPLE, result.total, selection.required) is None
+        assert snap.precounted(Facet.PEOPLE, result.total, selection.required, size=3,
+                               match="a") is None
         # Fewer documents than the value's own (a text query, an exclusion): counted.
         fewer = news.search("election", countries=["Russia"]).total
         assert fewer < result.total
@@ -136,3 +149,21 @@ def test_precounted_counts_leave_out_deleted_documents(
             expected = Counter(k for doc in news.export(countries=["Russia"])
                                for k in {name_key(v) for v in doc.entities(facet)})
             assert {name_key(c.value): c.count for c in result.facet(facet)} == dict(expected)
+
+
+def test_a_kept_prefix_of_a_tally_is_the_start_of_the_whole_table(news: NewsIndex) -> None:
+    snap = news._current()  # noqa: SLF001
+    for facet in Facet:
+        column = snap.columns[facet]
+        counts = column.counts(snap.live)
+        whole = column.tally(counts)
+        assert whole.complete and len(whole.ids) == int((counts > 0).sum())
+        for limit in (1, 2, 7, 50):
+            kept = column.tally(counts, limit)
+            assert kept.complete == (len(whole.ids) <= limit)
+            assert kept.ids.tolist() == whole.ids[:limit].tolist()
+            assert kept.counts.tolist() == whole.counts[:limit].tolist()
+            if not kept.complete:
+                assert kept.answers(limit) and (limit == 1 or kept.answers(limit - 1, excluded=1))
+                assert not kept.answers(limit + 1) and not kept.answers(limit, excluded=1)
+                assert not kept.answers(0) and not kept.answers(limit, match="a")
