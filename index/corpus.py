@@ -96,7 +96,7 @@ class CorpusView:
                 total = sum(counts.values())
                 if total >= MIN_VOTES and top / total >= MAJORITY and len(counts) > 1:
                     decided[group][key] = label
-        labels = {sports: {**decided[None], **decided[sports]} for sports in (True, False)}
+        labels = _by_story_kind(decided)
         acronyms = {}
         for acronym, longs in expansions.items():
             keys = {item.split("\x00")[0] for item in longs}
@@ -135,7 +135,7 @@ class CorpusView:
                 kind, top = counts.most_common(1)[0]
                 if top >= MIN_DOCUMENTS and top / sum(counts.values()) >= MAJORITY:
                     decided[group][key] = kind
-        return {sports: {**decided[None], **decided[sports]} for sports in (True, False)}
+        return _by_story_kind(decided)
 
     def find_missed(self, tagged: Sequence[Tagged], text: str) -> list[Tagged]:
         """Mentions of lexicon names in ``text`` that NER missed, in text order."""
@@ -196,6 +196,12 @@ class CorpusView:
             out.append(replace(mention, kind=label) if label and mention.kind not in (NORP, NOISE)
                        else mention)
         return out
+
+
+def _by_story_kind(decided: dict[bool | None, dict[str, str]]) -> dict[bool, dict[str, str]]:
+    """Decisions for sports stories (True) and other news (False) from those made among
+    each kind and, under None, among all stories (names of several words)."""
+    return {sports: {**decided[None], **decided[sports]} for sports in (True, False)}
 
 
 def _full_names(documents: Iterable[Sequence[Tagged]]) -> dict[str, str]:
