@@ -34,11 +34,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from index import places
 from index.mentions import (
     NOISE,
     NORP,
     ORG,
     PERSON,
+    PLACE,
     PLURAL_ACRONYM,
     Tagged,
     find_acronyms,
@@ -71,6 +73,7 @@ class CorpusView:
     person_words: frozenset[str] = frozenset()
     platforms: frozenset[str] = frozenset()
     full_names: dict[str, str] = field(default_factory=dict)
+    place_names: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, documents: Iterable[tuple[Sequence[Tagged], str]]) -> CorpusView:
@@ -111,8 +114,16 @@ class CorpusView:
                                        if m.kind == ORG and m.fixed and " " not in m.text
                                        and text and is_platform_mention(m, text)})
         platforms = frozenset(k for k, n in platform_documents.items() if n >= MIN_DOCUMENTS)
+        place_documents: Counter[str] = Counter()
+        for tagged, _ in documents_seen:
+            place_documents.update({name_key(m.text) for m in tagged
+                                    if m.kind == PLACE and " " not in m.text})
+        # Only gazetteer places: the model also calls "Olympic" or "Linux" a place.
+        place_names = frozenset(k for k, n in place_documents.items() if n >= MIN_DOCUMENTS
+                                and places.country_for_place(k) is not None)
         view = cls(labels, acronyms, person_words=person_words, platforms=platforms,
-                   full_names=_full_names(tagged for tagged, _ in documents_seen))
+                   full_names=_full_names(tagged for tagged, _ in documents_seen),
+                   place_names=place_names)
         return replace(view, lexicons=view._lexicons(documents_seen))
 
     def _lexicons(self, documents: list[tuple[list[Tagged], str]]) -> dict[bool, dict[str, str]]:
@@ -180,8 +191,9 @@ class CorpusView:
     def vote(self, tagged: Sequence[Tagged], *, sports: bool = False) -> list[Tagged]:
         """The mentions with the corpus's label where a context rule did not decide it.
 
-        In a sports story, a one-word "person" that is no part of any full name in the
-        corpus ("Surrey", "Worcestershire") is a team.
+        A one-word "person" that is no part of any full name in the corpus is, in a sports
+        story, a team ("Surrey", "Worcestershire") and elsewhere, if it is a city or region
+        other articles name as a place, the place ("Glasgow").
         """
         out = []
         for mention in tagged:
@@ -190,9 +202,12 @@ class CorpusView:
             if not mention.fixed and mention.kind == PERSON \
                     and name_key(mention.text) in self.platforms:
                 label = ORG
-            if sports and not mention.fixed and (label or mention.kind) == PERSON \
+            if not mention.fixed and (label or mention.kind) == PERSON \
                     and " " not in mention.text and name_key(mention.text) not in self.person_words:
-                label = ORG
+                if sports:
+                    label = ORG
+                elif name_key(mention.text) in self.place_names:
+                    label = PLACE  # "Edinburgh and Glasgow airports"
             out.append(replace(mention, kind=label) if label and mention.kind not in (NORP, NOISE)
                        else mention)
         return out

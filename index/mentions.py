@@ -120,6 +120,11 @@ _PUBLISHED_ON = re.compile(
 #: "the Twitter account", "a Facebook post": a one-word name before these is no person.
 _PLATFORM_NOUN = re.compile(r"\s+(?:account|accounts|post|posts|feed|page|followers|handle|"
                             r"user|users|livestream)\b", re.IGNORECASE)
+#: "oil giant Yukos", "rock group Blur": a one-word name after one of these is no person.
+_COMPANY_NOUN = re.compile(
+    r"\b(?:firm|company|giant|group|maker|bank|carrier|operator|retailer|producer|"
+    r"conglomerate|insurer|airline|brewer|chain|broadcaster|publisher|manufacturer|"
+    r"supermarket|subsidiary|distributor|band|label|studio|website|site)\s+$")
 _TEAM = r"[A-Z][\w'’.&-]*(?: (?:[A-Z][\w'’.&-]*|of|de|del|la|and))*"
 # A standings row ("Greenock Morton 3 2 0 1 5 2 6", "NEW YORK 74 59 .556 -") or a result
 # ("Pohang 3 Ulsan 2").
@@ -292,11 +297,12 @@ def _relabel(mention: Tagged, text: str, sports: bool) -> Tagged:
 
 
 def is_platform_mention(mention: Tagged, text: str) -> bool:
-    """True when ``text`` names the mention as a platform: "wrote on Twitter", "via Facebook",
-    "a Twitter account"."""
+    """True when ``text`` names the mention as a platform ("wrote on Twitter", "via
+    Facebook", "a Twitter account") or a company ("oil giant Yukos", "rock group Blur")."""
     end = mention.start + len(mention.text)
     return bool(_PUBLISHED_ON.search(text, max(0, mention.start - 40), mention.start)
-                or _PLATFORM_NOUN.match(text, end))
+                or _PLATFORM_NOUN.match(text, end)
+                or _COMPANY_NOUN.search(text, max(0, mention.start - 20), mention.start))
 
 
 def _sports_kind(mention: Tagged, text: str) -> Tagged:

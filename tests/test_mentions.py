@@ -274,3 +274,36 @@ def test_a_platform_is_one_in_the_whole_article_and_across_the_corpus() -> None:
     view = CorpusView.build(zip(tagged, (first, second, third), strict=True))
     assert [m.kind for m in view.vote(tagged[2])] == [ORG]
     assert [m.kind for m in CorpusView.build([(tagged[2], third)]).vote(tagged[2])] == [PERSON]
+
+
+def test_a_name_after_a_company_noun_is_an_organization_across_the_corpus() -> None:
+    from index.corpus import CorpusView
+
+    first = "Oil\n\nRussian oil giant Yukos has sued. Analyst Tom Smith spoke."
+    second = "Sale\n\nThe oil firm Yukos lost its appeal."
+    third = "Court\n\nYukos said it would fight on."
+    assert kinds([at(first, "Yukos", "PERSON"), at(first, "Tom Smith", "PERSON")], first) == \
+        {"Yukos": ORG, "Tom Smith": PERSON}
+    tagged = [tag_mentions([at(t, "Yukos", "PERSON")], t) for t in (first, second, third)]
+    assert [m.kind for m in tagged[2]] == [PERSON]
+    view = CorpusView.build(zip(tagged, (first, second, third), strict=True))
+    assert [m.kind for m in view.vote(tagged[2])] == [ORG]
+
+
+def test_outside_sport_a_lone_person_that_is_a_known_place_elsewhere_is_the_place() -> None:
+    from index.corpus import CorpusView
+
+    news = [f"Airports {i}\n\nFlights from Glasgow and Olympic resumed." for i in range(2)]
+    tagged = [tag_mentions([at(t, "Glasgow", "GPE"), at(t, "Olympic", "GPE")], t)
+              for t in news]
+    text = "Visit\n\nGlasgow and Olympic welcomed the decision."
+    lone = tag_mentions([at(text, "Glasgow", "PERSON"), at(text, "Olympic", "PERSON")], text)
+    view = CorpusView.build([*zip(tagged, news, strict=True), (lone, text)])
+    # Glasgow is a gazetteer city other articles call a place; "Olympic" is no city.
+    assert [(m.text, m.kind) for m in view.vote(lone)] == [("Glasgow", PLACE),
+                                                            ("Olympic", PERSON)]
+    # Where a full name uses the word, it stays a person's.
+    named = "Talks\n\nJohn Glasgow spoke."
+    full = tag_mentions([at(named, "John Glasgow", "PERSON")], named)
+    view = CorpusView.build([*zip(tagged, news, strict=True), (lone, text), (full, named)])
+    assert [m.kind for m in view.vote(lone)][0] == PERSON
