@@ -133,31 +133,21 @@ class FacetColumn:
         return np.array([i for key, i in self.key_ids.items() if needle in key], dtype=np.int64)
 
     def count(self, mask: np.ndarray, *, size: int = DEFAULT_FACET_SIZE,
-              match: str | None = None, counts: np.ndarray | None = None,
-              ) -> tuple[FacetCount, ...]:
+              match: str | None = None) -> tuple[FacetCount, ...]:
         """Top ``size`` values by document count then name, over documents where ``mask``.
 
         Args:
             mask: one boolean per document number.
             size: values to return; 0 for all.
             match: keep only values containing this text (case- and accent-insensitive).
-            counts: ``self.counts(mask)`` when already known.
         """
-        if not len(self.values) or not len(self.pair_docs):
-            return ()
-        if counts is None:
-            counts = self.counts(mask)
-        nonzero = np.flatnonzero(counts)
+        counts = self.counts(mask)
         if match is not None:
-            nonzero = np.intersect1d(nonzero, self.matching(match))
-        if size and len(nonzero) > size:
-            # Partial selection first: on big vocabularies sorting every value is the cost.
-            cutoff = np.partition(counts[nonzero], len(nonzero) - size)[len(nonzero) - size]
-            nonzero = nonzero[counts[nonzero] >= cutoff]
-        ranked = self.rank(nonzero, counts)
-        if size:
-            ranked = ranked[:size]
-        return tuple(FacetCount(self.values[i], int(counts[i])) for i in ranked)
+            matching = self.matching(match)
+            kept = np.zeros_like(counts)
+            kept[matching] = counts[matching]
+            counts = kept
+        return self.table(self.tally(counts, size), size=size)
 
     def tally(self, counts: np.ndarray, limit: int = 0) -> Tally:
         """The values counted in ``counts`` (as from :meth:`counts`), in table order: all,
@@ -202,11 +192,6 @@ class FacetColumn:
         if size:
             ids, counts = ids[:size], counts[:size]
         return ids.tolist(), counts.tolist()
-
-    def rank(self, ids: np.ndarray, counts: np.ndarray) -> list[int]:
-        """``ids`` by descending count, then by name (case-folded)."""
-        order = np.lexsort((self.name_rank[ids], -counts[ids]))
-        return ids[order].tolist()  # type: ignore[no-any-return]
 
     def lookup(self, value: str) -> int | None:
         """The entity id whose key equals ``value``'s key."""
