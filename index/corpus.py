@@ -20,9 +20,9 @@ mentions (:func:`index.mentions.tag_mentions`) this builds:
   ``MIN_FULL_NAME_DOCUMENTS`` articles do, ``MAJORITY`` of the articles giving a full name
   of that surname give that one ("Tony Blair", not "Cherie Blair"), and the word is
   seldom a first name ("Charles");
-- platforms: a one-word name that at least ``MIN_DOCUMENTS`` documents name as a platform
-  ("wrote on Twitter", "via Facebook") is an organization wherever the model calls it a
-  person;
+- named organizations: a one-word name that at least ``MIN_DOCUMENTS`` documents name as
+  a platform or company ("wrote on Twitter", "oil giant Yukos") is an organization
+  wherever the model calls it a person;
 - display forms: each entity is shown in the spelling most documents use
   (:func:`unify_displays`), so "U.S." and "United States" are one place across the corpus.
 """
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from index import places
@@ -44,7 +44,7 @@ from index.mentions import (
     PLURAL_ACRONYM,
     Tagged,
     find_acronyms,
-    is_platform_mention,
+    is_named_organization,
     is_sports_story,
 )
 from index.normalize import Entities, best_form, group_key, name_key
@@ -71,7 +71,7 @@ class CorpusView:
     acronyms: dict[str, str] = field(default_factory=dict)
     lexicons: dict[bool, dict[str, str]] = field(default_factory=dict)
     person_words: frozenset[str] = frozenset()
-    platforms: frozenset[str] = frozenset()
+    named_organizations: frozenset[str] = frozenset()
     full_names: dict[str, str] = field(default_factory=dict)
     place_names: frozenset[str] = frozenset()
 
@@ -108,20 +108,15 @@ class CorpusView:
         person_words = frozenset(
             word for tagged, _ in documents_seen for m in tagged
             if m.kind == PERSON and len(m.text.split()) > 1 for word in name_key(m.text).split())
-        platform_documents: Counter[str] = Counter()
-        for tagged, text in documents_seen:
-            platform_documents.update({name_key(m.text) for m in tagged
-                                       if m.kind == ORG and m.fixed and " " not in m.text
-                                       and text and is_platform_mention(m, text)})
-        platforms = frozenset(k for k, n in platform_documents.items() if n >= MIN_DOCUMENTS)
-        place_documents: Counter[str] = Counter()
-        for tagged, _ in documents_seen:
-            place_documents.update({name_key(m.text) for m in tagged
-                                    if m.kind == PLACE and " " not in m.text})
+        named_organizations = _one_words(
+            documents_seen, lambda m, text: m.kind == ORG and m.fixed and bool(text)
+            and is_named_organization(m, text))
         # Only gazetteer places: the model also calls "Olympic" or "Linux" a place.
-        place_names = frozenset(k for k, n in place_documents.items() if n >= MIN_DOCUMENTS
-                                and places.country_for_place(k) is not None)
-        view = cls(labels, acronyms, person_words=person_words, platforms=platforms,
+        place_names = frozenset(
+            k for k in _one_words(documents_seen, lambda m, _: m.kind == PLACE)
+            if places.country_for_place(k) is not None)
+        view = cls(labels, acronyms, person_words=person_words,
+                   named_organizations=named_organizations,
                    full_names=_full_names(tagged for tagged, _ in documents_seen),
                    place_names=place_names)
         return replace(view, lexicons=view._lexicons(documents_seen))
@@ -200,7 +195,7 @@ class CorpusView:
             label = self.labels.get(sports, {}).get(name_key(mention.text)) \
                 if not mention.fixed else None
             if not mention.fixed and mention.kind == PERSON \
-                    and name_key(mention.text) in self.platforms:
+                    and name_key(mention.text) in self.named_organizations:
                 label = ORG
             if not mention.fixed and (label or mention.kind) == PERSON \
                     and " " not in mention.text and name_key(mention.text) not in self.person_words:
@@ -211,6 +206,17 @@ class CorpusView:
             out.append(replace(mention, kind=label) if label and mention.kind not in (NORP, NOISE)
                        else mention)
         return out
+
+
+def _one_words(documents: Sequence[tuple[Sequence[Tagged], str]],
+               keep: Callable[[Tagged, str], bool]) -> frozenset[str]:
+    """Keys of the one-word names that at least ``MIN_DOCUMENTS`` documents have a mention
+    of that ``keep`` accepts (given the mention and its document's text)."""
+    documents_of: Counter[str] = Counter()
+    for tagged, text in documents:
+        documents_of.update({name_key(m.text) for m in tagged
+                             if " " not in m.text and keep(m, text)})
+    return frozenset(k for k, n in documents_of.items() if n >= MIN_DOCUMENTS)
 
 
 def _by_story_kind(decided: dict[bool | None, dict[str, str]]) -> dict[bool, dict[str, str]]:

@@ -231,10 +231,10 @@ def tag_mentions(mentions: Iterable[Mention], text: str = "") -> list[Tagged]:
             if not name:
                 continue
             out.append(_relabel(replace(piece, text=name), text, sports))
-    # A platform named as one ("wrote on Twitter") is one in the whole article.
-    platforms = {m.text for m in out if m.kind == ORG and text and len(m.text.split()) == 1
-                 and is_platform_mention(m, text)}
-    return [replace(m, kind=ORG, fixed=True) if m.kind == PERSON and m.text in platforms else m
+    # A platform or company named as one ("wrote on Twitter") is one in the whole article.
+    named = {m.text for m in out if m.kind == ORG and text and len(m.text.split()) == 1
+             and is_named_organization(m, text)}
+    return [replace(m, kind=ORG, fixed=True) if m.kind == PERSON and m.text in named else m
             for m in out]
 
 
@@ -282,7 +282,7 @@ def _relabel(mention: Tagged, text: str, sports: bool) -> Tagged:
     if kind == PERSON:
         if any(w.lower().strip(".") in ORG_WORDS for w in name.replace("-", " ").split()):
             return replace(mention, kind=ORG, fixed=True)
-        if len(words) == 1 and text and is_platform_mention(mention, text):
+        if len(words) == 1 and text and is_named_organization(mention, text):
             return replace(mention, kind=ORG, fixed=True)
         if len(words) > 2 and places.country_for_nationality(words[0]) is not None:
             return replace(mention, text=" ".join(words[1:]))
@@ -296,7 +296,7 @@ def _relabel(mention: Tagged, text: str, sports: bool) -> Tagged:
     return mention
 
 
-def is_platform_mention(mention: Tagged, text: str) -> bool:
+def is_named_organization(mention: Tagged, text: str) -> bool:
     """True when ``text`` names the mention as a platform ("wrote on Twitter", "via
     Facebook", "a Twitter account") or a company ("oil giant Yukos", "rock group Blur")."""
     end = mention.start + len(mention.text)

@@ -10,7 +10,7 @@ import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -136,18 +136,24 @@ def _ranked(counts: Counter[str], first: dict[str, int]) -> tuple[str, ...]:
     return tuple(sorted(counts, key=lambda n: (-counts[n], first[n])))
 
 
-def link_people(names: Sequence[str]) -> dict[str, str]:
+def link_people(names: Sequence[str], elsewhere: Mapping[str, str] | None = None
+                ) -> dict[str, str]:
     """Map each person name to the fullest name of the same person in one document.
 
     A name that is a run of words of exactly one longer name ("Shoigu" in "Sergei Shoigu")
     is that person. A name that fits several longer names ("Davis" with "Jeff Davis" and
-    "Angela Davis") is left as it is rather than guessed.
+    "Angela Davis") is left as it is rather than guessed. A surname that fits none is the
+    full name ``elsewhere`` gives for it (surname key -> name, see
+    :attr:`CorpusView.full_names`), if any.
     """
     keys = {name: tuple(name_key(name).split()) for name in names}
     mapping: dict[str, str] = {}
     for name, words in keys.items():
         fuller = {other for other, longer in keys.items()
                   if len(longer) > len(words) and _contains_run(longer, words)}
+        if not fuller and len(words) == 1 and elsewhere and words[0] in elsewhere:
+            mapping[name] = elsewhere[words[0]]
+            continue
         # Keep only the longest candidates: "Shoigu" -> "Sergei Shoigu", not "S. Shoigu".
         longest = {keys[o] for o in fuller}
         maximal = {o for o in fuller
@@ -155,20 +161,6 @@ def link_people(names: Sequence[str]) -> dict[str, str]:
         distinct = {keys[o] for o in maximal}
         mapping[name] = min(maximal, key=lambda o: (-len(o), o)) if len(distinct) == 1 else name
     return mapping
-
-
-def _link_to_corpus(mapping: dict[str, str], full_names: dict[str, str]) -> dict[str, str]:
-    """``mapping`` (from :func:`link_people`) with each lone surname that no name of the
-    article contains mapped to the corpus's full name for it."""
-    words = {name: tuple(name_key(name).split()) for name in mapping}
-    out = dict(mapping)
-    for name, target in mapping.items():
-        if target != name or len(words[name]) != 1 or words[name][0] not in full_names:
-            continue
-        if not any(len(other) > 1 and _contains_run(other, words[name])
-                   for other in words.values()):
-            out[name] = full_names[words[name][0]]
-    return out
 
 
 def _contains_run(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
@@ -234,9 +226,8 @@ def normalize_mentions(mentions: Iterable[Mention], text: str = "", *,
         order[facet] = {display[facet][g]: p for g, p in first[facet].items()}
     people_display = {display[Facet.PEOPLE][g]: n for g, n in counts[Facet.PEOPLE].items()}
     people_first = {display[Facet.PEOPLE][g]: p for g, p in first[Facet.PEOPLE].items()}
-    people_map = link_people(list(people_display))
-    if corpus is not None:
-        people_map = _link_to_corpus(people_map, corpus.full_names)
+    people_map = link_people(list(people_display),
+                             corpus.full_names if corpus is not None else None)
     people: Counter[str] = Counter()
     order[Facet.PEOPLE] = {}
     for name, count in people_display.items():
