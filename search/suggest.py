@@ -34,7 +34,7 @@ _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 def entity_suggestion(facet: Facet, value: str, column: FacetColumn) -> Suggestion | None:
     """The known value of ``facet`` closest to ``value``, if any is close enough; of
     equally close values, the one in most articles."""
-    found = process.extract(name_key(value), list(column.key_ids), scorer=fuzz.ratio,
+    found = process.extract(name_key(value), column.key_ids.keys(), scorer=fuzz.ratio,
                             score_cutoff=MIN_SIMILARITY * 100, limit=_CANDIDATES)
     if not found:
         return None
