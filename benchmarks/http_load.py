@@ -81,7 +81,7 @@ def free_port() -> int:
 def start_server(index: Path, port: int) -> subprocess.Popen[bytes]:
     """`newsfacet serve` in its own process, once it answers /api/health."""
     server = subprocess.Popen(
-        [sys.executable, "-c", "from cli.main import main; main()", "serve", "--index",
+        [sys.executable, "-c", "from cli.app import main; main()", "serve", "--index",
          str(index), "--host", HOST, "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     for _ in range(600):

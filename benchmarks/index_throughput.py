@@ -27,17 +27,17 @@ import threading
 import time
 from pathlib import Path
 
-from index.pool import BLAS_THREAD_VARIABLES
+from index.ner.pool import BLAS_THREAD_VARIABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "bbc-news" / "txt"
-BATCH_SIZE = 64  # index.entities.DEFAULT_BATCH_SIZE
+BATCH_SIZE = 64  # index.ner.pipeline.DEFAULT_BATCH_SIZE
 NEWSFACET = Path(sys.executable).parent / "newsfacet"
 
 BARE = """
 import sys
 from pathlib import Path
-from index.entities import load_pipeline
+from index.ner.pipeline import load_pipeline
 corpus, workers, batch = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 nlp = load_pipeline(None)
 files = sorted(p for p in corpus.rglob("*.txt") if not p.name.startswith("."))
@@ -128,7 +128,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="newsfacet-bench-") as tmp:
         base = Path(tmp)
         env = dict(os.environ, PYTHONPATH=str(ROOT))
-        # newsfacet's NER workers run BLAS on one thread (index.pool); so does the bare pass.
+        # newsfacet's NER workers run BLAS on one thread (index.ner.pool); so does the bare pass.
         bare_env = dict(env, **{name: "1" for name in BLAS_THREAD_VARIABLES})
         for workers in args.workers:
             bare_s, bare_mem, out = timed([sys.executable, "-c", BARE, str(corpus),

@@ -33,11 +33,12 @@ from typing import Any
 
 from whoosh import sorting
 
-from index import Facet, build_index, store
-from index.schema import BODY, DATE, ID, PATH, RECORD, SOURCE, TITLE, URL
+from index import Facet, build_index
+from index.store import folder as store
+from index.store.schema import BODY, DATE, ID, PATH, RECORD, SOURCE, TITLE, URL
 from search import NewsIndex, snapshot
-from search.arguments import make_filters
-from search.query import combine, filter_queries, parse_text, resolve_facets
+from search.query.arguments import make_filters
+from search.query.parser import combine, filter_queries, parse_text, resolve_facets
 
 DEFAULT_DATA = Path("/work/shared/data/bbc-news/txt")
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / \

@@ -28,7 +28,7 @@ def info_cli(fmt: FormatOpt = OutputFormat.TABLE) -> None:
 
     Example: newsfacet cache info --format json
     """
-    from index.nercache import cache_info
+    from index.ner.cache import cache_info
 
     with user_errors():
         info = cache_info()
@@ -45,7 +45,7 @@ def clear_cli(fmt: FormatOpt = OutputFormat.TABLE) -> None:
 
     Example: newsfacet cache clear
     """
-    from index.nercache import clear_cache
+    from index.ner.cache import clear_cache
 
     with user_errors():
         before = clear_cache()

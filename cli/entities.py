@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from cli import render
+from cli.options import user_errors
 from search import DEFAULT_TOP, Facet, NewsIndex, list_entities
 
 INDEX_ENV = "NEWSFACET_INDEX"
@@ -46,8 +47,6 @@ def entities_cli(
 
     Example: newsfacet entities people --match baker --top 10
     """
-    from cli.main import user_errors  # the one place that turns library errors into exit codes
-
     with user_errors(), NewsIndex(index) as news:
         chosen = Facet.parse(facet)
         found = list_entities(news, chosen, match=match, top=top)

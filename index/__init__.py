@@ -7,10 +7,10 @@ Typical use::
     print(report.indexed, report.failed)
 """
 
-from index.aliases import ALIASES_ENV, Aliases, load_aliases
-from index.articles import Article, ProblemKind, ReadProblem, read_articles
 from index.build import IndexReport, Progress, build_index
-from index.entities import EntityExtractor, Mention, load_pipeline
+from index.corpus_pass import RenormalizeReport, renormalize
+from index.entities.aliases import ALIASES_ENV, Aliases, load_aliases
+from index.entities.normalize import Entities, normalize_mentions
 from index.errors import (
     CacheError,
     DocumentNotFoundError,
@@ -27,11 +27,11 @@ from index.errors import (
     QuerySyntaxError,
     UnknownFacetError,
 )
-from index.nercache import CACHE_ENV, CacheInfo, cache_info, clear_cache, default_cache_dir
-from index.normalize import Entities, normalize_mentions
-from index.renormalize import RenormalizeReport, renormalize
-from index.schema import FACETS, Facet
-from index.store import DEFAULT_INDEX_DIR, INDEX_ENV, default_index_dir
+from index.ingest.articles import Article, ProblemKind, ReadProblem, read_articles
+from index.ner.cache import CACHE_ENV, CacheInfo, cache_info, clear_cache, default_cache_dir
+from index.ner.pipeline import EntityExtractor, Mention, load_pipeline
+from index.store.folder import DEFAULT_INDEX_DIR, INDEX_ENV, default_index_dir
+from index.store.schema import FACETS, Facet
 
 __all__ = [
     "ALIASES_ENV",

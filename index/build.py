@@ -1,7 +1,7 @@
 """Index a corpus: read, skip what is unchanged, run NER, normalise, write, remove the gone.
 
 The run streams. The parent process reads and hashes files, looks texts up in the NER
-cache and sends the rest in batches to NER worker processes (:mod:`index.pool`); while
+cache and sends the rest in batches to NER worker processes (:mod:`index.ner.pool`); while
 they work it normalises and writes what came back. Whoosh commits every
 :data:`DEFAULT_COMMIT_EVERY` documents, so a run that is killed keeps everything up to its
 last commit and the next run picks up from there; documents are written by their unique
@@ -18,8 +18,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from index import store
-from index.articles import (
+from index.corpus_pass import AliasSource, refresh_facets, resolve_aliases
+from index.entities.mentions import Tagged
+from index.errors import IndexInterrupted, IndexWriteError, NewsfacetError
+from index.ingest.articles import (
     Article,
     ProblemKind,
     ReadProblem,
@@ -29,20 +31,18 @@ from index.articles import (
     ner_text,
     read_source,
 )
-from index.entities import (
+from index.ner.cache import NerCache, ner_key
+from index.ner.pipeline import (
     DEFAULT_BATCH_SIZE,
     MentionTuple,
     default_model_name,
     describe_model,
     model_id,
 )
-from index.errors import IndexInterrupted, IndexWriteError, NewsfacetError
-from index.mentions import Tagged
-from index.nercache import NerCache, ner_key
-from index.parallel import usable_cores
-from index.pool import InlineNer, Ner, NerPool
-from index.renormalize import AliasSource, refresh_facets, resolve_aliases
-from index.writer import DEFAULT_COMMIT_EVERY, BatchWriter, document_fields, uninterrupted
+from index.ner.pool import InlineNer, Ner, NerPool
+from index.store import folder as store
+from index.store.parallel import usable_cores
+from index.store.writer import DEFAULT_COMMIT_EVERY, BatchWriter, document_fields, uninterrupted
 
 #: With ``workers=None``, runs expected to send at least this many documents through NER
 #: use a process per core; smaller ones stay in this process (starting workers costs
@@ -182,7 +182,7 @@ def build_index(
     New and changed documents are (re)indexed; unchanged ones are skipped without running
     NER; documents whose file is gone from an indexed folder, or whose record is gone from
     a file read again, are removed. ``rebuild`` starts from an empty index. NER results
-    are cached (see :mod:`index.nercache`), so a rebuild only runs NER on new text.
+    are cached (see :mod:`index.ner.cache`), so a rebuild only runs NER on new text.
 
     Args:
         paths: files or folders to index.
@@ -196,9 +196,9 @@ def build_index(
         progress: called after every document.
         wait: when another process is writing the index, wait for it instead of failing.
         use_cache: look up and store NER results in the NER cache.
-        cache_dir: the NER cache folder; ``None`` for :func:`index.nercache.default_cache_dir`.
+        cache_dir: the NER cache folder; ``None`` for :func:`index.ner.cache.default_cache_dir`.
         aliases: an alias table or alias file path; ``None`` keeps the one stored in the
-            index (see :mod:`index.aliases`).
+            index (see :mod:`index.entities.aliases`).
 
     Raises:
         InputError: a path does not exist.

@@ -8,7 +8,7 @@ Typical use::
         print(result.total, [h.title for h in result.hits])
         print(result.facet("people"))
 
-``create_app`` returns the HTTP API and search page as an ASGI app (see ``search.http``).
+``create_app`` returns the HTTP API and search page as an ASGI app (see ``search.http.app``).
 """
 
 import typing as _typing
@@ -23,13 +23,13 @@ from index import (
     QuerySyntaxError,
     UnknownFacetError,
 )
-from search.arguments import SortOrder
-from search.dates import DateInterval
+from search.catalog import DEFAULT_TOP, EntitySummary, list_entities
+from search.counting.dates import DateInterval
+from search.counting.facets import DEFAULT_FACET_SIZE
+from search.counting.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, CoMention, RelatedResult
 from search.engine import DEFAULT_LIMIT, MAX_LIMIT, NewsIndex
-from search.entities import DEFAULT_TOP, EntitySummary, list_entities
-from search.facets import DEFAULT_FACET_SIZE
-from search.query import Filters
-from search.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, CoMention, RelatedResult
+from search.query.arguments import SortOrder
+from search.query.parser import Filters
 from search.results import Document, FacetCount, Hit, IndexStats, SearchResult, Suggestion
 
 if _typing.TYPE_CHECKING:
@@ -41,7 +41,7 @@ if _typing.TYPE_CHECKING:
 def create_app(index: "NewsIndex | str | os.PathLike[str]", **options: _typing.Any) -> "FastAPI":
     """The HTTP API and search page over ``index`` as an ASGI app, to run or to mount.
 
-    Options and errors are those of :func:`search.http.create_app`. FastAPI takes about
+    Options and errors are those of :func:`search.http.app.create_app`. FastAPI takes about
     0.3 s to import (measured with ``python -X importtime``), so it is imported here, on the
     first call, and ``import search`` (and so ``newsfacet search``) stays fast.
 
@@ -50,9 +50,9 @@ def create_app(index: "NewsIndex | str | os.PathLike[str]", **options: _typing.A
         from search import create_app
         app = create_app("news-index")  # uvicorn.run(app) or parent.mount("/news", app)
     """
-    from search import http
+    from search.http import app
 
-    return http.create_app(index, **options)
+    return app.create_app(index, **options)
 
 
 __all__ = [

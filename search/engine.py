@@ -19,21 +19,22 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from index import DocumentNotFoundError, Facet, store
-from index.aliases import read_stored
-from index.schema import BODY, DATE, ID, RECORD, TITLE
-from search.arguments import SortOrder, check_range, choice, make_filters, sort_order
-from search.collapse import collapse as collapse_mask
-from search.dates import DateInterval
-from search.facets import DEFAULT_FACET_SIZE
-from search.query import Filters, make_parser, parse_text, resolve_facets, resolve_ids
-from search.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, RelatedResult, co_mentions
+from index import DocumentNotFoundError, Facet
+from index.entities.aliases import read_stored
+from index.store import folder as store
+from index.store.schema import BODY, DATE, ID, RECORD, TITLE
+from search.counting.collapse import collapse as collapse_mask
+from search.counting.dates import DateInterval
+from search.counting.facets import DEFAULT_FACET_SIZE
+from search.counting.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, RelatedResult, co_mentions
+from search.query.arguments import SortOrder, check_range, choice, make_filters, sort_order
+from search.query.parser import Filters, make_parser, parse_text, resolve_facets, resolve_ids
+from search.query.suggest import entity_suggestion, text_suggestion
+from search.ranking.scoring import supports, top
+from search.ranking.snippets import Snippets, query_terms
 from search.results import Document, FacetCount, Hit, IndexStats, SearchResult, Suggestion
-from search.scoring import supports, top
 from search.select import Selection, select
 from search.snapshot import Snapshot
-from search.snippets import Snippets, query_terms
-from search.suggest import entity_suggestion, text_suggestion
 
 DEFAULT_LIMIT = 10
 #: Largest page a single call may ask for; pages go as deep as the matches do, and export

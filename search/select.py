@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index import Facet
-from index.aliases import Aliases
-from search.dates import DateColumn
-from search.facets import FacetColumn
-from search.query import Filters, resolve_ids
+from index.entities.aliases import Aliases
+from search.counting.dates import DateColumn
+from search.counting.facets import FacetColumn
+from search.query.parser import Filters, resolve_ids
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,15 +19,15 @@ import numpy as np
 from whoosh import query as wq
 
 from index import Facet
-from index.aliases import Aliases
-from index.schema import DATE
-from search.collapse import signatures
-from search.dates import DateColumn, DateInterval
-from search.facets import DEFAULT_FACET_SIZE, FacetColumn, Tally
-from search.postings import Postings, query_mask
+from index.entities.aliases import Aliases
+from index.store.schema import DATE
+from search.counting.collapse import signatures
+from search.counting.dates import DateColumn, DateInterval
+from search.counting.facets import DEFAULT_FACET_SIZE, FacetColumn, Tally
+from search.query.suggest import Lexicon
+from search.ranking.postings import Postings, query_mask
+from search.ranking.scoring import Scorer
 from search.results import FacetCount
-from search.scoring import Scorer
-from search.suggest import Lexicon
 
 #: Memory for the documents of recent text queries, so that refining a search (another
 #: filter, page or sort over the same text) does not run the text query again.

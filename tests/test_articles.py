@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from index import Article, InputError, ProblemKind, ReadProblem, read_articles
-from index.articles import MAX_TEXT_CHARS, parse_date
+from index.ingest.articles import MAX_TEXT_CHARS, parse_date
 from tests.conftest import write_articles
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from cli.main import EXIT_PARTIAL, app
+from cli.app import app
+from cli.indexing import EXIT_PARTIAL
 from index import ProblemKind, Progress, build_index
-from index.articles import MAX_TEXT_CHARS
+from index.ingest.articles import MAX_TEXT_CHARS
 from search import Facet, NewsIndex
 from tests.conftest import write_articles
 

@@ -19,7 +19,7 @@ from index import (
     ProblemKind,
     build_index,
 )
-from index.store import STALE_FILE, open_index, write_lock
+from index.store.folder import STALE_FILE, open_index, write_lock
 from search import NewsIndex
 from tests.conftest import seed_corpus, write_articles
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.casing import is_shouted, restore_case
+from index.ner.casing import is_shouted, restore_case
 
 ARTICLE = (
     "SOCCER - JAPAN GET LUCKY WIN, CHINA IN SURPRISE DEFEAT.\n\n"

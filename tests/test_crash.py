@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import EXIT_INTERRUPTED, app
-from index.store import LOCK_FILE, index_exists
+from cli.app import app
+from cli.indexing import EXIT_INTERRUPTED
+from index.store.folder import LOCK_FILE, index_exists
 from search import NewsIndex
 from tests.conftest import seed_corpus
 
-NEWSFACET = [sys.executable, "-c", "from cli.main import main; main()"]
+NEWSFACET = [sys.executable, "-c", "from cli.app import main; main()"]
 #: Small commits and batches so a run of a few dozen articles commits many times.
 # No NER cache: a killed run must not leave results that let the next one race past the
 # kill points.
@@ -104,7 +105,7 @@ def test_ctrl_c_commits_what_is_done_and_exits_non_zero(corpus: Path, tmp_path: 
 
 HOLD_LOCK = """
 import sys, time
-from index.store import write_lock
+from index.store.folder import write_lock
 with write_lock(sys.argv[1]):
     print("locked", flush=True)
     time.sleep(600)
@@ -136,7 +137,7 @@ def test_second_run_names_the_lock_holder_or_waits_for_it(corpus: Path, tmp_path
 
 FILL_DISK = """
 import resource, signal, sys
-from cli.main import main
+from cli.app import main
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), int(sys.argv[1])))
 sys.argv = ["newsfacet", *sys.argv[2:]]

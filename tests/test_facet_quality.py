@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from index import Entities, Facet, Mention, normalize_mentions
-from index.corpus import CorpusView, unify_displays
-from index.mentions import ORG, PERSON, PLACE, tag_mentions
+from index.entities.corpus import CorpusView, unify_displays
+from index.entities.mentions import ORG, PERSON, PLACE, tag_mentions
 from search import NewsIndex, list_entities
 from tests.conftest import SEED_ARTICLE
 

@@ -16,7 +16,7 @@ import pytest
 from cli.serve import is_loopback
 from index import build_index
 from search import NewsIndex, create_app
-from search.http_params import MAX_FILTER_VALUES, MAX_PAGE_SIZE, MAX_QUERY_CHARS
+from search.http.params import MAX_FILTER_VALUES, MAX_PAGE_SIZE, MAX_QUERY_CHARS
 from tests.conftest import LiveServer, assert_json_error, write_articles
 
 
@@ -230,7 +230,7 @@ def _free_port() -> int:
 
 def test_serve_command(seeds_index: Path) -> None:
     port = _free_port()
-    command = [sys.executable, "-c", "from cli.main import main; main()", "serve",
+    command = [sys.executable, "-c", "from cli.app import main; main()", "serve",
                "--index", str(seeds_index), "--port", str(port)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, env={**os.environ, "NO_COLOR": "1"})
@@ -254,7 +254,7 @@ def test_serve_command(seeds_index: Path) -> None:
 
 def test_serve_command_without_an_index(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-c", "from cli.main import main; main()", "serve", "--index",
+        [sys.executable, "-c", "from cli.app import main; main()", "serve", "--index",
          str(tmp_path / "missing")], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert result.stderr.startswith("Error: No index at")

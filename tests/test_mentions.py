@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from index import Mention, normalize_mentions
-from index.mentions import (
+from index.entities.mentions import (
     NOISE,
     NORP,
     ORG,
@@ -18,7 +18,7 @@ from index.mentions import (
     table_teams,
     tag_mentions,
 )
-from index.normalize import hyphenated_nationalities
+from index.entities.normalize import hyphenated_nationalities
 
 
 def at(text: str, name: str, label: str, nth: int = 0) -> Mention:
@@ -262,7 +262,7 @@ def test_a_platform_named_as_one_is_no_person() -> None:
 
 
 def test_a_platform_is_one_in_the_whole_article_and_across_the_corpus() -> None:
-    from index.corpus import CorpusView
+    from index.entities.corpus import CorpusView
 
     first = "Vote\n\nShe posted on Twitter late on Monday. Twitter users replied."
     second = "Debate\n\nHe responded on Twitter to the claims."
@@ -277,7 +277,7 @@ def test_a_platform_is_one_in_the_whole_article_and_across_the_corpus() -> None:
 
 
 def test_a_name_after_a_company_noun_is_an_organization_across_the_corpus() -> None:
-    from index.corpus import CorpusView
+    from index.entities.corpus import CorpusView
 
     first = "Oil\n\nRussian oil giant Yukos has sued. Analyst Tom Smith spoke."
     second = "Sale\n\nThe oil firm Yukos lost its appeal."
@@ -291,7 +291,7 @@ def test_a_name_after_a_company_noun_is_an_organization_across_the_corpus() -> N
 
 
 def test_outside_sport_a_lone_person_that_is_a_known_place_elsewhere_is_the_place() -> None:
-    from index.corpus import CorpusView
+    from index.entities.corpus import CorpusView
 
     news = [f"Airports {i}\n\nFlights from Glasgow and Olympic resumed." for i in range(2)]
     tagged = [tag_mentions([at(t, "Glasgow", "GPE"), at(t, "Olympic", "GPE")], t)

@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from index import Mention, normalize_mentions
-from index.normalize import clean_name, clean_person, link_people, name_key
+from index.entities.names import clean_name, clean_person, name_key
+from index.entities.normalize import link_people
 
 
 def m(text: str, label: str, start: int = 0) -> Mention:

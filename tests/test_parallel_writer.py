@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from whoosh.writing import CLEAR
 
-import index.parallel as parallel
+import index.store.parallel as parallel
 from index import build_index
-from index.parallel import SafeMpWriter, SubWriterLost, bulk_writer
-from index.store import open_index, write_lock
+from index.store.folder import open_index, write_lock
+from index.store.parallel import SafeMpWriter, SubWriterLost, bulk_writer
 from search import NewsIndex
 from tests.conftest import seed_corpus
 
@@ -81,8 +81,8 @@ def test_few_documents_or_one_core_use_a_plain_writer(tmp_path: Path, corpus: Pa
 
 ORPHAN = """
 import sys, time
-from index.parallel import SafeMpWriter
-from index.store import open_index, write_lock
+from index.store.parallel import SafeMpWriter
+from index.store.folder import open_index, write_lock
 with write_lock(sys.argv[1]):
     ix = open_index(sys.argv[1])
     with ix.searcher() as searcher:

@@ -1,4 +1,4 @@
-"""Tests for index.places: country names, codes, cities, context and nationalities."""
+"""Tests for index.entities.places: country names, codes, cities, context and nationalities."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.demonyms import DEMONYMS
-from index.places import (
+from index.entities.demonyms import DEMONYMS
+from index.entities.places import (
     canonical_country_names,
     countries_for,
     country_for_name,

@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
-from index import Facet, store
-from index.normalize import name_key
-from index.schema import ID
+from index import Facet
+from index.entities.names import name_key
+from index.store import folder as store
+from index.store.schema import ID
 from search import NewsIndex, snapshot
-from search.arguments import make_filters
+from search.query.arguments import make_filters
 from search.select import select
 
 

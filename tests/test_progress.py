@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.conftest import seed_corpus
 
-NEWSFACET = [sys.executable, "-c", "from cli.main import main; main()"]
+NEWSFACET = [sys.executable, "-c", "from cli.app import main; main()"]
 ARTICLES = 12
 
 

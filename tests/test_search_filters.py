@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from index.normalize import name_key
+from index.entities.names import name_key
 from search import Facet, FacetCount, InvalidValueError, NewsIndex, QuerySyntaxError, SortOrder
 
 TRUMP, PUTIN = "Donald Trump", "Vladimir Putin"

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from search import NewsIndex
-from search.postings import query_mask
-from search.query import parse_text, resolve_facets
-from search.scoring import supports, top
+from search.query.parser import parse_text, resolve_facets
+from search.ranking.postings import query_mask
+from search.ranking.scoring import supports, top
 
 QUERIES = ["election", "air strikes", "election OR government", "election -Trump",
            "title:election", "NOT election", '"air strikes"', "elect*", "Russia AND NOT Syria",
@@ -64,7 +64,7 @@ def test_positions_decode_in_bulk_as_whoosh_decodes_them_one_by_one() -> None:
     from whoosh.analysis import StandardAnalyzer
     from whoosh.formats import Positions
 
-    from search.postings import _decode_all
+    from search.ranking.postings import _decode_all
 
     fmt = Positions()
     values = [value for text in ("a b a c a", "c c", "b")
@@ -82,7 +82,7 @@ def test_positions_decode_in_bulk_as_whoosh_decodes_them_one_by_one() -> None:
 
 
 def test_the_posting_cache_keeps_to_its_memory_budget(news: NewsIndex) -> None:
-    from search.postings import Postings
+    from search.ranking.postings import Postings
 
     with news._lock:  # noqa: SLF001
         reader = news._current().searcher.reader()  # noqa: SLF001

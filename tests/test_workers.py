@@ -12,7 +12,7 @@ import pytest
 
 from index import NerWorkerError, build_index
 from index.build import AUTO_WORKERS_MIN_DOCS, auto_workers
-from index.pool import NerPool
+from index.ner.pool import NerPool
 from search import NewsIndex
 from tests.conftest import seed_corpus
 
@@ -43,7 +43,7 @@ def test_batches_and_answers_bigger_than_a_pipe_buffer_do_not_deadlock(tmp_path:
     corpus.mkdir()
     for n in range(6):  # each batch and each answer is several hundred kB
         (corpus / f"long-{n}.txt").write_text(f"Summit {n}\n\n" + sentence * 2000)
-    run = subprocess.run([sys.executable, "-c", "from cli.main import main; main()", "index",
+    run = subprocess.run([sys.executable, "-c", "from cli.app import main; main()", "index",
                           str(corpus), "-i", str(tmp_path / "ix"), "--workers", "2",
                           "--batch-size", "2", "--no-cache", "--format", "json"],
                          capture_output=True, text=True, timeout=120)

@@ -1,0 +1,5 @@
+"""``python -m cli``: the same as the ``newsfacet`` command."""
+
+from cli.app import main
+
+main()

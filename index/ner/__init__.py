@@ -1,0 +1,1 @@
+"""Named-entity recognition: the spaCy pipeline, casing, the worker pool and the NER cache."""

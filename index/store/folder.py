@@ -1,0 +1,218 @@
+"""Open, create and lock newsfacet index directories.
+
+An index directory holds a Whoosh index plus ``newsfacet.json`` (schema version, model,
+roots). Whoosh writes each commit atomically, so a run that dies leaves the last commit.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.index import FileIndex
+
+from index.errors import IndexLockedError, IndexNotFoundError, IndexVersionError, IndexWriteError
+from index.store.schema import HASH, ID, PATH, SCHEMA_VERSION, build_schema
+
+#: Where the index lives when no path is given and $NEWSFACET_INDEX is unset.
+DEFAULT_INDEX_DIR = "news-index"
+INDEX_ENV = "NEWSFACET_INDEX"
+META_FILE = "newsfacet.json"
+LOCK_FILE = "newsfacet.lock"
+#: Present from a run's first commit until its corpus pass is done: a run killed in
+#: between leaves it, and the next run does the pass even when no file changed.
+STALE_FILE = "facets.stale"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexMeta:
+    """What ``newsfacet.json`` records about an index."""
+
+    schema_version: int
+    model: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"schema_version": self.schema_version, "model": self.model}
+
+
+def default_index_dir() -> Path:
+    """``$NEWSFACET_INDEX`` or ``./news-index``."""
+    return Path(os.environ.get(INDEX_ENV) or DEFAULT_INDEX_DIR)
+
+
+def index_exists(path: str | os.PathLike[str]) -> bool:
+    """Whether a newsfacet index is at ``path``."""
+    folder = Path(path)
+    return (folder / META_FILE).is_file() and whoosh_index.exists_in(str(folder))
+
+
+def read_meta(path: str | os.PathLike[str]) -> IndexMeta:
+    """Read an index's ``newsfacet.json``.
+
+    Raises:
+        IndexNotFoundError: there is no index at ``path``.
+        IndexVersionError: the index has another schema version.
+    """
+    folder = Path(path)
+    if not index_exists(folder):
+        raise IndexNotFoundError(
+            f"No index at '{folder}'. Build one first: newsfacet index seeds/ --index {folder}"
+        )
+    data = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+    meta = IndexMeta(int(data.get("schema_version", 0)), data.get("model"))
+    if meta.schema_version != SCHEMA_VERSION:
+        raise IndexVersionError(
+            f"The index at '{folder}' has schema version {meta.schema_version}, this newsfacet "
+            f"reads version {SCHEMA_VERSION}. Rebuild it: newsfacet index PATH --index {folder} "
+            "--rebuild"
+        )
+    return meta
+
+
+def write_meta(path: str | os.PathLike[str], meta: IndexMeta) -> None:
+    """Replace ``newsfacet.json`` atomically."""
+    folder = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".meta-", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(meta.to_dict(), handle, indent=2)
+        handle.write("\n")
+    os.replace(tmp, folder / META_FILE)
+
+
+def mark_facets_stale(folder: Path) -> None:
+    """Record that documents were committed before the corpus pass saw them."""
+    marker = folder / STALE_FILE
+    if not marker.exists():
+        marker.touch()
+
+
+def facets_stale(folder: Path) -> bool:
+    """Whether a run committed documents and stopped before its corpus pass."""
+    return (folder / STALE_FILE).exists()
+
+
+def clear_facets_stale(folder: Path) -> None:
+    """The corpus pass is done."""
+    (folder / STALE_FILE).unlink(missing_ok=True)
+
+
+def open_index(path: str | os.PathLike[str]) -> FileIndex:
+    """Open an existing index for reading.
+
+    Raises:
+        IndexNotFoundError: there is no index at ``path``.
+        IndexVersionError: the index has another schema version.
+    """
+    read_meta(path)
+    return whoosh_index.open_dir(str(path))
+
+
+def create_or_open(path: str | os.PathLike[str], *, rebuild: bool = False) -> FileIndex:
+    """Open the index at ``path`` for writing, creating it (or starting over) as needed.
+
+    Raises:
+        IndexWriteError: the directory cannot be created or written.
+        IndexVersionError: an index of another schema version is there and ``rebuild`` is off.
+    """
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if rebuild or not index_exists(folder):
+            if not rebuild and any(f.name != LOCK_FILE for f in folder.iterdir()):
+                _refuse_foreign(folder)
+            ix = whoosh_index.create_in(str(folder), build_schema())
+            write_meta(folder, IndexMeta(SCHEMA_VERSION))
+            return ix
+    except OSError as exc:
+        raise write_error(folder, exc) from None
+    read_meta(folder)
+    return whoosh_index.open_dir(str(folder))
+
+
+def _refuse_foreign(folder: Path) -> None:
+    if whoosh_index.exists_in(str(folder)) or (folder / META_FILE).exists():
+        return  # a half-created newsfacet index: safe to start over
+    raise IndexWriteError(
+        f"'{folder}' is a folder with other files in it, not a newsfacet index. "
+        "Choose an empty or new folder with --index"
+    )
+
+
+def write_error(folder: Path, exc: OSError) -> IndexWriteError:
+    """The user-facing error for an OS error while writing the index at ``folder``."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        reason = (f"the disk is full ({exc.strerror}); the index holds what was last "
+                  "committed; free some space and run the same command again")
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason = "it is not writable; fix its permissions or choose another --index"
+    else:
+        reason = f"{exc.strerror or exc}"
+    return IndexWriteError(f"Cannot write the index at '{folder}': {reason}")
+
+
+@contextmanager
+def write_lock(path: str | os.PathLike[str], *, wait: bool = False) -> Iterator[None]:
+    """Hold the index's write lock, naming the holder's pid when it is taken.
+
+    The lock is an ``fcntl`` lock, so the kernel drops it when its process dies: a lock
+    left by a killed run never blocks the next one, and a live one is never broken.
+    With ``wait``, block until the holder is done instead of failing.
+
+    Raises:
+        IndexLockedError: another live process is writing to this index (and not ``wait``).
+    """
+    import fcntl
+
+    lock_path = Path(path) / LOCK_FILE
+    try:
+        handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the block
+    except OSError as exc:
+        raise write_error(Path(path), exc) from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise IndexLockedError(
+                f"The index at '{path}' is being written by another newsfacet process "
+                f"(pid {holder}). Wait for it to finish, or stop it, then run again (or add --wait)"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def indexed_fingerprints(ix: Any) -> dict[str, tuple[str, str]]:
+    """``{id: (hash, path)}`` of every live document, read from columns (no stored fields).
+
+    Segment by segment: Whoosh's multi-segment column reader mis-maps documents when a
+    segment lacks a column.
+    """
+    found: dict[str, tuple[str, str]] = {}
+    with ix.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            if leaf.doc_count() == 0:
+                continue
+            ids, hashes = leaf.column_reader(ID), leaf.column_reader(HASH)
+            paths = leaf.column_reader(PATH)
+            for n in leaf.all_doc_ids():
+                found[_text(ids[n])] = (_text(hashes[n]), _text(paths[n]))
+    return found
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)

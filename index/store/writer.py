@@ -1,0 +1,203 @@
+"""Write index documents in batches: commits, merges, replacing by id, atomic steps.
+
+Whoosh writes each commit atomically, so a process that dies keeps the last commit. A
+``KeyboardInterrupt`` is held while a document or a commit is being written, so neither
+is ever half done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from whoosh.writing import CLEAR
+
+from index.entities.mentions import Tagged, tag_mentions
+from index.entities.normalize import normalize_mentions
+from index.ingest.articles import Article, ner_text
+from index.ner.cache import NerCache
+from index.ner.pipeline import Mention, MentionTuple
+from index.store import folder as store
+from index.store.schema import BODY, DATE, HASH, ID, PATH, RECORD, SOURCE, TITLE, URL, Facet
+
+#: Documents written between two commits: bounds the work a crash can lose.
+DEFAULT_COMMIT_EVERY = 500
+#: Memory Whoosh's writer may use for its buffers, in MB.
+WRITER_MEMORY_MB = 128
+#: Whoosh merges small segments at every commit. The last commit of a run also merges
+#: everything into one segment when this run wrote at least this share of the index's
+#: documents, or when more than MAX_FINAL_SEGMENTS are left. A full merge costs about as
+#: much as writing the index again, so a run that adds a few documents to a big index
+#: does not pay it; a fresh build does, and ends with one segment. (Whoosh's
+#: MultiReader.column_reader also mis-reads a column that some segments lack, such as
+#: dates in a segment of undated articles: one segment avoids that too.)
+FULL_MERGE_SHARE = 0.1
+MAX_FINAL_SEGMENTS = 10
+
+
+def document_fields(article: Article, digest: str, mentions: list[MentionTuple], model: str
+                    ) -> tuple[dict[str, Any], list[Tagged]]:
+    """The index document of an article with its NER mentions, and the tagged mentions
+    (:func:`index.entities.mentions.tag_mentions`) its facets were derived from."""
+    text = ner_text(article)
+    found = [Mention(*m) for m in mentions]
+    tagged = tag_mentions(found, text)
+    entities = normalize_mentions(found, text, tagged=tagged)
+    doc: dict[str, Any] = {
+        ID: article.id, TITLE: article.title, BODY: article.text, PATH: article.path,
+        HASH: digest,
+        RECORD: {"mentions": [list(m) for m in mentions], "entities": entities.to_dict(),
+                 "model": model, "truncated": article.truncated},
+    }
+    if article.date:
+        doc[DATE] = dt.datetime.combine(article.date, dt.time())
+    if article.source:
+        doc[SOURCE] = article.source
+    if article.url:
+        doc[URL] = article.url
+    for facet in Facet:
+        values = entities.get(facet)
+        if values:
+            doc[facet.value] = ",".join(values)
+    return doc, tagged
+
+
+class BatchWriter:
+    """A Whoosh writer that commits every ``commit_every`` documents.
+
+    Each commit lets Whoosh merge small segments; the last one merges everything into a
+    single segment after a run that wrote much of the index (:data:`FULL_MERGE_SHARE`) or
+    left more than :data:`MAX_FINAL_SEGMENTS`, so searches of a finished index read few
+    segments. The NER cache is flushed with each commit. With
+    ``clear_first`` (a rebuild), the first commit drops every older document, so until
+    then searches, and a run killed before it, still have the old index.
+    """
+
+    def __init__(self, ix: Any, folder: Path, commit_every: int, cache: NerCache | None,
+                 *, clear_first: bool = False) -> None:
+        self.ix, self.folder, self.commit_every = ix, folder, max(1, commit_every)
+        self.cache = cache
+        self.clear_first = clear_first
+        self.writer: Any = None
+        self.pending: set[str] = set()
+        self.written: set[str] = set()
+        self.marked = False  # whether the index is marked as awaiting its corpus pass
+
+    def _open(self) -> Any:
+        if self.writer is None:
+            try:
+                self.writer = self.ix.writer(limitmb=WRITER_MEMORY_MB)
+            except OSError as exc:
+                raise store.write_error(self.folder, exc) from None
+        return self.writer
+
+    def _mark(self) -> None:
+        """Before the first change: the corpus pass is owed until it has run."""
+        if not self.marked:
+            try:
+                store.mark_facets_stale(self.folder)
+            except OSError as exc:
+                raise store.write_error(self.folder, exc) from None
+            self.marked = True
+
+    def add(self, doc: dict[str, Any], replaces: bool) -> None:
+        doc_id = doc[ID]
+        self._mark()
+        if doc_id in self.pending:
+            self.commit()  # Whoosh replaces committed documents only
+        try:
+            if replaces or doc_id in self.written:
+                self._open().update_document(**doc)
+            else:
+                self._open().add_document(**doc)
+        except OSError as exc:
+            self.cancel()
+            raise store.write_error(self.folder, exc) from None
+        self.pending.add(doc_id)
+        self.written.add(doc_id)
+        if len(self.pending) >= self.commit_every:
+            self.commit()
+
+    def delete(self, ids: list[str]) -> int:
+        if ids:
+            self._mark()
+        for doc_id in ids:
+            self._open().delete_by_term(ID, doc_id)
+        return len(ids)
+
+    def commit(self, optimize: bool = False) -> None:
+        if self.writer is not None:
+            try:
+                with uninterrupted():
+                    if self.clear_first:  # a rebuild: the old documents go with this commit
+                        self.writer.commit(mergetype=CLEAR)
+                    else:
+                        self.writer.commit(optimize=optimize)
+                self.clear_first = False
+            except OSError as exc:
+                self.cancel()
+                raise store.write_error(self.folder, exc) from None
+            self.writer = None
+            self.pending.clear()
+        if self.cache is not None:
+            self.cache.flush()
+
+    def cancel(self) -> None:
+        """Drop what is not committed; best effort, as it runs after a write failed."""
+        if self.writer is not None:
+            try:
+                self.writer.cancel()
+            except OSError:
+                pass  # the files it could not write are not in any commit either
+            finally:
+                self.writer = None
+
+    def close(self, final: bool, *, merge: bool = True) -> None:
+        """Commit what is written; at the ``final`` close, also :meth:`merge` unless told not
+        to (the caller then merges after its own last writes)."""
+        if final and self.clear_first:
+            self._open()  # a rebuild that wrote nothing still empties the index
+        self.commit()
+        if final and merge:
+            self.merge()
+
+    def merge(self) -> None:
+        """Merge every segment into one when :meth:`wants_merge`."""
+        if self.wants_merge():
+            self._open()
+            self.commit(optimize=True)
+
+    def wants_merge(self) -> bool:
+        """Whether the run wrote much of the index or left many segments."""
+        with self.ix.reader() as reader:
+            segments, total = len(reader.leaf_readers()), reader.doc_count()
+        return segments > MAX_FINAL_SEGMENTS or (
+            segments > 1 and len(self.written) >= FULL_MERGE_SHARE * total)
+
+
+@contextmanager
+def uninterrupted() -> Iterator[None]:
+    """Hold Ctrl-C (and a SIGTERM mapped to it) until the block is done.
+
+    A ``KeyboardInterrupt`` in the middle of ``add_document`` would leave half a document
+    in the writer's buffers, and the commit that follows would write it.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    held = [s for s in (signal.SIGINT, signal.SIGTERM)
+            if signal.getsignal(s) is signal.default_int_handler]
+    previous = {s: signal.signal(s, lambda number, _: caught.append(number)) for s in held}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if caught:
+        raise KeyboardInterrupt

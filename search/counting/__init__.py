@@ -1,0 +1,1 @@
+"""Counting over every match: facet columns, dates, co-mentions, near-duplicates."""

@@ -1,0 +1,1 @@
+"""What a search asks for: the text query parser, filters, argument checks, suggestions."""

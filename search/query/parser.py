@@ -1,0 +1,284 @@
+"""Text queries and entity filters -> one Whoosh query.
+
+The text goes through Whoosh's parser (words, "phrases", AND/OR/NOT, +/-, wildcards,
+``field:value``), after a strict check that reports what Whoosh would silently search for
+instead. Facet values, in the text (``person:Shoigu``) or as filters, are resolved against
+the index's vocabulary: case- and accent-insensitively, by country alias or code, and a
+person's surname alone matches the full names that contain it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh.fields import Schema
+from whoosh.qparser import FieldAliasPlugin, MultifieldParser, PlusMinusPlugin
+
+from index import Facet, QuerySyntaxError
+from index.entities import places
+from index.entities.aliases import Aliases
+from index.entities.names import name_key
+from index.store.schema import BODY, DATE, TITLE
+from search.counting.facets import FacetColumn
+
+#: Longest accepted query text, in characters.
+MAX_QUERY_CHARS = 2_000
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+_TOKEN = re.compile(r'"[^"]*"?|\(|\)|\[|\]|[^\s()"\[\]]+')
+_FIELD_PREFIX = re.compile(r"^[+-]?([A-Za-z_]+):(.*)$")
+_FIELD_ALIASES: dict[str, list[str]] = {
+    facet.value: [facet.field_alias,
+                  *([] if facet is not Facet.ORGANIZATIONS else ["organization"])]
+    for facet in Facet
+}
+QUERY_FIELDS: tuple[str, ...] = (TITLE, BODY, DATE, *(f.value for f in Facet),
+                                  *(a for aliases in _FIELD_ALIASES.values() for a in aliases))
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Entity and date filters.
+
+    Per facet: every value of ``people`` must match (AND), at least one of ``any_people``
+    (OR), and none of ``not_people`` (NOT); the same for the other facets.
+    """
+
+    people: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    since: dt.date | None = None
+    until: dt.date | None = None
+    any_people: tuple[str, ...] = ()
+    any_organizations: tuple[str, ...] = ()
+    any_places: tuple[str, ...] = ()
+    any_countries: tuple[str, ...] = ()
+    not_people: tuple[str, ...] = ()
+    not_organizations: tuple[str, ...] = ()
+    not_places: tuple[str, ...] = ()
+    not_countries: tuple[str, ...] = ()
+
+    def values(self, facet: Facet) -> tuple[str, ...]:
+        """The values of one facet that must all match."""
+        return getattr(self, facet.value)  # type: ignore[no-any-return]
+
+    def any_values(self, facet: Facet) -> tuple[str, ...]:
+        """The values of one facet of which one must match."""
+        return getattr(self, f"any_{facet.value}")  # type: ignore[no-any-return]
+
+    def not_values(self, facet: Facet) -> tuple[str, ...]:
+        """The values of one facet that must not match."""
+        return getattr(self, f"not_{facet.value}")  # type: ignore[no-any-return]
+
+    def narrows(self, facet: Facet) -> bool:
+        """Whether any filter is set on ``facet``."""
+        return bool(self.values(facet) or self.any_values(facet) or self.not_values(facet))
+
+    def to_dict(self) -> dict[str, tuple[str, ...]]:
+        """Non-empty filters by name (``people``, ``any_people``, ``not_people``…), dates as
+        ISO text."""
+        out = {}
+        for facet in Facet:
+            for prefix in ("", "any_", "not_"):
+                values = getattr(self, f"{prefix}{facet.value}")
+                if values:
+                    out[f"{prefix}{facet.value}"] = values
+        if self.since:
+            out["since"] = (self.since.isoformat(),)
+        if self.until:
+            out["until"] = (self.until.isoformat(),)
+        return out
+
+
+def make_parser(schema: Schema) -> MultifieldParser:
+    """The text-query parser: title and body by default, facet fields by singular alias."""
+    parser = MultifieldParser([TITLE, BODY], schema)
+    parser.add_plugin(FieldAliasPlugin(_FIELD_ALIASES))
+    parser.add_plugin(PlusMinusPlugin())
+    return parser
+
+
+def check_syntax(text: str) -> None:
+    """Reject what Whoosh's parser would quietly turn into another query.
+
+    Raises:
+        QuerySyntaxError: unbalanced quotes or brackets, a dangling operator, an unknown
+            field, a field with no value, or a query that is too long.
+    """
+    if len(text) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(f"Query is {len(text):,} characters long; the limit is "
+                               f"{MAX_QUERY_CHARS:,}. Shorten it")
+    if text.count('"') % 2:
+        raise QuerySyntaxError(f'Unbalanced quote in query {text!r}: close the "phrase"')
+    depth = {"(": 0, "[": 0}
+    closer = {")": "(", "]": "["}
+    tokens = _TOKEN.findall(text)
+    for token in tokens:
+        if token in depth:
+            depth[token] += 1
+        elif token in closer:
+            depth[closer[token]] -= 1
+            if depth[closer[token]] < 0:
+                raise QuerySyntaxError(f"Unbalanced {token!r} in query {text!r}: remove it or "
+                                       f"add the opening {closer[token]!r}")
+    for opener, count in depth.items():
+        if count:
+            raise QuerySyntaxError(f"Unclosed {opener!r} in query {text!r}: close it")
+    words = [t for t in tokens if t not in ("(", ")", "[", "]")]
+    for position, token in enumerate(words):
+        if token in _OPERATORS:
+            before = words[position - 1] if position else None
+            after = words[position + 1] if position + 1 < len(words) else None
+            if after is None or after in _OPERATORS - {"NOT"} or (
+                    token != "NOT" and (before is None or before in _OPERATORS)):
+                raise QuerySyntaxError(f"Operator {token} in query {text!r} needs a term on "
+                                       "both sides (NOT: after it)")
+        match = _FIELD_PREFIX.match(token)
+        if match:
+            name, value = match.groups()
+            if name.lower() not in QUERY_FIELDS:
+                known = ", ".join(["title", "body", "date", *(f.field_alias for f in Facet)])
+                raise QuerySyntaxError(f"Unknown field {name!r} in query {text!r}; fields are "
+                                       f"{known}. Put a colon inside quotes to search for it")
+            following = tokens[tokens.index(token) + 1] if token in tokens[:-1] else ""
+            if not value and following not in ("(", "[") and not following.startswith('"'):
+                raise QuerySyntaxError(f"Field {name!r} in query {text!r} has no value: "
+                                       f"write {name}:VALUE")
+
+
+def parse_text(text: str, parser: MultifieldParser) -> wq.Query:
+    """Parse a text query strictly; the empty text matches every document.
+
+    Raises:
+        QuerySyntaxError: see :func:`check_syntax`; also a value Whoosh cannot read
+            (``date:soon``).
+    """
+    if not text.strip():
+        return wq.Every()
+    check_syntax(text)
+    parsed = parser.parse(text)
+    if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
+        raise QuerySyntaxError(f"Query {text!r} has nothing to search for; check date values "
+                               "(date:2019, date:[2019-01 to 2019-06]) and operators")
+    return parsed
+
+
+def resolve_value(facet: Facet, value: str, column: FacetColumn,
+                  aliases: Aliases | None = None) -> wq.Query:
+    """The query matching documents whose ``facet`` holds ``value``, by key, alias or run."""
+    terms = column.terms_of(resolve_ids(facet, value, column, aliases))
+    if not terms:
+        return wq.NullQuery
+    return wq.Or([wq.Term(facet.value, t) for t in terms]) if len(terms) > 1 \
+        else wq.Term(facet.value, terms[0])
+
+
+def resolve_ids(facet: Facet, value: str, column: FacetColumn,
+                aliases: Aliases | None = None) -> list[int]:
+    """The entity ids ``value`` names in ``facet``; empty when none.
+
+    ``value`` goes through the index's alias table (a variant finds its canonical name),
+    then country aliases and codes (for countries and places); a person's surname or first
+    name alone also finds the full names that contain it.
+    """
+    ids: list[int] = []
+    candidates = [value]
+    if aliases is not None:
+        mapped = aliases.resolve(facet, value)
+        if mapped is not None and mapped != value:
+            candidates.insert(0, mapped)
+    country = None
+    if facet in (Facet.COUNTRIES, Facet.PLACES):
+        country = places.country_for_query(candidates[0])
+        if country:
+            candidates.insert(0, country)
+    for candidate in candidates:
+        found = column.lookup(candidate)
+        if found is not None:
+            ids = [found]
+            break
+    if facet is Facet.PLACES and country:
+        # A country place may be shown as "U.S." in one index and "United States" in another.
+        ids = sorted({*ids, *column.grouped(places.country_for_name).get(country, ())})
+    if facet is Facet.PEOPLE:
+        # A surname alone also finds the articles that give the full name.
+        ids = sorted({*ids, *column.find_runs(candidates[0])})
+    return ids
+
+
+def _resolve_pattern(facet: Facet, pattern: str, column: FacetColumn) -> wq.Query:
+    key_pattern = name_key(pattern.replace("*", "\x00").replace("?", "\x01"))
+    key_pattern = key_pattern.replace("\x00", "*").replace("\x01", "?")
+    ids = [i for key, i in column.key_ids.items() if fnmatch.fnmatchcase(key, key_pattern)]
+    terms = column.terms_of(ids)
+    return wq.Or([wq.Term(facet.value, t) for t in terms]) if terms else wq.NullQuery
+
+
+def resolve_facets(query: wq.Query, columns: Mapping[Facet, FacetColumn],
+                   aliases: Aliases | None = None) -> wq.Query:
+    """Rewrite every facet-field term of a parsed query through the vocabulary."""
+    if isinstance(query, wq.AndNot):
+        # Whoosh's AndNot matcher lets some excluded documents through when listing
+        # every match (the first document of a segment, seen on the seeds index); an AND
+        # with a NOT excludes them all.
+        positive, negative = query.a, query.b
+        return wq.And([resolve_facets(positive, columns, aliases),
+                       wq.Not(resolve_facets(negative, columns, aliases))])
+    fieldname = getattr(query, "fieldname", None)
+    facet = next((f for f in Facet if f.value == fieldname), None)
+    if facet is not None:
+        if isinstance(query, (wq.Prefix, wq.Wildcard)):
+            pattern = query.text + ("*" if isinstance(query, wq.Prefix) else "")
+            return _resolve_pattern(facet, pattern, columns[facet])
+        text = getattr(query, "text", None)
+        if isinstance(query, wq.Phrase):
+            text = " ".join(query.words)
+        if isinstance(text, str):
+            return resolve_value(facet, text, columns[facet], aliases)
+        return query
+    if query.is_leaf():
+        return query
+    return query.apply(lambda sub: resolve_facets(sub, columns, aliases))
+
+
+def filter_queries(filters: Filters, columns: Mapping[Facet, FacetColumn],
+                   aliases: Aliases | None = None) -> list[wq.Query]:
+    """The filters as Whoosh queries to AND together: one per value that must match, one OR
+    per facet with alternatives, one NOT per excluded value, and the date range."""
+    out: list[wq.Query] = []
+    for facet in Facet:
+        for value in filters.values(facet):
+            out.append(resolve_value(facet, value, columns[facet], aliases))
+        alternatives = [resolve_value(facet, v, columns[facet], aliases)
+                        for v in filters.any_values(facet)]
+        alternatives = [q for q in alternatives if q is not wq.NullQuery]
+        if filters.any_values(facet):
+            out.append(wq.Or(alternatives) if alternatives else wq.NullQuery)
+        for value in filters.not_values(facet):
+            excluded = resolve_value(facet, value, columns[facet], aliases)
+            if excluded is not wq.NullQuery:
+                out.append(wq.Not(excluded))
+    if filters.since or filters.until:
+        start = dt.datetime.combine(filters.since, dt.time()) if filters.since else None
+        end = dt.datetime.combine(filters.until, dt.time.max) if filters.until else None
+        out.append(wq.DateRange(DATE, start, end))
+    return out
+
+
+def combine(text_query: wq.Query, filters: Sequence[wq.Query]) -> wq.Query:
+    """AND the text query with every filter."""
+    if not filters:
+        return text_query
+    parts = [q for q in (text_query, *filters) if not isinstance(q, wq.Every)]
+    if any(q is wq.NullQuery for q in parts):
+        return wq.NullQuery
+    if all(isinstance(q, wq.Not) for q in parts):
+        parts.insert(0, wq.Every())  # a NOT alone matches nothing in Whoosh
+    if not parts:
+        return wq.Every()
+    return parts[0] if len(parts) == 1 else wq.And(parts)

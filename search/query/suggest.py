@@ -1,0 +1,126 @@
+""""Did you mean": spelling suggestions for query words and entity values.
+
+A word gets a suggestion when no article contains it, or when it is rare and a close word
+is far more common (``goverment`` in 10 articles, ``government`` in 5,000): misspellings
+occur in articles too. An entity value gets one when it names no entity of the index.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from index import Facet
+from index.entities.names import name_key
+from index.store.schema import BODY, TITLE
+from search.counting.facets import FacetColumn
+from search.results import Suggestion
+
+#: How alike (0..1: twice the letters in common over the letters of both, as
+#: ``rapidfuzz.fuzz.ratio`` / 100) a known value must be to be suggested.
+MIN_SIMILARITY = 0.75
+#: A word found in some articles is still corrected when a close word is in this many
+#: times more.
+MORE_COMMON = 10
+_WORD = re.compile(r"(?<![\w:])([^\W\d_][\w']*)(?![\w:])")
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
+
+
+def entity_suggestion(facet: Facet, value: str, column: FacetColumn) -> Suggestion | None:
+    """The known value of ``facet`` closest to ``value``, if any is close enough; of
+    equally close values, the one in most articles."""
+    found = process.extract(name_key(value), column.key_ids.keys(), scorer=fuzz.ratio,
+                            score_cutoff=MIN_SIMILARITY * 100, limit=_CANDIDATES)
+    if not found:
+        return None
+    key = max(found, key=lambda m: (m[1], column.doc_freq[column.key_ids[m[0]]]))[0]
+    return Suggestion(facet.value, value, column.values[column.key_ids[key]])
+
+
+class Lexicon:
+    """The body field's terms with their document counts, by first letter; read once."""
+
+    def __init__(self, reader: Any) -> None:
+        self._by_letter: dict[str, list[tuple[str, int]]] = {}
+        for raw, info in reader.iter_field(BODY):
+            term = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+            if term and term[0].isalpha():
+                self._by_letter.setdefault(term[0], []).append((term, info.doc_frequency()))
+
+    def near(self, stem: str, at_least: int) -> list[tuple[str, int]]:
+        """Terms spelled like ``stem`` (same first letter, close length and letters) found
+        in at least ``at_least`` documents, closest first."""
+        pool = [(t, n) for t, n in self._by_letter.get(stem[:1], ())
+                if n >= at_least and t != stem and abs(len(t) - len(stem)) <= 2]
+        if not pool:
+            return []
+        scores = _likeness(stem, [t for t, _ in pool])
+        best = sorted(zip(scores.tolist(), (n for _, n in pool), (t for t, _ in pool),
+                          strict=True), reverse=True)[:_CANDIDATES]
+        return [(t, n) for ratio, n, t in best if ratio >= MIN_SIMILARITY]
+
+
+_CANDIDATES = 8
+
+
+def _likeness(word: str, stems: list[str]) -> np.ndarray:
+    """How alike (0..1) a word is to each stem, a stem being the start of the words it
+    stands for (``minster`` is like ``minist``, of ``minister``)."""
+    whole = process.cdist([word], stems, scorer=fuzz.ratio)[0]
+    starts = process.cpdist([word[:len(stem)] for stem in stems], stems, scorer=fuzz.ratio)
+    return np.maximum(whole, starts) / 100
+
+
+def text_suggestion(text: str, searcher: Any, lexicon: Lexicon) -> Suggestion | None:
+    """``text`` with each word that no title or body contains, or that a close word
+    outnumbers :data:`MORE_COMMON` times, replaced by that word; ``None`` when there is
+    nothing to correct.
+
+    Indexed terms are stems (``goverment`` is indexed as ``gover``), so candidates are
+    found among stems and judged by how they are written in an article (``government``).
+    """
+    reader = searcher.reader()
+    analyzer = searcher.schema[BODY].analyzer
+    corrected, changed, position = [], False, 0
+    for match in _WORD.finditer(text):
+        word = match.group(1)
+        terms = [t.text for t in analyzer(word)]
+        replacement = word
+        if word not in _OPERATORS and len(terms) == 1:
+            seen = max(reader.doc_frequency(name, terms[0]) for name in (BODY, TITLE))
+            best = 0.0
+            for stem, count in lexicon.near(terms[0], max(1, MORE_COMMON * seen)):
+                surface = _surface(searcher, analyzer, stem) or stem
+                ratio = fuzz.ratio(word.lower(), surface) / 100
+                # Between equally close words, the more common one is the likelier fix.
+                score = ratio + 0.02 * math.log10(count)
+                if score > best and ratio >= MIN_SIMILARITY:
+                    best, replacement = score, surface
+            changed = changed or replacement != word
+        corrected.append(text[position:match.start(1)] + replacement)
+        position = match.end(1)
+    corrected.append(text[position:])
+    return Suggestion("text", text, "".join(corrected)) if changed else None
+
+
+def _surface(searcher: Any, analyzer: Any, stem: str) -> str | None:
+    """A word as written in an article whose analyzed form is ``stem`` (indexed terms are
+    stems, ``govern``; a user expects ``government``)."""
+    from whoosh import query as wq
+
+    prefix = re.compile(rf"(?<!\w){re.escape(stem[:max(3, len(stem) - 1)])}\w*", re.IGNORECASE)
+    forms: Counter[str] = Counter()
+    for docnum in searcher.docs_for_query(wq.Term(BODY, stem)):
+        body = searcher.stored_fields(docnum).get(BODY, "")
+        forms.update(found.group().lower() for found in prefix.finditer(body)
+                     if [t.text for t in analyzer(found.group())] == [stem])
+        break
+    if not forms:
+        return None
+    # The form used most in that article, the shortest of equals (election, not elections).
+    return min(forms, key=lambda form: (-forms[form], len(form), form))

@@ -1,0 +1,1 @@
+"""Matching and scoring text with numpy: postings, BM25F, snippets."""
