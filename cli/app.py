@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import documents, indexing, related, searching, similar
+from cli import documents, indexing, publish, related, searching, similar
 from cli.cache import app as cache_app
 from cli.entities import entities_cli
 from cli.serve import serve_cli
@@ -28,6 +28,7 @@ app.command("stats")(documents.stats_cli)
 app.command("related")(related.related_cli)
 app.command("similar")(similar.similar_cli)
 app.command("serve")(serve_cli)
+app.command("publish")(publish.publish_cli)
 app.command("entities")(entities_cli)
 app.add_typer(cache_app)
 

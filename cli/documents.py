@@ -11,15 +11,17 @@ from cli import render
 from cli.options import (
     DEFAULT_INDEX,
     NO_FILTERS,
+    BackendOpt,
     CollapseOpt,
     Filters,
     IndexOpt,
     TextArg,
+    UrlOpt,
     user_errors,
     with_filters,
 )
 from cli.render import OutputFormat
-from search import NewsIndex, SortOrder
+from search import SortOrder, connect
 
 
 def show_cli(
@@ -27,12 +29,14 @@ def show_cli(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")] =
         OutputFormat.TABLE,
     index: IndexOpt = Path(DEFAULT_INDEX),
+    backend: BackendOpt = None,
+    url: UrlOpt = None,
 ) -> None:
     """Show one article with its entities and text.
 
     Example: newsfacet show 000_e2b58924dca44a21.txt
     """
-    with user_errors(), NewsIndex(index) as news:
+    with user_errors(), connect(index, backend=backend and backend.value, url=url) as news:
         doc = news.get(doc_id)
         if fmt is OutputFormat.TABLE:
             render.print_document(doc, render.console())
@@ -53,12 +57,14 @@ def export_cli(
     mentions: Annotated[bool, typer.Option("--mentions", help="Include raw NER mentions.")] =
         False,
     index: IndexOpt = Path(DEFAULT_INDEX),
+    backend: BackendOpt = None,
+    url: UrlOpt = None,
 ) -> None:
     """Write every matching article with its entities, streaming any number (default: all).
 
     Example: newsfacet export --country Syria --sort -date --format jsonl > syria.jsonl
     """
-    with user_errors(), NewsIndex(index) as news:
+    with user_errors(), connect(index, backend=backend and backend.value, url=url) as news:
         docs = news.export(text, sort=sort, collapse=collapse, filters=filters)
         rows = (d.to_dict(text=with_text, mentions=mentions) for d in docs)
         if fmt is OutputFormat.CSV:
@@ -74,12 +80,14 @@ def stats_cli(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")] =
         OutputFormat.TABLE,
     index: IndexOpt = Path(DEFAULT_INDEX),
+    backend: BackendOpt = None,
+    url: UrlOpt = None,
 ) -> None:
     """Show the index's size, date span and distinct entities per facet.
 
     Example: newsfacet stats --index news-index
     """
-    with user_errors(), NewsIndex(index) as news:
+    with user_errors(), connect(index, backend=backend and backend.value, url=url) as news:
         stats = news.stats()
         if fmt is OutputFormat.TABLE:
             render.print_stats(stats, render.console())

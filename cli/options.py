@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import functools
 import inspect
 import sys
@@ -13,9 +14,11 @@ from typing import Annotated, Any
 import typer
 
 from search import (
+    BACKEND_ENV,
     DATE_HELP,
     DATE_KEYWORDS,
     FILTER_FIELDS,
+    URL_ENV,
     FilterField,
     Mode,
     NewsfacetError,
@@ -28,6 +31,22 @@ DEFAULT_INDEX = "news-index"
 
 IndexOpt = Annotated[Path, typer.Option("--index", "-i", envvar=INDEX_ENV, metavar="DIR",
                                         help="Index directory.")]
+
+
+class Backend(str, enum.Enum):  # noqa: UP042 - same form as Facet
+    """Where the index lives: a Whoosh directory here, or a published OpenSearch index."""
+
+    WHOOSH = "whoosh"
+    OPENSEARCH = "opensearch"
+
+
+BackendOpt = Annotated[Backend | None, typer.Option(
+    "--backend", "-b", envvar=BACKEND_ENV,
+    help="whoosh (the --index directory) or opensearch (an index published with newsfacet "
+         "publish, at --url); default: opensearch when --url is given.")]
+UrlOpt = Annotated[str | None, typer.Option(
+    "--url", envvar=URL_ENV, metavar="URL",
+    help="OpenSearch URL and published name, e.g. http://localhost:9200/news.")]
 DisjunctiveOpt = Annotated[bool, typer.Option(
     "--disjunctive", help="Count each facet without its own filters (multi-select UIs).")]
 CollapseOpt = Annotated[bool, typer.Option(

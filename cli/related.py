@@ -11,14 +11,16 @@ from cli import render
 from cli.options import (
     DEFAULT_INDEX,
     NO_FILTERS,
+    BackendOpt,
     Filters,
     IndexOpt,
     TextArg,
+    UrlOpt,
     user_errors,
     with_filters,
 )
 from cli.render import OutputFormat
-from search import DEFAULT_RELATED_SIZE, RELATED_FACETS, NewsIndex
+from search import DEFAULT_RELATED_SIZE, RELATED_FACETS, connect
 
 
 @with_filters
@@ -33,13 +35,15 @@ def related_cli(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, json, jsonl or "
                                                                       "csv.")] = OutputFormat.TABLE,
     index: IndexOpt = Path(DEFAULT_INDEX),
+    backend: BackendOpt = None,
+    url: UrlOpt = None,
 ) -> None:
     """List the people, organizations and countries most often named in the articles that
     match, with their count and lift (how many times more often than in the whole index).
 
     Example: newsfacet related --person "Sergei Shoigu" --format csv
     """
-    with user_errors(), NewsIndex(index) as news:
+    with user_errors(), connect(index, backend=backend and backend.value, url=url) as news:
         result = news.related(text, facets=facet or RELATED_FACETS, size=top, filters=filters)
         rows = [item.to_dict() for item in result.rows()]
         if fmt is OutputFormat.JSON:

@@ -11,17 +11,19 @@ from cli import render
 from cli.options import (
     DEFAULT_INDEX,
     NO_FILTERS,
+    BackendOpt,
     CollapseOpt,
     DisjunctiveOpt,
     Filters,
     IndexOpt,
     SortOpt,
     TextArg,
+    UrlOpt,
     user_errors,
     with_filters,
 )
 from cli.render import OutputFormat
-from search import DEFAULT_FACET_SIZE, DEFAULT_LIMIT, DateInterval, Facet, NewsIndex
+from search import DEFAULT_FACET_SIZE, DEFAULT_LIMIT, DateInterval, Facet, connect
 
 
 @with_filters
@@ -41,6 +43,8 @@ def search_cli(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] =
         OutputFormat.TABLE,
     index: IndexOpt = Path(DEFAULT_INDEX),
+    backend: BackendOpt = None,
+    url: UrlOpt = None,
 ) -> None:
     """Search by text and entity filters; show ranked hits, facet counts over all matches
     and a date histogram. A word or filter value that matches nothing gets a "did you mean".
@@ -51,7 +55,7 @@ def search_cli(
     Example: newsfacet search "air strikes" --country Syria --any-person Shoigu --any-person
     Putin --not-country Turkey --sort -date
     """
-    with user_errors(), NewsIndex(index) as news:
+    with user_errors(), connect(index, backend=backend and backend.value, url=url) as news:
         result = news.search(text, filters=filters,
             limit=limit, page=page, facet_size=facet_size, disjunctive=disjunctive, sort=sort,
             date_interval=interval, collapse=collapse)
@@ -73,13 +77,15 @@ def facets_cli(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] =
         OutputFormat.TABLE,
     index: IndexOpt = Path(DEFAULT_INDEX),
+    backend: BackendOpt = None,
+    url: UrlOpt = None,
 ) -> None:
     """Count one facet's values over every article matching the query and filters, by count
     then name; export the table with --format csv or json.
 
     Example: newsfacet facets people "election" --match shoi --format csv
     """
-    with user_errors(), NewsIndex(index) as news:
+    with user_errors(), connect(index, backend=backend and backend.value, url=url) as news:
         chosen = Facet.parse(facet)
         counts = news.facet(chosen, text, size=top, match=match, disjunctive=disjunctive,
                             filters=filters)

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from search import NewsfacetError, NewsIndex, create_app
+from cli.options import BackendOpt, UrlOpt
+from search import NewsfacetError, connect, create_app
 
 INDEX_ENV = "NEWSFACET_INDEX"
 DEFAULT_INDEX = "news-index"
@@ -40,21 +41,25 @@ def serve_cli(
         "--cors-origin", help="Let pages from this origin call the API (e.g. "
                               "http://localhost:3000); repeatable. CORS is off by default.")] =
         None,
+    backend: BackendOpt = None,
+    url: UrlOpt = None,
 ) -> None:
     """Serve the JSON API (/api, docs at /docs) and the search page (/) over HTTP, read-only.
+
+    Serve an index published to OpenSearch with --backend opensearch --url URL.
 
     Example: newsfacet serve --index news-index --port 8765, then open http://127.0.0.1:8765/
     """
     import uvicorn  # deferred: only this command needs the server, and it is slow to import
 
     try:
-        news = NewsIndex(index)
+        news = connect(index, backend=backend and backend.value, url=url)
     except NewsfacetError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(code=1) from None
     if not is_loopback(host):
         typer.echo(f"Warning: listening on {host}: other machines can read every article in "
-                   f"'{index}'. Use --host {DEFAULT_HOST} to keep it local.", err=True)
+                   f"'{news.path}'. Use --host {DEFAULT_HOST} to keep it local.", err=True)
     with news:
         app = create_app(news, cors_origins=tuple(cors_origin or ()))
         uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)

@@ -8,9 +8,16 @@ from typing import Annotated
 import typer
 
 from cli import render
-from cli.options import DEFAULT_INDEX, CollapseOpt, IndexOpt, user_errors
+from cli.options import (
+    DEFAULT_INDEX,
+    BackendOpt,
+    CollapseOpt,
+    IndexOpt,
+    UrlOpt,
+    user_errors,
+)
 from cli.render import OutputFormat
-from search import DEFAULT_LIMIT, NewsIndex
+from search import DEFAULT_LIMIT, connect
 
 
 def similar_cli(
@@ -21,11 +28,13 @@ def similar_cli(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] =
         OutputFormat.TABLE,
     index: IndexOpt = Path(DEFAULT_INDEX),
+    backend: BackendOpt = None,
+    url: UrlOpt = None,
 ) -> None:
     """Show the articles most like one article: more-like-this over its text and entities.
 
     Example: newsfacet similar 000_e2b58924dca44a21.txt --limit 5 --collapse
     """
-    with user_errors(), NewsIndex(index) as news:
+    with user_errors(), connect(index, backend=backend and backend.value, url=url) as news:
         result = news.similar(doc_id, limit=limit, page=page, collapse=collapse)
         render.write_result(result, fmt)

@@ -20,6 +20,7 @@ from index.entities.places import (
 )
 from index.entities.variants import COUNTRY_LABELS, mention_owner
 from index.errors import (
+    BackendError,
     CacheError,
     DocumentNotFoundError,
     IndexInterrupted,
@@ -46,7 +47,7 @@ from index.store.folder import (
     read_meta,
 )
 from index.store.record import StoredRecord
-from index.store.schema import BODY, DATE, FACETS, ID, RECORD, TITLE, Facet
+from index.store.schema import BODY, DATE, FACETS, ID, RECORD, TITLE, Facet, build_schema
 from index.store.writer import DEFAULT_COMMIT_EVERY
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "Aliases",
     "Article",
     "BODY",
+    "BackendError",
     "CACHE_ENV",
     "COUNTRY_LABELS",
     "CacheError",
@@ -90,6 +92,7 @@ __all__ = [
     "TITLE",
     "UnknownFacetError",
     "build_index",
+    "build_schema",
     "cache_info",
     "clean_name",
     "clear_cache",

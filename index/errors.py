@@ -15,7 +15,9 @@ line that names the value at fault and the fix. The CLI prints that line and exi
     ├── QuerySyntaxError        the text query does not parse
     ├── UnknownFacetError       a facet name is not one of people/organizations/places/countries
     ├── InvalidValueError       an option value is out of range or malformed (dates, limits)
-    └── DocumentNotFoundError   no document with the given id
+    ├── DocumentNotFoundError   no document with the given id
+    └── BackendError            a search cluster (OpenSearch) is unreachable, refuses a
+                                request, or its client package is not installed
 
 Besides the tree, :class:`IndexInterrupted` is the ``KeyboardInterrupt`` an index run
 raises after Ctrl-C, once it has committed what was done; it carries the run's report.
@@ -88,3 +90,7 @@ class InvalidValueError(NewsfacetError):
 
 class DocumentNotFoundError(NewsfacetError):
     """Raised when no document has the given id."""
+
+
+class BackendError(NewsfacetError):
+    """Raised when an OpenSearch cluster fails a request or its client is not installed."""

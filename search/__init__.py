@@ -23,11 +23,14 @@ from index import (
     QuerySyntaxError,
     UnknownFacetError,
 )
+from search.backend import BACKEND_ENV, BACKENDS, URL_ENV, SearchBackend, connect
 from search.catalog import DEFAULT_TOP, EntitySummary, list_entities
 from search.counting.dates import DateInterval
 from search.counting.facets import DEFAULT_FACET_SIZE
 from search.counting.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, CoMention, RelatedResult
 from search.engine import DEFAULT_LIMIT, MAX_LIMIT, NewsIndex
+from search.opensearch.backend import OpenSearchBackend
+from search.opensearch.publish import PublishReport, publish
 from search.query.arguments import SortOrder
 from search.query.filters import (
     DATE_HELP,
@@ -46,7 +49,8 @@ if _typing.TYPE_CHECKING:
     from fastapi import FastAPI
 
 
-def create_app(index: "NewsIndex | str | os.PathLike[str]", **options: _typing.Any) -> "FastAPI":
+def create_app(index: "SearchBackend | str | os.PathLike[str]",
+               **options: _typing.Any) -> "FastAPI":
     """The HTTP API and search page over ``index`` as an ASGI app, to run or to mount.
 
     Options and errors are those of :func:`search.http.app.create_app`. FastAPI takes about
@@ -64,6 +68,8 @@ def create_app(index: "NewsIndex | str | os.PathLike[str]", **options: _typing.A
 
 
 __all__ = [
+    "BACKENDS",
+    "BACKEND_ENV",
     "CoMention",
     "DATE_HELP",
     "DATE_KEYWORDS",
@@ -90,13 +96,19 @@ __all__ = [
     "Mode",
     "NewsIndex",
     "NewsfacetError",
+    "OpenSearchBackend",
+    "PublishReport",
     "QuerySyntaxError",
     "RELATED_FACETS",
     "RelatedResult",
+    "SearchBackend",
     "SearchResult",
     "SortOrder",
     "Suggestion",
+    "URL_ENV",
     "UnknownFacetError",
+    "connect",
     "create_app",
     "list_entities",
+    "publish",
 ]

@@ -26,7 +26,6 @@ from index import (
     TITLE,
     DocumentNotFoundError,
     Facet,
-    InvalidValueError,
     StoredRecord,
     default_index_dir,
     open_index,
@@ -38,7 +37,7 @@ from search.counting.dates import DateInterval
 from search.counting.facets import DEFAULT_FACET_SIZE
 from search.counting.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, RelatedResult, co_mentions
 from search.query.arguments import SortOrder, check_range, choice, sort_order
-from search.query.filters import Filters
+from search.query.filters import Filters, coerce_filters
 from search.query.parser import make_parser, parse_text, resolve_facets, resolve_ids
 from search.query.suggest import entity_suggestion, text_suggestion
 from search.ranking.scoring import supports, top
@@ -454,11 +453,4 @@ def _document(fields: dict[str, Any], *, text: bool = True) -> Document:
 
 def _filters(filters: Filters | None, keywords: dict[str, Any]) -> Filters:
     """The filters of a call: a :class:`Filters` value or its keywords, not both."""
-    if filters is None:
-        return Filters.build(**keywords)
-    if keywords:
-        raise InvalidValueError(f"Give filters= or filter keywords ({', '.join(sorted(keywords))}"
-                                "), not both: add them to the Filters value")
-    if not isinstance(filters, Filters):
-        raise InvalidValueError(f"filters must be a Filters value, got {filters!r}")
-    return filters
+    return coerce_filters(filters, keywords)

@@ -162,6 +162,9 @@ class SearchResult:
     ``dates`` is the date histogram of the matches (buckets of ``date_interval``: month or
     year, oldest first); ``suggestions`` are "did you mean" corrections, given when a word
     or a filter value matches nothing. A collapsed search counts each story once.
+    ``count_errors`` is, per facet, how far a count may be under the truth when a cluster
+    counts across shards (OpenSearch's ``doc_count_error_upper_bound``); empty when the
+    counts are exact (a Whoosh index).
     """
 
     query: str
@@ -176,10 +179,12 @@ class SearchResult:
     suggestions: tuple[Suggestion, ...] = ()
     sort: str = "relevance"
     collapsed: bool = False
+    count_errors: Mapping[str, int] = field(default_factory=FrozenMap)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "facets", _frozen_facets(self.facets))
         object.__setattr__(self, "filters", FrozenMap(self.filters))
+        object.__setattr__(self, "count_errors", FrozenMap(self.count_errors))
 
     @property
     def pages(self) -> int:
@@ -204,6 +209,7 @@ class SearchResult:
             "did_you_mean": [s.to_dict() for s in self.suggestions],
             "sort": self.sort,
             "collapsed": self.collapsed,
+            **({"count_errors": dict(self.count_errors)} if self.count_errors else {}),
         }
 
 

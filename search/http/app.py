@@ -37,6 +37,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from index import (
+    BackendError,
     DocumentNotFoundError,
     Facet,
     InvalidValueError,
@@ -44,9 +45,10 @@ from index import (
     QuerySyntaxError,
     UnknownFacetError,
 )
+from search.backend import SearchBackend, connect
 from search.counting.facets import DEFAULT_FACET_SIZE
 from search.counting.related import DEFAULT_RELATED_SIZE, RELATED_FACETS
-from search.engine import DEFAULT_LIMIT, NewsIndex
+from search.engine import DEFAULT_LIMIT
 from search.http.params import (
     DEFAULT_FACET_VALUES,
     MAX_FACET_SIZE,
@@ -106,6 +108,7 @@ _LIBRARY_ERRORS: tuple[tuple[type[NewsfacetError], int, str, str | None], ...] =
     (UnknownFacetError, 400, "unknown_facet", "facet"),
     (DocumentNotFoundError, 404, "not_found", "id"),
     (InvalidValueError, 422, "invalid_value", None),
+    (BackendError, 502, "backend_error", None),
     (NewsfacetError, 400, "bad_request", None),
 )
 _PARAMETER_LEAD = re.compile(r"^([a-z_]+)\b")
@@ -125,7 +128,7 @@ def library_error(exc: NewsfacetError) -> ApiError:
 
 # -- the app ---------------------------------------------------------------------------
 def create_app(
-    index: NewsIndex | str | os.PathLike[str],
+    index: SearchBackend | str | os.PathLike[str],
     *,
     cors_origins: Sequence[str] = (),
     query_timeout: float = DEFAULT_QUERY_TIMEOUT,
@@ -133,8 +136,9 @@ def create_app(
     """The ASGI app serving ``index``: JSON API under ``/api``, page at ``/``, docs at ``/docs``.
 
     Args:
-        index: an open :class:`NewsIndex` (the caller keeps ownership) or an index directory
-            (opened now, closed when the app shuts down).
+        index: an open :class:`NewsIndex` or :class:`OpenSearchBackend` (the caller keeps
+            ownership), or an index directory or ``opensearch+http(s)://`` address (opened
+            now, closed when the app shuts down).
         cors_origins: origins allowed to call the API from a browser; none by default.
         query_timeout: seconds a library call may run before the request fails with
             ``query_timeout`` (0 fails every call at once). The call itself runs on to its
@@ -147,7 +151,7 @@ def create_app(
 
         parent.mount("/news", create_app("news-index"))
     """
-    news = index if isinstance(index, NewsIndex) else NewsIndex(index)
+    news = connect(index) if isinstance(index, (str, os.PathLike)) else index
     owned = news is not index
     executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsfacet-http")
 

@@ -179,6 +179,23 @@ class Filters:
 NO_FILTERS = Filters()
 
 
+def coerce_filters(filters: Filters | None, keywords: Mapping[str, Any]) -> Filters:
+    """The filters of a call: a :class:`Filters` value or its keywords, not both.
+
+    Raises:
+        InvalidValueError: both are given, ``filters`` is not a Filters value, or a
+            keyword is unknown or malformed.
+    """
+    if filters is None:
+        return Filters.build(**keywords)
+    if keywords:
+        raise InvalidValueError(f"Give filters= or filter keywords ({', '.join(sorted(keywords))}"
+                                "), not both: add them to the Filters value")
+    if not isinstance(filters, Filters):
+        raise InvalidValueError(f"filters must be a Filters value, got {filters!r}")
+    return filters
+
+
 def as_date(name: str, value: dt.date | str | None) -> dt.date | None:
     """``value`` as a date (a date or YYYY-MM-DD text), or an error naming ``name``."""
     if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
