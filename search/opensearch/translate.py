@@ -100,10 +100,12 @@ def text_query(query: wq.Query, resolve: Resolver, pattern: PatternResolver) -> 
         return _bool(must=[text_query(query.a, resolve, pattern)],
                      filter=[text_query(query.b, resolve, pattern)])
     if isinstance(query, wq.And):
-        return _bool(must=[text_query(q, resolve, pattern) for q in query.subqueries])
+        return _group_boost(_bool(must=[text_query(q, resolve, pattern)
+                                        for q in query.subqueries]), query)
     if isinstance(query, wq.Or):
-        return _bool(should=[text_query(q, resolve, pattern) for q in query.subqueries],
-                     minimum_should_match=1)
+        return _group_boost(_bool(should=[text_query(q, resolve, pattern)
+                                          for q in query.subqueries],
+                                  minimum_should_match=1), query)
     if isinstance(query, wq.Not):
         return _bool(must_not=[text_query(query.query, resolve, pattern)])
     fieldname = getattr(query, "fieldname", None)
@@ -225,6 +227,15 @@ def _bool(**parts: Any) -> dict[str, Any]:
     if "minimum_should_match" in kept and "should" not in kept:
         del kept["minimum_should_match"]
     return {"bool": kept} if kept else MATCH_ALL
+
+
+def _group_boost(body: dict[str, Any], query: wq.Query) -> dict[str, Any]:
+    """``body`` with the boost of a group (``(a OR b)^2``, or a word's boost that the
+    parser put on the OR of its fields)."""
+    boost = float(getattr(query, "boost", 1.0))
+    if boost != 1.0 and "bool" in body:
+        body = {"bool": {**body["bool"], "boost": boost}}
+    return body
 
 
 def _boosted(body: dict[str, Any], query: wq.Query) -> dict[str, Any]:
