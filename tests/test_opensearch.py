@@ -266,3 +266,31 @@ def test_sort_orders_agree(news: NewsIndex, remote: OpenSearchBackend) -> None:
         here = news.search("election", sort=sort, limit=20)
         there = remote.search("election", sort=sort, limit=20)
         assert [h.document.date for h in there.hits] == [h.document.date for h in here.hits]
+
+
+def test_a_failed_publish_leaves_the_published_copy_as_it_was(osmem_url: str,
+                                                              published: str,
+                                                              seeds_index: Path) -> None:
+    if not published.startswith(osmem_url):
+        pytest.skip("checked on the test server")
+
+    def fail(done: int, total: int) -> None:
+        raise RuntimeError("the network went away")
+
+    with OpenSearchBackend(published) as backend:
+        before = set(backend._client.indices.get(index=f"{ALIAS}-*"))  # noqa: SLF001
+        with pytest.raises(RuntimeError, match="network"):
+            publish(seeds_index, osmem_url, alias=ALIAS, progress=fail)
+        assert set(backend._client.indices.get(index=f"{ALIAS}-*")) == before  # noqa: SLF001
+        assert backend.search(countries=["Russia"]).total == 17
+
+
+def test_the_single_machine_path_never_imports_the_opensearch_client(seeds_index: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from search import NewsIndex; NewsIndex(sys.argv[1]).search('fire'); "
+            "import cli.app; print('opensearchpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(seeds_index)], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "False"
