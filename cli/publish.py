@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+import search
 from cli import render
 from cli.indexing import SummaryFormat
 from cli.options import DEFAULT_INDEX, user_errors
-from search import URL_ENV, publish
+from search import URL_ENV
 
 INDEX_ENV = "NEWSFACET_INDEX"
 
@@ -47,7 +48,7 @@ def publish_cli(
                    disable=not sys.stderr.isatty())
     with user_errors(), bar:
         task = bar.add_task("documents", total=None)
-        report = publish(index, opensearch, alias=alias, shards=shards, replicas=replicas,
+        report = search.publish(index, opensearch, alias=alias, shards=shards, replicas=replicas,
                          progress=lambda done, total: bar.update(task, completed=done,
                                                                  total=total))
     if fmt is SummaryFormat.JSON:

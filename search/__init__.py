@@ -11,6 +11,7 @@ Typical use::
 ``create_app`` returns the HTTP API and search page as an ASGI app (see ``search.http.app``).
 """
 
+import importlib as _importlib
 import typing as _typing
 
 from index import (
@@ -29,8 +30,6 @@ from search.counting.dates import DateInterval
 from search.counting.facets import DEFAULT_FACET_SIZE
 from search.counting.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, CoMention, RelatedResult
 from search.engine import DEFAULT_LIMIT, MAX_LIMIT, NewsIndex
-from search.opensearch.backend import OpenSearchBackend
-from search.opensearch.publish import PublishReport, publish
 from search.query.arguments import SortOrder
 from search.query.filters import (
     DATE_HELP,
@@ -47,6 +46,9 @@ if _typing.TYPE_CHECKING:
     import os
 
     from fastapi import FastAPI
+
+    from search.opensearch.backend import OpenSearchBackend
+    from search.opensearch.publish import PublishReport, publish
 
 
 def create_app(index: "SearchBackend | str | os.PathLike[str]",
@@ -65,6 +67,18 @@ def create_app(index: "SearchBackend | str | os.PathLike[str]",
     from search.http import app
 
     return app.create_app(index, **options)
+
+
+#: Names loaded on first use: the OpenSearch backend stays out of ``import search``.
+_LAZY = {"OpenSearchBackend": "search.opensearch.backend",
+         "PublishReport": "search.opensearch.publish", "publish": "search.opensearch.publish"}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    """``OpenSearchBackend``, ``PublishReport`` and ``publish``, imported on first use."""
+    if name in _LAZY:
+        return getattr(_importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'search' has no attribute {name!r}")
 
 
 __all__ = [

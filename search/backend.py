@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from index import InvalidValueError
 from search.counting.related import RelatedResult
 from search.engine import NewsIndex
-from search.opensearch.backend import OpenSearchBackend
-from search.opensearch.client import is_opensearch
 from search.query.filters import Filters
 from search.results import Document, FacetCount, IndexStats, SearchResult
+
+if TYPE_CHECKING:
+    from search.opensearch.backend import OpenSearchBackend
 
 #: Environment variable choosing the backend of the CLI: ``whoosh`` or ``opensearch``.
 BACKEND_ENV = "NEWSFACET_BACKEND"
@@ -30,6 +31,8 @@ BACKEND_ENV = "NEWSFACET_BACKEND"
 URL_ENV = "NEWSFACET_URL"
 #: The backends by name.
 BACKENDS = ("whoosh", "opensearch")
+#: Schemes of an OpenSearch address: ``opensearch+http://host:9200/ALIAS``.
+SCHEMES = ("opensearch+http", "opensearch+https")
 
 
 @runtime_checkable
@@ -100,11 +103,24 @@ def connect(target: str | os.PathLike[str] | None = None, *, backend: str | None
         raise InvalidValueError(f"Unknown backend {backend!r}; choose one of "
                                 f"{', '.join(BACKENDS)}")
     if is_opensearch(target):
-        return OpenSearchBackend(str(target))
+        return _opensearch(str(target))
     if backend == "opensearch" or (backend is None and url):
         if not url:
             raise InvalidValueError(f"The opensearch backend needs a URL: --url "
                                     f"http://HOST:9200/ALIAS or ${URL_ENV}")
-        return OpenSearchBackend(url)
+        return _opensearch(url)
     return NewsIndex(target)
+
+
+def is_opensearch(target: object) -> bool:
+    """Whether ``target`` is an OpenSearch address (``opensearch+http(s)://...``)."""
+    return isinstance(target, str) and target.split("://", 1)[0].lower() in SCHEMES
+
+
+def _opensearch(url: str) -> OpenSearchBackend:
+    # Deferred: a search of a Whoosh index (the CLI's every call) never loads the
+    # OpenSearch backend's modules.
+    from search.opensearch.backend import OpenSearchBackend
+
+    return OpenSearchBackend(url)
 

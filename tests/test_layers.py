@@ -20,6 +20,8 @@ PACKAGES = ("index", "search", "cli")
 DEFERRED_OK = {
     # ``import search`` stays fast: the HTTP app pulls in FastAPI (0.3 s) on first use.
     ("search/__init__.py", "search.http"),
+    # ... and the CLI's searches of a Whoosh index never load the OpenSearch backend.
+    ("search/backend.py", "search.opensearch"),
 }
 
 

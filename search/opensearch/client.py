@@ -14,18 +14,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from index import BackendError, InvalidValueError
 
-#: Schemes of a backend address: ``opensearch+http://host:9200/ALIAS``.
-SCHEMES = ("opensearch+http", "opensearch+https")
 #: Seconds a request may take before the client retries it.
 REQUEST_TIMEOUT = 30
 #: Times a failed or timed-out request is retried.
 MAX_RETRIES = 3
 T = TypeVar("T")
-
-
-def is_opensearch(target: object) -> bool:
-    """Whether ``target`` is an OpenSearch address (``opensearch+http(s)://...``)."""
-    return isinstance(target, str) and target.split("://", 1)[0].lower() in SCHEMES
 
 
 def split_url(url: str) -> tuple[str, str | None]:
