@@ -51,6 +51,8 @@ def serve_cli(
 
     try:
         news = NewsIndex(index)
+        # A damaged index is refused now rather than answered with errors forever.
+        news.check()
     except NewsfacetError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(code=1) from None

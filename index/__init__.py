@@ -13,6 +13,7 @@ from index.entities.aliases import ALIASES_ENV, Aliases, load_aliases
 from index.entities.normalize import Entities, normalize_mentions
 from index.errors import (
     CacheError,
+    CorruptIndexError,
     DocumentNotFoundError,
     IndexInterrupted,
     IndexLockedError,
@@ -40,6 +41,7 @@ __all__ = [
     "CACHE_ENV",
     "CacheError",
     "CacheInfo",
+    "CorruptIndexError",
     "DEFAULT_INDEX_DIR",
     "DocumentNotFoundError",
     "Entities",

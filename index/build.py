@@ -411,9 +411,10 @@ class _Run:
 
 
 def _rebuildable_in_place(folder: Path) -> bool:
-    """Whether a rebuild can keep the index there until its first commit (same schema)."""
+    """Whether a rebuild can keep the index there until its first commit (same schema,
+    readable table of contents); a damaged one is started over at once."""
     try:
-        store.read_meta(folder)
+        store.open_index(folder)
     except NewsfacetError:
         return False
     return True

@@ -9,6 +9,7 @@ line that names the value at fault and the fix. The CLI prints that line and exi
     ├── IndexNotFoundError      no index at the given directory
     ├── IndexLockedError        another process is writing to the index
     ├── IndexVersionError       the index was written by an incompatible version
+    ├── CorruptIndexError       an index file is damaged or holds what an index never does
     ├── IndexWriteError         the index directory cannot be written (read-only, disk full)
     ├── NerWorkerError          an NER worker process died (out of memory, killed)
     ├── CacheError              the NER cache cannot be read or cleared
@@ -48,6 +49,10 @@ class IndexLockedError(NewsfacetError):
 
 class IndexVersionError(NewsfacetError):
     """Raised when the index on disk was written with an incompatible schema version."""
+
+
+class CorruptIndexError(NewsfacetError):
+    """Raised when an index file is truncated, damaged or crafted; rebuilding fixes it."""
 
 
 class IndexWriteError(NewsfacetError):

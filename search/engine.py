@@ -61,6 +61,7 @@ class NewsIndex:
 
     Raises:
         IndexNotFoundError: there is no index at ``path``.
+        CorruptIndexError: its table of contents or newsfacet.json is damaged.
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
@@ -90,14 +91,49 @@ class NewsIndex:
 
     def _current(self) -> Snapshot:
         """The snapshot of the latest commit (call with the lock held)."""
-        if self._snapshot is None:
-            self._snapshot = Snapshot(self._ix.searcher(), read_stored(self.path))
-        elif not self._snapshot.searcher.up_to_date():
-            # A new searcher, not ``refresh()``: refresh reuses the reader of a segment that
-            # only had deletions, and so keeps showing the deleted documents.
-            self._snapshot.close()
-            self._snapshot = Snapshot(self._ix.searcher(), read_stored(self.path))
+        with store.reading(self.path):
+            if self._snapshot is None:
+                self._snapshot = Snapshot(self._ix.searcher(), read_stored(self.path))
+            elif not self._snapshot.searcher.up_to_date():
+                # A new searcher, not ``refresh()``: refresh reuses the reader of a segment
+                # that only had deletions, and so keeps showing the deleted documents.
+                self._snapshot.close()
+                self._snapshot = None
+                self._snapshot = Snapshot(self._ix.searcher(), read_stored(self.path))
         return self._snapshot
+
+    def _stored(self, snap: Snapshot, docnum: int) -> dict[str, Any]:
+        """The stored fields of one document, checked to be what newsfacet stores."""
+        with store.reading(self.path):
+            fields = snap.searcher.stored_fields(docnum)
+            if not isinstance(fields, dict) or not isinstance(fields.get(ID), str):
+                raise ValueError(f"document {docnum} has no stored id")
+            return fields
+
+    def _read(self, snap: Snapshot, docnum: int, *, text: bool = True) -> Document:
+        """One stored document as a :class:`Document`."""
+        fields = self._stored(snap, docnum)
+        with store.reading(self.path):
+            return _document(fields, text=text)
+
+    def check(self) -> None:
+        """Read the whole index once: its table of contents, every segment and column,
+        every stored document and the term dictionary.
+
+        ``newsfacet serve`` runs it before listening, so a damaged index is an error at
+        start, not a server answering errors forever. Reads every document, so it takes
+        about as long as an export without text.
+
+        Raises:
+            CorruptIndexError: a file is truncated, damaged or holds what an index never does.
+        """
+        with self._lock:
+            snap = self._current()
+            for docnum in np.flatnonzero(snap.live).tolist():
+                self._read(snap, docnum)
+            with store.reading(self.path):
+                for _ in snap.searcher.reader().all_terms():
+                    pass
 
     # -- searching -------------------------------------------------------------------
     def search(
@@ -246,7 +282,7 @@ class NewsIndex:
         with self._lock:
             snap = self._current()
             docnum = self._docnum(snap, doc_id)
-            fields = snap.searcher.stored_fields(docnum)
+            fields = self._stored(snap, docnum)
             like = _like_query(snap, fields)
             excluded: int | np.ndarray = docnum
             if collapse:
@@ -267,7 +303,7 @@ class NewsIndex:
         """
         with self._lock:
             snap = self._current()
-            return _document(snap.searcher.stored_fields(self._docnum(snap, doc_id)))
+            return self._read(snap, self._docnum(snap, doc_id))
 
     def export(self, text: str = "", *, sort: SortOrder | str | None = None,
                collapse: bool = False, **filters: Any) -> Iterator[Document]:
@@ -297,10 +333,9 @@ class NewsIndex:
                 docnums = snap.dates.order(docnums, newest_first=order is SortOrder.NEWEST)
         for start in range(0, len(docnums), _EXPORT_BATCH):
             with self._lock:
-                searcher = self._current().searcher
-                batch = [searcher.stored_fields(int(n))
-                         for n in docnums[start:start + _EXPORT_BATCH]]
-            yield from (_document(fields) for fields in batch)
+                snap = self._current()
+                batch = [self._read(snap, int(n)) for n in docnums[start:start + _EXPORT_BATCH]]
+            yield from batch
 
     def stats(self) -> IndexStats:
         """Document count, date span, distinct entities per facet, size on disk."""
@@ -327,14 +362,21 @@ class NewsIndex:
 
     def _select(self, snap: Snapshot, text: str, filters: Filters) -> Selection:
         text_query = resolve_facets(parse_text(text, self._parser), snap.columns, snap.aliases)
-        return select(snap.mask(text_query), filters, snap.columns, snap.dates, snap.aliases)
+        return select(self._mask(snap, text_query), filters, snap.columns, snap.dates,
+                      snap.aliases)
+
+    def _mask(self, snap: Snapshot, text_query: wq.Query) -> np.ndarray:
+        """The documents the text query matches; a damaged posting list is an error."""
+        with store.reading(self.path, store.POSTING_ERRORS):
+            return snap.mask(text_query)
 
     def _execute(self, snap: Snapshot, text: str, text_query: wq.Query, filters: Filters, *,
                  limit: int, page: int, facet_size: int, facets: bool, disjunctive: bool,
                  order: SortOrder, interval: DateInterval, collapse: bool,
                  exclude: int | np.ndarray | None = None, label: str | None = None,
                  ) -> SearchResult:
-        selection = select(snap.mask(text_query), filters, snap.columns, snap.dates, snap.aliases)
+        selection = select(self._mask(snap, text_query), filters, snap.columns, snap.dates,
+                           snap.aliases)
         final = selection.final()
         if exclude is not None:
             final[exclude] = False
@@ -396,9 +438,11 @@ class NewsIndex:
             if not isinstance(text_query, wq.Every) else frozenset()
         hits = []
         for rank, docnum in enumerate(page_docs, start=start + 1):
-            fields = snap.searcher.stored_fields(docnum)
+            fields = self._stored(snap, docnum)
             snippet = self._snippets.make(fields.get(BODY, ""), terms)
-            hits.append(Hit(_document(fields, text=False), scores.get(docnum), snippet, rank,
+            with store.reading(self.path):
+                document = _document(fields, text=False)
+            hits.append(Hit(document, scores.get(docnum), snippet, rank,
                             int(copies[docnum]) if copies is not None else 1))
         return tuple(hits)
 

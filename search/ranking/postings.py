@@ -10,13 +10,14 @@ know (phrases, ranges, wildcards) are left to Whoosh, subtree by subtree.
 from __future__ import annotations
 
 import itertools
-import pickle
 from collections import OrderedDict
 from typing import Any
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
+
+from index.store import safe_pickle
 
 # Phrase matching packs (document, position) into one int64: positions below 2**24.
 _POSITION_BITS = 24
@@ -156,12 +157,13 @@ def _decode_all(values: list[bytes], decode: Any) -> tuple[list[int], np.ndarray
 
     Each value is a 4-byte count then a pickled list of position deltas. Unpickling them
     one by one was most of a phrase search's time; here they are unpickled as one list of
-    lists, and each value is decoded on its own only if that fails.
+    lists, and each value is decoded on its own only if that fails. Index data, so the
+    unpickler is the one that resolves no names outside an index's own (none here).
     """
     if not values:
         return [], np.zeros(0, dtype=np.int64)
     try:
-        joined = pickle.loads(b"\x80\x02(" + b"".join(v[4:-1] for v in values) + b"l.")
+        joined = safe_pickle.loads(b"\x80\x02(" + b"".join(v[4:-1] for v in values) + b"l.")
     except Exception:  # noqa: BLE001 - an unexpected encoding: decode one by one
         joined = None
     if not isinstance(joined, list) or len(joined) != len(values):
