@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from cli.render import clean
 from search import NewsfacetError, NewsIndex
 
 INDEX_ENV = "NEWSFACET_INDEX"
@@ -40,6 +41,11 @@ def serve_cli(
         "--cors-origin", help="Let pages from this origin call the API (e.g. "
                               "http://localhost:3000); repeatable. CORS is off by default.")] =
         None,
+    allowed_host: Annotated[list[str] | None, typer.Option(
+        "--allowed-host", help="Also answer requests for this host name (e.g. a name in "
+                               "/etc/hosts); repeatable. On a loopback address the server "
+                               "answers only 127.0.0.1, localhost and [::1] by default; on "
+                               "another address, only the names given here if any.")] = None,
 ) -> None:
     """Serve the JSON API (/api, docs at /docs) and the search page (/) over HTTP, read-only.
 
@@ -48,17 +54,23 @@ def serve_cli(
     import uvicorn
 
     from search import create_app
+    from search.http.guard import LOOPBACK_HOSTS, header_timeout_protocol
 
     try:
         news = NewsIndex(index)
         # A damaged index is refused now rather than answered with errors forever.
         news.check()
     except NewsfacetError as exc:
-        typer.echo(f"Error: {exc}", err=True)
+        typer.echo(f"Error: {clean(str(exc), one_line=True)}", err=True)
         raise typer.Exit(code=1) from None
     if not is_loopback(host):
         typer.echo(f"Warning: listening on {host}: other machines can read every article in "
                    f"'{index}'. Use --host {DEFAULT_HOST} to keep it local.", err=True)
+    extra = tuple(allowed_host or ())
+    # Loopback: only this machine's names, so a DNS-rebinding page cannot read the index.
+    own = f"[{host}]" if ":" in host else host
+    hosts = (*LOOPBACK_HOSTS, own, *extra) if is_loopback(host) else (extra or None)
     with news:
-        app = create_app(news, cors_origins=tuple(cors_origin or ()))
-        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+        app = create_app(news, cors_origins=tuple(cors_origin or ()), allowed_hosts=hosts)
+        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False,
+                    http=header_timeout_protocol())

@@ -26,6 +26,8 @@ from index.errors import (
     NerWorkerError,
     NewsfacetError,
     QuerySyntaxError,
+    QueryTimeoutError,
+    QueryTooCostlyError,
     UnknownFacetError,
 )
 from index.ingest.articles import Article, ProblemKind, ReadProblem, read_articles
@@ -64,6 +66,8 @@ __all__ = [
     "ProblemKind",
     "Progress",
     "QuerySyntaxError",
+    "QueryTimeoutError",
+    "QueryTooCostlyError",
     "ReadProblem",
     "RenormalizeReport",
     "UnknownFacetError",

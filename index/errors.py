@@ -14,6 +14,8 @@ line that names the value at fault and the fix. The CLI prints that line and exi
     ├── NerWorkerError          an NER worker process died (out of memory, killed)
     ├── CacheError              the NER cache cannot be read or cleared
     ├── QuerySyntaxError        the text query does not parse
+    ├── QueryTooCostlyError     wildcards and ranges expand to too many words
+    ├── QueryTimeoutError       a search ran past its time limit and was stopped
     ├── UnknownFacetError       a facet name is not one of people/organizations/places/countries
     ├── InvalidValueError       an option value is out of range or malformed (dates, limits)
     └── DocumentNotFoundError   no document with the given id
@@ -81,6 +83,14 @@ class IndexInterrupted(KeyboardInterrupt):
 
 class QuerySyntaxError(NewsfacetError):
     """Raised when a text query has a syntax error."""
+
+
+class QueryTooCostlyError(NewsfacetError):
+    """Raised when a query's wildcards, ranges and fuzzy terms match too many words."""
+
+
+class QueryTimeoutError(NewsfacetError):
+    """Raised when a search runs past the time limit it was given; its work is stopped."""
 
 
 class UnknownFacetError(NewsfacetError):

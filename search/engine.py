@@ -28,6 +28,7 @@ from search.counting.dates import DateInterval
 from search.counting.facets import DEFAULT_FACET_SIZE
 from search.counting.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, RelatedResult, co_mentions
 from search.query.arguments import SortOrder, check_range, choice, make_filters, sort_order
+from search.query.cost import expand_terms, time_limit
 from search.query.parser import Filters, make_parser, parse_text, resolve_facets, resolve_ids
 from search.query.suggest import entity_suggestion, text_suggestion
 from search.ranking.scoring import supports, top
@@ -67,6 +68,8 @@ class NewsIndex:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else store.default_index_dir()
         self._ix = store.open_index(self.path)
+        #: The folders and files the index was built from (see ``IndexMeta.roots``).
+        self.roots: tuple[str, ...] = store.read_meta(self.path).roots
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
         self._parser = make_parser(self._ix.schema)
@@ -100,6 +103,7 @@ class NewsIndex:
                 self._snapshot.close()
                 self._snapshot = None
                 self._snapshot = Snapshot(self._ix.searcher(), read_stored(self.path))
+                self.roots = store.read_meta(self.path).roots
         return self._snapshot
 
     def _stored(self, snap: Snapshot, docnum: int) -> dict[str, Any]:
@@ -162,6 +166,7 @@ class NewsIndex:
         sort: SortOrder | str | None = None,
         date_interval: DateInterval | str = DateInterval.AUTO,
         collapse: bool = False,
+        timeout: float | None = None,
     ) -> SearchResult:
         """Search the index.
 
@@ -182,9 +187,13 @@ class NewsIndex:
                 ``None`` for relevance with text, newest first without.
             date_interval: ``auto`` (month, or year over long spans), ``month`` or ``year``.
             collapse: show near-duplicate copies of one story once, with their count.
+            timeout: seconds the search may run (``None``: no limit); past it, the search
+                stops its work and raises ``QueryTimeoutError``.
 
         Raises:
             QuerySyntaxError: the text does not parse.
+            QueryTooCostlyError: wildcards and ranges match too many words.
+            QueryTimeoutError: the search ran past ``timeout``.
             InvalidValueError: a limit, page, sort, interval or date is out of range.
         """
         check_range("limit", limit, 1, MAX_LIMIT)
@@ -195,16 +204,16 @@ class NewsIndex:
         filters = make_filters(people, organizations, places, countries, since, until,
                                any_people, any_organizations, any_places, any_countries,
                                not_people, not_organizations, not_places, not_countries)
-        with self._lock:
+        with time_limit(timeout), self._lock:
             snap = self._current()
-            text_query = resolve_facets(parse_text(text, self._parser), snap.columns, snap.aliases)
+            text_query = self._text_query(snap, text)
             return self._execute(snap, text, text_query, filters, limit=limit, page=page,
                                  facet_size=facet_size, facets=facets, disjunctive=disjunctive,
                                  order=order, interval=interval, collapse=collapse)
 
     def facet(self, facet: Facet | str, text: str = "", *, size: int = DEFAULT_FACET_SIZE,
               match: str | None = None, disjunctive: bool = False,
-              **filters: Any) -> tuple[FacetCount, ...]:
+              timeout: float | None = None, **filters: Any) -> tuple[FacetCount, ...]:
         """Counts of one facet over the documents matching ``text`` and ``filters``.
 
         Args:
@@ -213,6 +222,7 @@ class NewsIndex:
             size: values to return (0 for all), by count then name.
             match: only values containing this text, ignoring case and accents.
             disjunctive: count without this facet's own filters.
+            timeout: seconds it may run, as for :meth:`search`.
             filters: keyword filters as for :meth:`search`.
 
         Raises:
@@ -221,7 +231,7 @@ class NewsIndex:
         chosen = Facet.parse(str(getattr(facet, "value", facet)))
         check_range("size", size, 0, None)
         flt = make_filters(**filters)
-        with self._lock:
+        with time_limit(timeout), self._lock:
             snap = self._current()
             selection = self._select(snap, text, flt)
             within = selection.required
@@ -234,7 +244,8 @@ class NewsIndex:
                                     within=within, match=match)
 
     def related(self, text: str = "", *, facets: Iterable[Facet | str] = RELATED_FACETS,
-                size: int = DEFAULT_RELATED_SIZE, **filters: Any) -> RelatedResult:
+                size: int = DEFAULT_RELATED_SIZE, timeout: float | None = None,
+                **filters: Any) -> RelatedResult:
         """The entities most often named in the articles matching ``text`` and ``filters``.
 
         Each facet lists its values by count (then name) with their lift: how many times
@@ -249,7 +260,7 @@ class NewsIndex:
         chosen = [Facet.parse(str(getattr(f, "value", f))) for f in facets]
         check_range("size", size, 0, None)
         flt = make_filters(**filters)
-        with self._lock:
+        with time_limit(timeout), self._lock:
             snap = self._current()
             selection = self._select(snap, text, flt)
             mask = selection.final()
@@ -267,7 +278,8 @@ class NewsIndex:
 
     def similar(self, doc_id: str, *, limit: int = DEFAULT_LIMIT, page: int = 1,
                 facet_size: int = DEFAULT_FACET_SIZE, facets: bool = False,
-                collapse: bool = False, **filters: Any) -> SearchResult:
+                collapse: bool = False, timeout: float | None = None,
+                **filters: Any) -> SearchResult:
         """Articles like ``doc_id``: sharing its key terms and its entities, best first.
 
         The article itself is left out; so are its copies when ``collapse`` is on, which
@@ -279,7 +291,7 @@ class NewsIndex:
         check_range("limit", limit, 1, MAX_LIMIT)
         check_range("page", page, 1, None)
         flt = make_filters(**filters)
-        with self._lock:
+        with time_limit(timeout), self._lock:
             snap = self._current()
             docnum = self._docnum(snap, doc_id)
             fields = self._stored(snap, docnum)
@@ -326,7 +338,7 @@ class NewsIndex:
                 mask, _ = collapse_mask(mask, snap.signatures())
             docnums = np.flatnonzero(mask)
             if order is SortOrder.RELEVANCE and text.strip():
-                query = resolve_facets(parse_text(text, self._parser), snap.columns, snap.aliases)
+                query = self._text_query(snap, text)
                 results = snap.searcher.search(query, limit=None, filter=set(docnums.tolist()))
                 docnums = np.array([hit.docnum for hit in results], dtype=np.int64)
             elif order is not None and order is not SortOrder.RELEVANCE:
@@ -361,9 +373,14 @@ class NewsIndex:
         return int(docnum)
 
     def _select(self, snap: Snapshot, text: str, filters: Filters) -> Selection:
-        text_query = resolve_facets(parse_text(text, self._parser), snap.columns, snap.aliases)
+        text_query = self._text_query(snap, text)
         return select(self._mask(snap, text_query), filters, snap.columns, snap.dates,
                       snap.aliases)
+
+    def _text_query(self, snap: Snapshot, text: str) -> wq.Query:
+        """The text parsed, facet values resolved, wildcards and ranges expanded to words."""
+        query = resolve_facets(parse_text(text, self._parser), snap.columns, snap.aliases)
+        return expand_terms(query, snap.searcher.reader())
 
     def _mask(self, snap: Snapshot, text_query: wq.Query) -> np.ndarray:
         """The documents the text query matches; a damaged posting list is an error."""

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from index import build_index
+from index.store.folder import relative_path
 from search import NewsIndex
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +61,7 @@ def write_articles(folder: Path, articles: dict[str, str]) -> Path:
 class LiveServer:
     """A real uvicorn server for an ASGI app, in a thread, on an ephemeral loopback port."""
 
-    def __init__(self, app: object) -> None:
+    def __init__(self, app: object, **config: Any) -> None:
         import socket
         import threading
 
@@ -70,7 +71,7 @@ class LiveServer:
         self._socket.bind(("127.0.0.1", 0))
         host, port = self._socket.getsockname()
         self.url = f"http://{host}:{port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **config))
         self._thread = threading.Thread(target=self.server.run,
                                         kwargs={"sockets": [self._socket]}, daemon=True)
 
@@ -98,6 +99,15 @@ def api_url(seeds_index: Path) -> Iterator[str]:
 
     with LiveServer(create_app(seeds_index)) as server:
         yield server.url
+
+
+def served(news: NewsIndex, result: Any) -> dict[str, Any]:
+    """A search result's JSON as the HTTP API serves it: document paths relative to the
+    indexed folders."""
+    body: dict[str, Any] = result.to_dict()
+    for hit in body["hits"]:
+        hit["path"] = relative_path(hit["path"], news.roots)
+    return body
 
 
 def assert_json_error(response: Any, status: int, code: str, parameter: str) -> None:

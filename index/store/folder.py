@@ -64,10 +64,27 @@ class IndexMeta:
 
     schema_version: int
     model: str | None = None
+    #: The folders and files given to ``index`` (absolute): document paths are shown
+    #: relative to them where a path must not reveal the machine's layout (over HTTP).
+    roots: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"schema_version": self.schema_version, "model": self.model}
+        return {"schema_version": self.schema_version, "model": self.model,
+                "roots": list(self.roots)}
+
+
+def relative_path(path: str, roots: tuple[str, ...]) -> str:
+    """``path`` relative to the root that holds it (a root that is a file: its name);
+    only the file name when no root holds it, never an absolute path."""
+    target = Path(path)
+    for root in sorted(roots, key=len, reverse=True):
+        base = Path(root)
+        if target == base:
+            return target.name
+        if base in target.parents:
+            return target.relative_to(base).as_posix()
+    return target.name
 
 
 def default_index_dir() -> Path:
@@ -97,10 +114,12 @@ def read_meta(path: str | os.PathLike[str]) -> IndexMeta:
         )
     try:
         data = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-        model = data.get("model")
+        model, roots = data.get("model"), data.get("roots", [])
         if not isinstance(model, str | None):
             raise TypeError(f"model is {model!r}")
-        meta = IndexMeta(int(data.get("schema_version", 0)), model)
+        if not isinstance(roots, list) or not all(isinstance(r, str) for r in roots):
+            raise TypeError(f"roots is {roots!r}")
+        meta = IndexMeta(int(data.get("schema_version", 0)), model, tuple(roots))
     except (OSError, UnicodeDecodeError, ValueError, TypeError, AttributeError) as exc:
         raise corrupt_index(folder, f"{META_FILE} is unreadable ({describe(exc)})") from None
     if meta.schema_version != SCHEMA_VERSION:

@@ -18,6 +18,7 @@ from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 
 from index.store import safe_pickle
+from search.query import cost
 
 # Phrase matching packs (document, position) into one int64: positions below 2**24.
 _POSITION_BITS = 24
@@ -77,6 +78,7 @@ def query_mask(query: wq.Query, searcher: Any, live: np.ndarray,
 
 
 def _evaluate(q: wq.Query, searcher: Any, live: np.ndarray, postings: Postings) -> np.ndarray:
+    cost.check()
     kind = type(q)
     if kind is wq.Term:
         mask = np.zeros(len(live), dtype=bool)
@@ -105,8 +107,16 @@ def _evaluate(q: wq.Query, searcher: Any, live: np.ndarray, postings: Postings) 
     if kind is wq.Require:
         return _evaluate(q.a, searcher, live, postings) & _evaluate(q.b, searcher, live, postings)
     mask = np.zeros(len(live), dtype=bool)
-    mask[np.fromiter(searcher.docs_for_query(q), dtype=np.int64)] = True
+    mask[np.fromiter(_checked(searcher.docs_for_query(q)), dtype=np.int64)] = True
     return mask
+
+
+def _checked(docs: Any, every: int = 1024) -> Any:
+    """``docs``, stopping when the search's time is up (Whoosh's matchers never look)."""
+    for n, doc in enumerate(docs):
+        if n % every == 0:
+            cost.check()
+        yield doc
 
 
 def phrase_docs(postings: Postings, field: str, words: list[str]) -> np.ndarray:
@@ -239,6 +249,7 @@ def _read(matcher: Any, weights: bool, values: list[bytes] | None
         return np.array(ids, dtype=np.int64), np.array(found_weights, dtype=np.float64)
     # Whoosh's W3 codec: a posting list is a chain of blocks of sorted ids.
     while matcher.is_active():
+        cost.check()
         length = matcher._blocklength  # noqa: SLF001
         matcher._read_ids()  # noqa: SLF001
         ids.append(np.asarray(matcher._ids, dtype=np.int64)[:length])  # noqa: SLF001

@@ -14,6 +14,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
+from search.query import cost
 from search.ranking.postings import Postings, query_mask
 
 _BOOLEAN = (wq.And, wq.Or, wq.Not, wq.AndNot, wq.AndMaybe, wq.Require)
@@ -49,6 +50,7 @@ class Scorer:
     def scores(self, query: wq.Query, size: int) -> np.ndarray:
         """A score per document number (0 where ``query`` adds nothing); the query must be
         one that :func:`supports` accepts."""
+        cost.check()
         kind = type(query)
         if kind is wq.Term:
             return self._term(query, size)
