@@ -84,9 +84,8 @@ def expand_terms(query: wq.Query, reader: Any, *, limit: int = MAX_EXPANDED_TERM
             return q
         return q.apply(expand)
 
-    expanded = expand(query)
-    # An AND with a wildcard that matches no word matches nothing; an OR just loses it.
-    return expanded.normalize() if expanded is not query else query
+    # Not normalize(): Whoosh's turns AND(every document, x) into every document.
+    return expand(query)
 
 
 def _expand_one(q: MultiTerm, reader: Any, left: list[int], limit: int) -> wq.Query:

@@ -29,7 +29,7 @@ def supports(query: wq.Query, searcher: Any) -> bool:
 
 def _supported(query: wq.Query) -> bool:
     kind = type(query)
-    if kind is wq.Term:
+    if kind in (wq.Term, wq.Every) or query is wq.NullQuery:
         return True
     if kind is wq.Or and getattr(query, "minmatch", None):
         return False
@@ -54,6 +54,11 @@ class Scorer:
         kind = type(query)
         if kind is wq.Term:
             return self._term(query, size)
+        if kind is wq.Every:
+            # Whoosh scores "every document" with its boost alone.
+            return self._live[:size] * float(query.boost)
+        if query is wq.NullQuery:
+            return np.zeros(size)
         if kind in (wq.And, wq.Or):
             total = np.zeros(size)
             for sub in query.subqueries:
