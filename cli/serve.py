@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import ipaddress
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cli.render import clean
-from search import NewsfacetError, NewsIndex
+from search import NewsfacetError, NewsIndex, create_app, serve_app
+from search.http.hosts import allowed_hosts, is_loopback
 
 INDEX_ENV = "NEWSFACET_INDEX"
 DEFAULT_INDEX = "news-index"
@@ -17,14 +17,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 
 
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` only accepts connections from this machine."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+__all__ = ["is_loopback", "serve_cli"]
 
 
 def serve_cli(
@@ -51,11 +44,6 @@ def serve_cli(
 
     Example: newsfacet serve --index news-index --port 8765, then open http://127.0.0.1:8765/
     """
-    import uvicorn
-
-    from search import create_app
-    from search.http.guard import LOOPBACK_HOSTS, header_timeout_protocol
-
     try:
         news = NewsIndex(index)
         # A damaged index is refused now rather than answered with errors forever.
@@ -66,11 +54,8 @@ def serve_cli(
     if not is_loopback(host):
         typer.echo(f"Warning: listening on {host}: other machines can read every article in "
                    f"'{index}'. Use --host {DEFAULT_HOST} to keep it local.", err=True)
-    extra = tuple(allowed_host or ())
-    # Loopback: only this machine's names, so a DNS-rebinding page cannot read the index.
-    own = f"[{host}]" if ":" in host else host
-    hosts = (*LOOPBACK_HOSTS, own, *extra) if is_loopback(host) else (extra or None)
     with news:
-        app = create_app(news, cors_origins=tuple(cors_origin or ()), allowed_hosts=hosts)
-        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False,
-                    http=header_timeout_protocol())
+        # Loopback: only this machine's names, so a DNS-rebinding page cannot read the index.
+        app = create_app(news, cors_origins=tuple(cors_origin or ()),
+                         allowed_hosts=allowed_hosts(host, tuple(allowed_host or ())))
+        serve_app(app, host=host, port=port)

@@ -14,11 +14,10 @@ import httpx
 import pytest
 
 from cli.serve import is_loopback
-from index import build_index
-from index.store.folder import relative_path
+from index import build_index, relative_path
 from search import NewsIndex, create_app
 from search.http.params import MAX_FILTER_VALUES, MAX_PAGE_SIZE, MAX_QUERY_CHARS
-from tests.conftest import LiveServer, assert_json_error, served, write_articles
+from tests.helpers import LiveServer, assert_json_error, served, write_articles
 
 
 @pytest.fixture(scope="module")

@@ -174,7 +174,8 @@ def describe(exc: BaseException) -> str:
 
 
 @contextmanager
-def reading(folder: str | os.PathLike[str], errors: tuple[type[BaseException], ...] = READ_ERRORS
+def reading_index(folder: str | os.PathLike[str],
+                  errors: tuple[type[BaseException], ...] = READ_ERRORS
             ) -> Iterator[None]:
     """Turn what a damaged index file makes Whoosh raise into :class:`CorruptIndexError`."""
     try:
@@ -194,7 +195,7 @@ def open_index(path: str | os.PathLike[str]) -> FileIndex:
         CorruptIndexError: its table of contents is damaged.
     """
     read_meta(path)
-    with reading(path):
+    with reading_index(path):
         return whoosh_index.open_dir(str(path))
 
 
@@ -217,7 +218,7 @@ def create_or_open(path: str | os.PathLike[str], *, rebuild: bool = False) -> Fi
     except OSError as exc:
         raise write_error(folder, exc) from None
     read_meta(folder)
-    with reading(folder):
+    with reading_index(folder):
         return whoosh_index.open_dir(str(folder))
 
 

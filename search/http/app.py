@@ -45,8 +45,8 @@ from index import (
     QueryTimeoutError,
     QueryTooCostlyError,
     UnknownFacetError,
+    relative_path,
 )
-from index.store import folder as store
 from search.counting.facets import DEFAULT_FACET_SIZE
 from search.counting.related import DEFAULT_RELATED_SIZE, RELATED_FACETS
 from search.engine import DEFAULT_LIMIT, NewsIndex
@@ -198,7 +198,7 @@ def create_app(
                     key=lambda pair: -len(pair[0]))
 
     def shown(path: str) -> str:
-        return store.relative_path(path, news.roots) if path else path
+        return relative_path(path, news.roots) if path else path
 
     def relative_hits(result: dict[str, Any]) -> dict[str, Any]:
         for hit in result.get("hits", ()):
@@ -249,8 +249,8 @@ def create_app(
         (`{facet: [{value, count}]}`), `dates` (`{interval, buckets: [{value, count}]}`),
         `did_you_mean` (`[{field, given, suggestion}]`), `sort` and `collapsed`.
         """
-        result = await call(lanes.index_for(q).search, check_query(q), **filters, limit=limit,
-                            page=page, facet_size=facet_size, facets=facets,
+        result = await call(lanes.index_for(q).search, check_query(q), filters=filters,
+                            limit=limit, page=page, facet_size=facet_size, facets=facets,
                             disjunctive=disjunctive, sort=sort, date_interval=interval,
                             collapse=collapse)
         return relative_hits(result.to_dict())
@@ -277,7 +277,7 @@ def create_app(
         except NewsfacetError as exc:
             raise library_error(exc, hidden=hidden) from None
         counts = await call(lanes.index_for(q).facet, chosen, check_query(q), size=size,
-                            match=match, disjunctive=disjunctive, **filters)
+                            match=match, disjunctive=disjunctive, filters=filters)
         return {"facet": chosen.value, "query": q, "values": [c.to_dict() for c in counts]}
 
     @app.get("/api/related", tags=["search"], responses=ERROR_RESPONSES)
@@ -299,7 +299,7 @@ def create_app(
         """
         chosen = parse_facets(facets, "facets") or list(RELATED_FACETS)
         result = await call(lanes.index_for(q).related, check_query(q), facets=chosen,
-                            size=size, **filters)
+                            size=size, filters=filters)
         return result.to_dict()
 
     @app.get("/api/documents/{doc_id:path}", tags=["documents"], responses=ERROR_RESPONSES)
@@ -327,7 +327,7 @@ def create_app(
         `similar:ID`). The article itself is left out, and so are its copies with `collapse`.
         """
         result = await call(news.similar, doc_id, limit=limit, page=page, collapse=collapse,
-                            **filters)
+                            filters=filters)
         return relative_hits(result.to_dict())
 
     @app.get("/api/stats", tags=["index"], responses=ERROR_RESPONSES)

@@ -16,8 +16,10 @@ import asyncio
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
+import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from search.http.hosts import LOOPBACK_HOSTS
 from search.http.params import ApiError
 
 Scope = MutableMapping[str, Any]
@@ -26,8 +28,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-#: Host names of this machine, accepted by a server listening on a loopback address.
-LOOPBACK_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]")
+__all__ = ["LOOPBACK_HOSTS", "Guard", "header_timeout_protocol", "run"]
 #: Seconds a client has to send a request's headers once it connected or its last answer
 #: was sent; a slower client is disconnected.
 DEFAULT_HEADER_TIMEOUT = 10.0
@@ -144,3 +145,11 @@ def header_timeout_protocol(seconds: float = DEFAULT_HEADER_TIMEOUT) -> type[H11
                 self.transport.close()
 
     return HeaderTimeoutProtocol
+
+
+def run(app: Any, *, host: str, port: int, header_timeout: float = DEFAULT_HEADER_TIMEOUT
+        ) -> None:
+    """Serve ``app`` with uvicorn on ``host:port`` until stopped, disconnecting clients whose
+    request headers take longer than ``header_timeout`` seconds."""
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False,
+                http=header_timeout_protocol(header_timeout))

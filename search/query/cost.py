@@ -20,7 +20,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.query.terms import MultiTerm
 
-from index.errors import QueryTimeoutError, QueryTooCostlyError
+from index import QueryTimeoutError, QueryTooCostlyError
 
 #: Most words the wildcards, ranges and fuzzy terms of one query may expand to, in all:
 #: each is a posting list to read and score (about 0.3 ms each on the seeds index).
