@@ -52,7 +52,6 @@ from index.store.folder import (
     relative_path,
 )
 from index.store.record import StoredRecord
-from index.store.safe_pickle import UnsafePickleError
 from index.store.safe_pickle import loads as safe_loads
 from index.store.schema import BODY, DATE, FACETS, ID, RECORD, TITLE, Facet
 from index.store.writer import DEFAULT_COMMIT_EVERY
@@ -101,7 +100,6 @@ __all__ = [
     "StoredRecord",
     "TITLE",
     "UnknownFacetError",
-    "UnsafePickleError",
     "build_index",
     "cache_info",
     "clean_name",
