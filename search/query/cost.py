@@ -75,17 +75,18 @@ def expand_terms(query: wq.Query, reader: Any, *, limit: int = MAX_EXPANDED_TERM
         QueryTooCostlyError: they match more than ``limit`` words in all.
         QueryTimeoutError: the time limit passed while expanding.
     """
-    left = [limit]
+    # A module-level recursion, not a nested function: a closure that calls itself is a
+    # reference cycle, and it kept the reader (and its open segment files) alive until the
+    # garbage collector ran.
+    return _expand(query, reader, [limit], limit)
 
-    def expand(q: wq.Query) -> wq.Query:
-        if isinstance(q, MultiTerm):
-            return _expand_one(q, reader, left, limit)
-        if q.is_leaf():
-            return q
-        return q.apply(expand)
 
-    # Not normalize(): Whoosh's turns AND(every document, x) into every document.
-    return expand(query)
+def _expand(q: wq.Query, reader: Any, left: list[int], limit: int) -> wq.Query:
+    if isinstance(q, MultiTerm):
+        return _expand_one(q, reader, left, limit)
+    if q.is_leaf():
+        return q
+    return q.apply(lambda sub: _expand(sub, reader, left, limit))
 
 
 def _expand_one(q: MultiTerm, reader: Any, left: list[int], limit: int) -> wq.Query:
