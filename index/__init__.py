@@ -27,7 +27,8 @@ from index.errors import (
     QuerySyntaxError,
     UnknownFacetError,
 )
-from index.ingest.articles import Article, ProblemKind, ReadProblem, read_articles
+from index.ingest.reading import read_articles
+from index.ingest.records import Article, ProblemKind, ReadProblem
 from index.ner.cache import CACHE_ENV, CacheInfo, cache_info, clear_cache, default_cache_dir
 from index.ner.pipeline import EntityExtractor, Mention, load_pipeline
 from index.store.folder import DEFAULT_INDEX_DIR, INDEX_ENV, default_index_dir

@@ -21,16 +21,9 @@ from typing import Any
 from index.corpus_pass import AliasSource, refresh_facets, resolve_aliases
 from index.entities.mentions import Tagged
 from index.errors import IndexInterrupted, IndexWriteError, NewsfacetError
-from index.ingest.articles import (
-    Article,
-    ProblemKind,
-    ReadProblem,
-    SourceFile,
-    estimate_documents,
-    iter_source_files,
-    ner_text,
-    read_source,
-)
+from index.ingest.files import DEFAULT_FOLLOW_LINKS, walk_sources
+from index.ingest.reading import estimate_documents, read_source
+from index.ingest.records import Article, ProblemKind, ReadProblem, SourceFile, ner_text
 from index.ner.cache import NerCache, ner_key
 from index.ner.pipeline import (
     DEFAULT_BATCH_SIZE,
@@ -176,6 +169,7 @@ def build_index(
     wait: bool = False,
     use_cache: bool = True,
     cache_dir: str | os.PathLike[str] | None = None,
+    follow_links: bool = DEFAULT_FOLLOW_LINKS,
 ) -> IndexReport:
     """Index the articles under ``paths`` into ``index_dir``, incrementally.
 
@@ -199,6 +193,9 @@ def build_index(
         cache_dir: the NER cache folder; ``None`` for :func:`index.ner.cache.default_cache_dir`.
         aliases: an alias table or alias file path; ``None`` keeps the one stored in the
             index (see :mod:`index.entities.aliases`).
+        follow_links: read files and folders that symbolic links point to outside
+            ``paths`` (by default they are skipped and reported, see
+            :mod:`index.ingest.files`).
 
     Raises:
         InputError: a path does not exist.
@@ -210,7 +207,12 @@ def build_index(
     """
     tally = _Tally()
     roots = [Path(p) for p in paths]
-    sources = list(iter_source_files(roots))  # fails fast on a missing path
+    sources = []
+    for found in walk_sources(roots, follow_links=follow_links):  # fails fast on a bad path
+        if isinstance(found, ReadProblem):
+            tally.note(found)
+        else:
+            sources.append(found)
     folder = Path(index_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,7 @@ from index.entities.corpus import CorpusView, unify_displays
 from index.entities.mentions import Tagged, tag_mentions
 from index.entities.normalize import Entities, normalize_mentions
 from index.errors import IndexWriteError
-from index.ingest.articles import joined_text
+from index.ingest.records import joined_text
 from index.ner.pipeline import Mention
 from index.store import folder as store
 from index.store.parallel import SubWriterLost, bulk_writer

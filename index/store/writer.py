@@ -19,7 +19,7 @@ from whoosh.writing import CLEAR
 
 from index.entities.mentions import Tagged, tag_mentions
 from index.entities.normalize import normalize_mentions
-from index.ingest.articles import Article, ner_text
+from index.ingest.records import Article, ner_text
 from index.ner.cache import NerCache
 from index.ner.pipeline import Mention, MentionTuple
 from index.store import folder as store
