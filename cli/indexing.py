@@ -63,12 +63,16 @@ def index_cli(
     renormalize: Annotated[bool, typer.Option(
         "--renormalize", help="Re-derive every facet from the stored mentions, without NER "
                               "(after changing the alias file or upgrading newsfacet).")] = False,
+    follow_links: Annotated[bool, typer.Option(
+        "--follow-links", help="Read files and folders that symbolic links point to outside "
+                               "the given folders (skipped and listed by default).")] = False,
     aliases: Annotated[Path | None, typer.Option(
         "--aliases", "-a", envvar=ALIASES_ENV,
         help=f"Alias file (TOML or CSV) mapping name variants to canonical names and names "
              f"to drop [env {ALIASES_ENV}]; stored in the index.")] = None,
 ) -> None:
-    """Index articles (.txt, .md, .jsonl, .json, .csv) from files or folders, incrementally.
+    """Index articles from files or folders, incrementally: text, Markdown, JSON Lines, JSON,
+    CSV, web pages, WARC archives, RSS/Atom feeds and PDFs (and .gz of each).
 
     Unchanged articles are skipped, changed ones re-indexed, deleted ones removed. Work is
     committed as it goes: after Ctrl-C or a crash, run the same command again to finish.
@@ -96,7 +100,7 @@ def index_cli(
             report = build_index(paths, index, model=model, workers=workers, rebuild=rebuild,
                                  progress=progress, wait=wait, use_cache=not no_cache,
                                  commit_every=commit_every, batch_size=batch_size,
-                                 aliases=aliases)
+                                 aliases=aliases, follow_links=follow_links)
         except IndexInterrupted as stop:
             report, interrupted = stop.report, True
         finally:

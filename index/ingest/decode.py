@@ -13,11 +13,11 @@ from charset_normalizer import from_bytes
 from charset_normalizer.md import mess_ratio
 
 #: charset-normalizer's "chaos" (share of odd characters) up to which a guess is trusted.
-MAX_CHAOS = 0.1
+MAX_CHAOS = 0.2
 #: Bytes a guess looks at; enough to tell, cheap to test.
 SAMPLE_BYTES = 64 * 1024
 _WESTERN = "cp1252"
-_WESTERN_MARGIN = 0.05
+_WESTERN_MARGIN = 0.1
 
 
 class Undecodable(ValueError):

@@ -15,8 +15,11 @@ from typing import Any
 #: run on every page they are enabled for; on news pages the main extractor finds the
 #: article. See benchmarks/extraction.py for what each costs.
 FAST_EXTRACTION = True
-#: A page tree larger than this many elements is not analysed (trafilatura's guard).
-MAX_TREE_SIZE = 200_000
+#: Extracted text shorter than this (a menu, a "page not found") is no article.
+MIN_ARTICLE_CHARS = 80
+#: Dates only from the page's metadata and markup, never guessed from its text or the
+#: day it is read (htmldate's "extensive search" gave an undated page today's date).
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +48,14 @@ def extract_page(html: bytes | str, *, url: str | None = None) -> Page | None:
     language = tree.get("lang") or _meta_language(tree)
     found: Any = bare_extraction(tree, url=url, fast=FAST_EXTRACTION, include_comments=False,
                                  include_tables=False, with_metadata=True,
-                                 max_tree_size=MAX_TREE_SIZE)
+                                 date_extraction_params=_DATE_PARAMS)
     if found is None:
         return None
     text = (found.text or "").strip()
     title = (found.title or "").strip()
     if title and text.startswith(title):  # the headline is often the article's first line
         text = text[len(title):].lstrip()
-    if not text:
+    if len(text) < MIN_ARTICLE_CHARS:
         return None
     return Page(title=title, text=text, date=found.date or None, author=found.author or None,
                 site=found.sitename or found.hostname or None, url=found.url or url,

@@ -49,8 +49,8 @@ def read_pdf(source: SourceFile, stream: BinaryIO) -> Iterator[ReadItem]:
     if not body.strip():
         yield ReadProblem(source.shown, NO_TEXT, ProblemKind.SKIPPED)
         return
-    if not title:
-        first, _, rest = body.strip().partition("\n")
+    first, _, rest = body.strip().partition("\n")
+    if not title or first.strip() == title:  # the title is the first line, or stands for it
         title, body = first.strip(), rest
     yield from make_article(source, doc_id=source.relpath, title=title, text=body,
                             date=date_from_name(source.path.name) or created)
