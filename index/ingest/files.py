@@ -113,7 +113,7 @@ def _walk(folder: Path, root: Path, follow_links: bool, candidates: list[_Candid
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda e: e.name)
     except OSError as exc:
-        problems.append(ReadProblem(str(folder), f"cannot list folder: {_why(exc)}",
+        problems.append(ReadProblem(str(folder), f"{_cannot(exc, 'list folder')}; not read",
                                     ProblemKind.SKIPPED))
         return
     for entry in entries:
@@ -131,7 +131,12 @@ def _walk(folder: Path, root: Path, follow_links: bool, candidates: list[_Candid
                                         ProblemKind.SKIPPED))
             continue
         if is_dir:
-            key = _dir_key(path)
+            try:
+                key = _dir_key(path)
+            except OSError as exc:
+                problems.append(ReadProblem(str(path), f"{_cannot(exc)}; not read",
+                                            ProblemKind.SKIPPED))
+                continue
             if key not in seen_dirs:
                 seen_dirs.add(key)
                 _walk(path, root, follow_links, candidates, problems, seen_dirs)
@@ -166,7 +171,12 @@ def _link(path: Path, root: Path, follow_links: bool, candidates: list[_Candidat
             problems.append(ReadProblem(str(path), "symbolic link to a folder; not followed "
                                         "(use --follow-links to read it)", ProblemKind.SKIPPED))
             return
-        key = _dir_key(target)
+        try:
+            key = _dir_key(target)
+        except OSError as exc:
+            problems.append(ReadProblem(str(path), f"{_cannot(exc)}; not read",
+                                        ProblemKind.SKIPPED))
+            return
         if key in seen_dirs:
             problems.append(ReadProblem(str(path), "symbolic link to a folder already read "
                                         "(a loop or a second name); not read again",
@@ -183,9 +193,8 @@ def _consider(path: Path, root: Path, follow_links: bool, candidates: list[_Cand
     try:
         info = os.stat(path)
     except OSError as exc:
-        reason = "path too long for the system" if exc.errno == errno.ENAMETOOLONG else \
-            f"cannot read file: {_why(exc)}"
-        problems.append(ReadProblem(str(path), f"{reason}; not read", ProblemKind.SKIPPED))
+        problems.append(ReadProblem(str(path), f"{_cannot(exc)}; not read",
+                                    ProblemKind.SKIPPED))
         return
     if not stat.S_ISREG(info.st_mode):
         problems.append(ReadProblem(str(path), f"{_kind_of(info.st_mode)}, not a regular file; "
@@ -227,6 +236,12 @@ def _kind_of(mode: int) -> str:
         if test(mode):
             return name
     return "special file"
+
+
+def _cannot(exc: OSError, what: str = "read") -> str:
+    if exc.errno == errno.ENAMETOOLONG:
+        return "path too long for the system"
+    return f"cannot {what}: {_why(exc)}"
 
 
 def _why(exc: BaseException) -> str:

@@ -104,7 +104,7 @@ def truncation_warning(path: str, line: int | None = None) -> ReadProblem:
                        "that limit", ProblemKind.WARNING, line)
 
 
-def make_article(source: SourceFile, *, doc_id: str, title: str, text: str,
+def make_article(source: SourceFile, *, doc_id: str, title: Any, text: Any,
                  line: int | None = None, date: Any = None, url: Any = None,
                  source_name: Any = None, language: Any = None) -> Iterator[ReadItem]:
     """One article from the fields a reader found, with its warnings, or why it is none.

@@ -22,36 +22,48 @@ from index.ingest.streams import MAX_LINE_BYTES, bounded_lines
 csv.field_size_limit(min(sys.maxsize, MAX_LINE_BYTES))
 
 
-def read_csv(source: SourceFile, stream: BinaryIO) -> Iterator[ReadItem]:
-    """The rows of a CSV file as records; the line of a problem is the row's first line."""
-    problems: list[ReadProblem] = []
-    state = {"line": 0, "encoding": "utf-8"}
+class _Lines:
+    """The file's lines as text for the CSV parser, with the problems met on the way."""
 
-    def lines() -> Iterator[str]:
-        for number, raw in bounded_lines(stream):
-            state["line"] = number
+    def __init__(self, source: SourceFile, stream: BinaryIO) -> None:
+        self.source, self.stream = source, stream
+        self.line = 0
+        self.encoding = "utf-8"
+        self.problems: list[ReadProblem] = []
+
+    def __iter__(self) -> Iterator[str]:
+        for number, raw in bounded_lines(self.stream):
+            self.line = number
             if raw is None:
-                problems.append(ReadProblem(source.shown, f"line longer than "
-                                            f"{MAX_LINE_BYTES:,} bytes; skipped", line=number))
+                self.problems.append(ReadProblem(self.source.shown, f"line longer than "
+                                                 f"{MAX_LINE_BYTES:,} bytes; skipped",
+                                                 line=number))
                 continue
             try:
-                text = raw.decode("utf-8-sig" if number == 1 else state["encoding"])
+                text = raw.decode("utf-8-sig" if number == 1 else self.encoding)
             except UnicodeDecodeError:
-                try:
-                    text, state["encoding"] = decode_text(raw)
+                try:  # the file's encoding, once guessed, serves the lines after
+                    text, self.encoding = decode_text(raw)
                 except Undecodable as exc:
-                    problems.append(ReadProblem(source.shown, str(exc), line=number))
+                    self.problems.append(ReadProblem(self.source.shown, str(exc), line=number))
                     continue
             yield text
 
-    reader = csv.DictReader(lines())
+    def take_problems(self) -> list[ReadProblem]:
+        found, self.problems = self.problems, []
+        return found
+
+
+def read_csv(source: SourceFile, stream: BinaryIO) -> Iterator[ReadItem]:
+    """The rows of a CSV file as records; the line of a problem is the row's first line."""
+    lines = _Lines(source, stream)
+    reader = csv.DictReader(lines)
     try:
         fieldnames = reader.fieldnames
     except csv.Error as exc:
-        yield ReadProblem(source.shown, f"bad CSV: {exc}", line=state["line"])
+        yield ReadProblem(source.shown, f"bad CSV: {exc}", line=lines.line)
         return
-    yield from problems
-    problems.clear()
+    yield from lines.take_problems()
     if not fieldnames:
         yield ReadProblem(source.shown, "empty file")
         return
@@ -60,24 +72,22 @@ def read_csv(source: SourceFile, stream: BinaryIO) -> Iterator[ReadItem]:
         yield ReadProblem(source.shown, "CSV header has no 'title', 'text' or 'body' column; "
                           "add a header row naming the columns", line=1)
         return
-    start = state["line"] + 1
+    start = lines.line + 1
     while True:
         try:
             row = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            yield from problems
-            problems.clear()
+            yield from lines.take_problems()
             yield ReadProblem(source.shown, f"bad CSV: {exc}", line=start)
-            start = state["line"] + 1
+            start = lines.line + 1
             continue
-        yield from problems
-        problems.clear()
+        yield from lines.take_problems()
         record = {(k or "").strip().lower(): v for k, v in row.items()}
         yield from record_article(source, record, start)
-        start = state["line"] + 1
-    yield from problems
+        start = lines.line + 1
+    yield from lines.take_problems()
 
 
 FORMAT = Format("CSV", (".csv",), read_csv)
