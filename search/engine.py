@@ -22,7 +22,7 @@ from whoosh import query as wq
 from index import DocumentNotFoundError, Facet, InvalidValueError
 from index.entities.aliases import read_stored
 from index.store import folder as store
-from index.store.schema import BODY, DATE, ID, RECORD, TITLE
+from index.store.schema import BODY, DATE, ID, LANGUAGE, RECORD, TITLE
 from search.counting.collapse import collapse as collapse_mask
 from search.counting.dates import DateInterval
 from search.counting.facets import DEFAULT_FACET_SIZE
@@ -436,7 +436,7 @@ def _document(fields: dict[str, Any], *, text: bool = True) -> Document:
     return Document(
         id=fields["id"], title=fields.get("title", ""), path=fields.get("path", ""),
         date=date.date() if isinstance(date, dt.datetime) else None,
-        source=fields.get("source"), url=fields.get("url"),
+        source=fields.get("source"), url=fields.get("url"), language=fields.get(LANGUAGE),
         **{f.value: tuple(entities.get(f.value, ())) for f in Facet},
         text=fields.get(BODY, "") if text else "",
         mentions=tuple(tuple(m) for m in record.get("mentions", ())) if text else (),
