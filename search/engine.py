@@ -29,7 +29,14 @@ from search.counting.facets import DEFAULT_FACET_SIZE
 from search.counting.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, RelatedResult, co_mentions
 from search.query.arguments import SortOrder, check_range, choice, sort_order
 from search.query.filters import Filters
-from search.query.parser import make_parser, parse_text, resolve_facets, resolve_ids
+from search.query.parser import (
+    combine,
+    language_filter,
+    make_parser,
+    parse_text,
+    resolve_facets,
+    resolve_ids,
+)
 from search.query.suggest import entity_suggestion, text_suggestion
 from search.ranking.scoring import supports, top
 from search.ranking.snippets import Snippets, query_terms
@@ -318,14 +325,16 @@ class NewsIndex:
 
     def _select(self, snap: Snapshot, text: str, filters: Filters) -> Selection:
         text_query = resolve_facets(parse_text(text, self._parser), snap.columns, snap.aliases)
-        return select(snap.mask(text_query), filters, snap.columns, snap.dates, snap.aliases)
+        return select(snap.mask(combine(text_query, language_filter(filters))), filters,
+                      snap.columns, snap.dates, snap.aliases)
 
     def _execute(self, snap: Snapshot, text: str, text_query: wq.Query, filters: Filters, *,
                  limit: int, page: int, facet_size: int, facets: bool, disjunctive: bool,
                  order: SortOrder, interval: DateInterval, collapse: bool,
                  exclude: int | np.ndarray | None = None, label: str | None = None,
                  ) -> SearchResult:
-        selection = select(snap.mask(text_query), filters, snap.columns, snap.dates, snap.aliases)
+        selection = select(snap.mask(combine(text_query, language_filter(filters))), filters,
+                           snap.columns, snap.dates, snap.aliases)
         final = selection.final()
         if exclude is not None:
             final[exclude] = False

@@ -16,7 +16,14 @@ from fastapi.responses import JSONResponse
 
 from index import Facet, NewsfacetError
 from search.counting.dates import DateInterval
-from search.query.filters import DATE_HELP, DATE_KEYWORDS, FILTER_FIELDS, FILTER_KEYWORDS
+from search.query.filters import (
+    DATE_HELP,
+    DATE_KEYWORDS,
+    FILTER_FIELDS,
+    FILTER_KEYWORDS,
+    LANGUAGE_HELP,
+    LANGUAGE_KEYWORD,
+)
 from search.query.filters import Filters as LibraryFilters
 
 #: Largest page of hits one request may ask for.
@@ -107,8 +114,8 @@ def _filters(**given: Any) -> LibraryFilters:
     try:
         return LibraryFilters.build(**given)
     except NewsfacetError as exc:
-        name = next((k for k in FILTER_KEYWORDS if str(exc).startswith(k)), None)
-        raise ApiError(422, "invalid_value", str(exc), name) from None
+        parameter = next((k for k in FILTER_KEYWORDS if str(exc).startswith(k)), None)
+        raise ApiError(422, "invalid_value", str(exc), parameter) from None
 
 
 def _parameter(name: str, annotation: Any) -> inspect.Parameter:
@@ -125,7 +132,10 @@ _filters.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
                     "for several values.")]) for f in FILTER_FIELDS]
     + [_parameter(name, Annotated[str | None, Query(max_length=MAX_VALUE_CHARS,
                                                      description=DATE_HELP[name])])
-       for name in DATE_KEYWORDS],
+       for name in DATE_KEYWORDS]
+    + [_parameter(LANGUAGE_KEYWORD, Annotated[list[str] | None, Query(
+        max_length=MAX_FILTER_VALUES, description=f"{LANGUAGE_HELP.split(';')[0]}. Repeat the "
+        "parameter for several languages.")])],
     return_annotation=LibraryFilters)
 entity_filters = _filters
 

@@ -22,7 +22,7 @@ from index import Facet, QuerySyntaxError
 from index.entities import places
 from index.entities.aliases import Aliases
 from index.entities.names import name_key
-from index.store.schema import BODY, DATE, TITLE
+from index.store.schema import BODY, DATE, LANGUAGE, TITLE
 from search.counting.facets import FacetColumn
 from search.query.filters import Filters
 
@@ -36,7 +36,7 @@ _FIELD_ALIASES: dict[str, list[str]] = {
                   *([] if facet is not Facet.ORGANIZATIONS else ["organization"])]
     for facet in Facet
 }
-QUERY_FIELDS: tuple[str, ...] = (TITLE, BODY, DATE, *(f.value for f in Facet),
+QUERY_FIELDS: tuple[str, ...] = (TITLE, BODY, DATE, LANGUAGE, *(f.value for f in Facet),
                                   *(a for aliases in _FIELD_ALIASES.values() for a in aliases))
 
 
@@ -87,7 +87,8 @@ def check_syntax(text: str) -> None:
         if match:
             name, value = match.groups()
             if name.lower() not in QUERY_FIELDS:
-                known = ", ".join(["title", "body", "date", *(f.field_alias for f in Facet)])
+                known = ", ".join(["title", "body", "date", "language",
+                                   *(f.field_alias for f in Facet)])
                 raise QuerySyntaxError(f"Unknown field {name!r} in query {text!r}; fields are "
                                        f"{known}. Put a colon inside quotes to search for it")
             following = tokens[tokens.index(token) + 1] if token in tokens[:-1] else ""
@@ -213,6 +214,14 @@ def filter_queries(filters: Filters, columns: Mapping[Facet, FacetColumn],
         end = dt.datetime.combine(filters.until, dt.time.max) if filters.until else None
         out.append(wq.DateRange(DATE, start, end))
     return out
+
+
+def language_filter(filters: Filters) -> list[wq.Query]:
+    """The language filter as a Whoosh query (none when it is not set)."""
+    if not filters.languages:
+        return []
+    terms = [wq.Term(LANGUAGE, code) for code in filters.languages]
+    return [terms[0] if len(terms) == 1 else wq.Or(terms)]
 
 
 def combine(text_query: wq.Query, filters: Sequence[wq.Query]) -> wq.Query:
