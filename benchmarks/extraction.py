@@ -49,7 +49,8 @@ def page(title: str, paragraphs: list[str], number: int) -> str:
 <title>{escape(title)} - Example News</title><meta property="og:site_name" content="Example News">
 <meta property="article:published_time" content="2005-0{1 + number % 9}-1{number % 10}T08:00:00Z">
 <link rel="canonical" href="https://news.example/{number}">
-<script>var tracking = {{"id": {number}}};</script><style>body {{ font-family: sans-serif }}</style></head>
+<script>var tracking = {{"id": {number}}};</script>
+<style>body {{ font-family: sans-serif }}</style></head>
 <body><header><div class="logo">Example News</div><nav><ul><li><a href="/">Home</a></li>
 <li><a href="/world">World</a></li><li><a href="/business">Business</a></li>
 <li><a href="/sport">Sport</a></li><li><a href="/subscribe">Subscribe</a></li></ul></nav>
