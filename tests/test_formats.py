@@ -180,3 +180,23 @@ def test_a_folder_of_every_format_indexes_each_article_once(tmp_path: Path) -> N
         assert news.get("note.txt").title == "Café in Lyon"
         assert not news.search("Zelensky OR Gazprom OR subscribe OR cookie").total
         assert "Gazprom" not in {c.value for c in news.facet(Facet.ORGANIZATIONS, "", size=0)}
+
+
+def test_a_warc_is_indexed_again_record_by_record(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    storm = ("https://news.example/storm", page("Storm hits Florida", STORM, url=None))
+    flood = ("https://news.example/flood", page("Floods in Pakistan", FLOOD, url=None))
+    write_warc(corpus / "crawl.warc.gz", [storm, flood], extra=False)
+    index_dir = tmp_path / "ix"
+    assert build_index([corpus], index_dir).indexed == 2
+    changed = ("https://news.example/flood",
+               page("Floods in Pakistan and India", FLOOD, url=None))
+    write_warc(corpus / "crawl.warc.gz", [storm, changed], extra=False)
+    report = build_index([corpus], index_dir)
+    assert (report.indexed, report.unchanged, report.removed) == (1, 1, 0)
+    write_warc(corpus / "crawl.warc.gz", [storm], extra=False)
+    report = build_index([corpus], index_dir)
+    assert (report.indexed, report.unchanged, report.removed) == (0, 1, 1)
+    with NewsIndex(index_dir) as news:
+        assert [d.id for d in news.export()] == ["https://news.example/storm"]
