@@ -11,7 +11,7 @@ import pytest
 from index import Article, InputError, ProblemKind, ReadProblem, read_articles
 from index.ingest.dates import parse_date
 from index.ingest.records import MAX_TEXT_CHARS
-from tests.conftest import write_articles
+from tests.helpers import write_articles
 
 
 def read(path: Path) -> tuple[list[Article], list[ReadProblem]]:

@@ -19,7 +19,7 @@ from index import ProblemKind, ReadProblem, read_articles
 from index.ingest.records import MAX_TEXT_CHARS
 from index.ingest.streams import MAX_LINE_BYTES
 from search import NewsIndex
-from tests.conftest import ROOT, write_articles
+from tests.helpers import ROOT, write_articles
 
 #: Address space the indexing process may use: the spaCy model and Python take about
 #: 1.5 GB of it; reading ``/dev/zero`` or a 20 MB line whole would not fit in what is left

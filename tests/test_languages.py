@@ -11,7 +11,7 @@ from cli.app import app
 from index import build_index
 from index.ingest.language import detect_language
 from search import NewsIndex
-from tests.conftest import write_articles
+from tests.helpers import write_articles
 
 FRENCH = ("Le président Emmanuel Macron a reçu la chancelière Angela Merkel à l'Élysée",
           "Le président de la République Emmanuel Macron a reçu mardi à Paris la chancelière "
