@@ -95,6 +95,7 @@ def hostile_folder(base: Path) -> tuple[Path, set[str], set[str]]:
     return corpus, good, bad
 
 
+@pytest.mark.slow
 def test_a_hostile_folder_indexes_exactly_the_good_records(tmp_path: Path) -> None:
     corpus, good, bad = hostile_folder(tmp_path)
     index_dir = tmp_path / "ix"
