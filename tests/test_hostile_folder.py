@@ -166,3 +166,13 @@ def test_numeric_dates_out_of_range_are_warnings(tmp_path: Path, value: float) -
     items = list(read_articles([tmp_path]))
     assert [type(i).__name__ for i in items] == ["ReadProblem", "Article"]
     assert items[0].kind is ProblemKind.WARNING  # type: ignore[union-attr]
+
+
+def test_a_folder_nested_deeper_than_the_recursion_limit(tmp_path: Path) -> None:
+    deep = tmp_path
+    for _ in range(sys.getrecursionlimit() + 200):  # pathlib's mkdir(parents=True) recurses
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "story.txt").write_text("Deep story\n\nFound at the bottom.")
+    items = list(read_articles([tmp_path]))
+    assert [i.title for i in items if not isinstance(i, ReadProblem)] == ["Deep story"]

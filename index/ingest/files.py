@@ -107,15 +107,28 @@ def open_regular(path: Path) -> BinaryIO:
         raise
 
 
-def _walk(folder: Path, root: Path, follow_links: bool, candidates: list[_Candidate],
+def _walk(start: Path, root: Path, follow_links: bool, candidates: list[_Candidate],
           problems: list[ReadProblem], seen_dirs: set[tuple[int, int]]) -> None:
+    """Depth first, a folder's files before its subfolders, without recursion (a folder
+    nested a thousand deep must not end the run)."""
+    stack = [start]
+    while stack:
+        folder = stack.pop()
+        inner = _list(folder, root, follow_links, candidates, problems, seen_dirs)
+        stack.extend(reversed(inner))
+
+
+def _list(folder: Path, root: Path, follow_links: bool, candidates: list[_Candidate],
+          problems: list[ReadProblem], seen_dirs: set[tuple[int, int]]) -> list[Path]:
+    """Take in one folder's files; return its subfolders to walk, in order."""
+    inner: list[Path] = []
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda e: e.name)
     except OSError as exc:
         problems.append(ReadProblem(str(folder), f"{_cannot(exc, 'list folder')}; not read",
                                     ProblemKind.SKIPPED))
-        return
+        return inner
     for entry in entries:
         path = folder / entry.name
         if entry.name.startswith("."):
@@ -139,53 +152,57 @@ def _walk(folder: Path, root: Path, follow_links: bool, candidates: list[_Candid
                 continue
             if key not in seen_dirs:
                 seen_dirs.add(key)
-                _walk(path, root, follow_links, candidates, problems, seen_dirs)
+                inner.append(path)
         elif is_link:
-            _link(path, root, follow_links, candidates, problems, seen_dirs)
+            followed = _link(path, root, follow_links, candidates, problems, seen_dirs)
+            if followed is not None:
+                inner.append(followed)
         else:
             _consider(path, root, follow_links, candidates, problems, via_link=False)
+    return inner
 
 
 def _link(path: Path, root: Path, follow_links: bool, candidates: list[_Candidate],
-          problems: list[ReadProblem], seen_dirs: set[tuple[int, int]]) -> None:
+          problems: list[ReadProblem], seen_dirs: set[tuple[int, int]]) -> Path | None:
+    """Take in a symbolic link's file, or return the folder it names when that is walked."""
     try:
         target = path.resolve(strict=True)
     except RuntimeError:  # Python < 3.13 reports a loop this way
         problems.append(ReadProblem(str(path), "symbolic link loop; not read",
                                     ProblemKind.SKIPPED))
-        return
+        return None
     except OSError as exc:
         reason = "symbolic link loop" if exc.errno == errno.ELOOP else \
             "broken symbolic link (its target does not exist)" \
             if exc.errno == errno.ENOENT else f"cannot follow symbolic link: {_why(exc)}"
         problems.append(ReadProblem(str(path), f"{reason}; not read", ProblemKind.SKIPPED))
-        return
+        return None
     inside = target == root or root in target.parents
     if not inside and not follow_links:
         problems.append(ReadProblem(
             str(path), f"symbolic link to '{target}', outside the indexed folder; not "
             "followed (use --follow-links to read it)", ProblemKind.SKIPPED))
-        return
+        return None
     if target.is_dir():
         if not follow_links:
             problems.append(ReadProblem(str(path), "symbolic link to a folder; not followed "
                                         "(use --follow-links to read it)", ProblemKind.SKIPPED))
-            return
+            return None
         try:
             key = _dir_key(target)
         except OSError as exc:
             problems.append(ReadProblem(str(path), f"{_cannot(exc)}; not read",
                                         ProblemKind.SKIPPED))
-            return
+            return None
         if key in seen_dirs:
             problems.append(ReadProblem(str(path), "symbolic link to a folder already read "
                                         "(a loop or a second name); not read again",
                                         ProblemKind.SKIPPED))
-            return
+            return None
         seen_dirs.add(key)
-        _walk(path, root, follow_links, candidates, problems, seen_dirs)
-        return
+        return path
     _consider(path, root, follow_links, candidates, problems, via_link=True)
+    return None
 
 
 def _consider(path: Path, root: Path, follow_links: bool, candidates: list[_Candidate],

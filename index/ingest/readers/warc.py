@@ -20,7 +20,6 @@ from index.ingest.records import ProblemKind, ReadItem, ReadProblem, SourceFile,
 from index.ingest.streams import MAX_DOCUMENT_BYTES
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
-#: A record's number in the file stands for its line in problems.
 
 
 def read_warc(source: SourceFile, stream: BinaryIO) -> Iterator[ReadItem]:
