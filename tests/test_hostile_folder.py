@@ -174,5 +174,11 @@ def test_a_folder_nested_deeper_than_the_recursion_limit(tmp_path: Path) -> None
         deep = deep / "d"
         deep.mkdir()
     (deep / "story.txt").write_text("Deep story\n\nFound at the bottom.")
-    items = list(read_articles([tmp_path]))
+    try:
+        items = list(read_articles([tmp_path]))
+    finally:  # bottom up: shutil.rmtree, which pytest cleans up with, would recurse too
+        (deep / "story.txt").unlink()
+        while deep != tmp_path:
+            deep.rmdir()
+            deep = deep.parent
     assert [i.title for i in items if not isinstance(i, ReadProblem)] == ["Deep story"]

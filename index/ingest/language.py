@@ -25,13 +25,23 @@ def detect_language(text: str) -> str | None:
     sample = text[:DETECT_CHARS]
     if len(sample.strip()) < MIN_DETECT_CHARS:
         return None
-    code, confidence = _identifier().classify(sample)
+    identifier = _identifier()
+    if identifier is None:
+        return None
+    code, confidence = identifier.classify(sample)
     return str(code) if confidence >= MIN_CONFIDENCE else None
 
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    # py3langid loads its model on import (a third of a second); only indexing needs it.
+    """The detector, loaded once; None when it cannot be loaded. py3langid unpacks its
+    model through a temporary file, which a full disk refuses: then no language is
+    detected (articles go to the default pipeline) and the run goes on to report the
+    disk itself when it writes the index."""
+    # py3langid takes a third of a second to load its model; only indexing needs it.
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    try:
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    except OSError:
+        return None
