@@ -36,6 +36,8 @@ from search.query.filters import (
     DATE_KEYWORDS,
     FILTER_FIELDS,
     FILTER_KEYWORDS,
+    LANGUAGE_HELP,
+    LANGUAGE_KEYWORD,
     FilterField,
     Filters,
     Mode,
@@ -81,6 +83,15 @@ def __getattr__(name: str) -> _typing.Any:
     raise AttributeError(f"module 'search' has no attribute {name!r}")
 
 
+def serve_app(app: "FastAPI", *, host: str, port: int) -> None:
+    """Serve an app from :func:`create_app` on ``host:port`` with uvicorn until stopped;
+    clients that trickle their request headers are disconnected (see
+    :mod:`search.http.guard`)."""
+    from search.http import guard
+
+    guard.run(app, host=host, port=port)
+
+
 __all__ = [
     "BACKENDS",
     "BACKEND_ENV",
@@ -106,6 +117,8 @@ __all__ = [
     "IndexNotFoundError",
     "IndexStats",
     "InvalidValueError",
+    "LANGUAGE_HELP",
+    "LANGUAGE_KEYWORD",
     "MAX_LIMIT",
     "Mode",
     "NewsIndex",
@@ -125,4 +138,5 @@ __all__ = [
     "create_app",
     "list_entities",
     "publish",
+    "serve_app",
 ]

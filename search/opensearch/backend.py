@@ -83,6 +83,8 @@ class OpenSearchBackend:
         self.url, from_url = split_url(url)
         self.alias = alias or from_url or DEFAULT_ALIAS
         self.path = f"{self.url}/{self.alias}"
+        #: Folders the articles were read from, for showing paths relative to them.
+        self.roots: tuple[str, ...] = ()
         self._client = client if client is not None else make_client(self.url)
         self._parser = make_parser(build_schema())
         self._lock = threading.Lock()
@@ -107,7 +109,7 @@ class OpenSearchBackend:
                facet_size: int = DEFAULT_FACET_SIZE, facets: bool = True,
                disjunctive: bool = False, sort: SortOrder | str | None = None,
                date_interval: DateInterval | str = DateInterval.AUTO, collapse: bool = False,
-               **filter_keywords: Any) -> SearchResult:
+               timeout: float | None = None, **filter_keywords: Any) -> SearchResult:
         """Search the published index; arguments and errors as :meth:`NewsIndex.search`."""
         check_range("limit", limit, 1, MAX_LIMIT)
         check_range("page", page, 1, None)
@@ -126,7 +128,7 @@ class OpenSearchBackend:
                               facets=facets, disjunctive=disjunctive, order=order,
                               has_text=bool(text.strip()),
                               interval="year" if interval is DateInterval.YEAR else "month")
-        found = self._search(body)
+        found = self._search(body, timeout=timeout)
         raw_hits = found["hits"]["hits"]
         if deep:
             walk = {k: body[k] for k in ("query", "sort", "highlight", "_source")}
@@ -155,7 +157,8 @@ class OpenSearchBackend:
 
     def facet(self, facet: Facet | str, text: str = "", *, size: int = DEFAULT_FACET_SIZE,
               match: str | None = None, disjunctive: bool = False,
-              filters: Filters | None = None, **filter_keywords: Any) -> tuple[FacetCount, ...]:
+              filters: Filters | None = None, timeout: float | None = None,
+              **filter_keywords: Any) -> tuple[FacetCount, ...]:
         """Counts of one facet; arguments and errors as :meth:`NewsIndex.facet`."""
         chosen = Facet.parse(str(getattr(facet, "value", facet)))
         check_range("size", size, 0, None)
@@ -171,11 +174,12 @@ class OpenSearchBackend:
         body = tr.count_body(query, flt, resolve,
                              aggs={"values": tr.terms_agg(chosen, size, include)},
                              without=chosen if disjunctive else None)
-        return _table(self._search(body)["aggregations"]["values"]["buckets"], size)
+        found = self._search(body, timeout=timeout)
+        return _table(found["aggregations"]["values"]["buckets"], size)
 
     def related(self, text: str = "", *, facets: Iterable[Facet | str] = RELATED_FACETS,
                 size: int = DEFAULT_RELATED_SIZE, filters: Filters | None = None,
-                **filter_keywords: Any) -> RelatedResult:
+                timeout: float | None = None, **filter_keywords: Any) -> RelatedResult:
         """Co-mentioned entities and their lift; as :meth:`NewsIndex.related`."""
         chosen = [Facet.parse(str(getattr(f, "value", f))) for f in facets]
         check_range("size", size, 0, None)
@@ -185,7 +189,7 @@ class OpenSearchBackend:
         asked = {f: {v for value in (*flt.values(f), *flt.any_values(f))
                      for v in resolve(f, value)} for f in chosen}
         aggs = {f.value: tr.terms_agg(f, size + len(asked[f]) if size else 0) for f in chosen}
-        found = self._search(tr.count_body(query, flt, resolve, aggs=aggs))
+        found = self._search(tr.count_body(query, flt, resolve, aggs=aggs), timeout=timeout)
         total = int(found["hits"]["total"]["value"])
         live = self._count()
         out: dict[str, tuple[CoMention, ...]] = {}
@@ -203,7 +207,7 @@ class OpenSearchBackend:
     def similar(self, doc_id: str, *, limit: int = DEFAULT_LIMIT, page: int = 1,
                 facet_size: int = DEFAULT_FACET_SIZE, facets: bool = False,
                 collapse: bool = False, filters: Filters | None = None,
-                **filter_keywords: Any) -> SearchResult:
+                timeout: float | None = None, **filter_keywords: Any) -> SearchResult:
         """Articles sharing ``doc_id``'s title words and entities, best first (OpenSearch's
         ranking, not the Whoosh engine's key terms)."""
         check_range("limit", limit, 1, MAX_LIMIT)
@@ -220,7 +224,7 @@ class OpenSearchBackend:
         body = tr.search_body(query, flt, self._resolver([]), size=limit,
                               start=(page - 1) * limit, facet_size=facet_size, facets=facets,
                               disjunctive=False, order=SortOrder.RELEVANCE, has_text=True)
-        found = self._search(body)
+        found = self._search(body, timeout=timeout)
         start = (page - 1) * limit
         hits = tuple(_hit(h, rank, True)
                      for rank, h in enumerate(found["hits"]["hits"], start=start + 1))
@@ -346,9 +350,12 @@ class OpenSearchBackend:
         return tuple(out)
 
     # -- requests --------------------------------------------------------------------
-    def _search(self, body: Mapping[str, Any], *, index: str | None = None) -> Any:
+    def _search(self, body: Mapping[str, Any], *, index: str | None = None,
+                timeout: float | None = None) -> Any:
+        """One search request; ``timeout`` (seconds) bounds it (the HTTP API's limit)."""
         target = index or self.alias
-        return call(self.url, target, self._client.search, index=target, body=body)
+        extra = {} if timeout is None else {"request_timeout": max(0.001, timeout)}
+        return call(self.url, target, self._client.search, index=target, body=body, **extra)
 
     def _count(self) -> int:
         return int(call(self.url, self.alias, self._client.count, index=self.alias)["count"])

@@ -81,6 +81,7 @@ def docs_template(alias: str, *, shards: int = 1, replicas: int = 0) -> dict[str
         DATE: {"type": "date", "format": "strict_date"},
         "path": {"type": "keyword", "index": False},
         "source": {"type": "keyword"},
+        "language": {"type": "keyword"},
         "url": {"type": "keyword", "index": False},
         "mentions": {"type": "object", "enabled": False},
         **{facet.value: _facet_field() for facet in Facet},
@@ -110,7 +111,7 @@ def document_source(doc: Document, canonical: Mapping[Facet, Mapping[str, str]]
     source: dict[str, Any] = {
         ID: doc.id, TITLE: doc.title, BODY: doc.text, "path": doc.path,
         DATE: doc.date.isoformat() if doc.date else None,
-        "source": doc.source, "url": doc.url,
+        "source": doc.source, "url": doc.url, "language": doc.language,
         "mentions": [list(m) for m in doc.mentions],
     }
     for facet in Facet:
@@ -127,7 +128,7 @@ def document_of(source: Mapping[str, Any], *, text: bool = True,
     return Document(
         id=source[ID], title=source.get(TITLE, ""), path=source.get("path") or "",
         date=dt.date.fromisoformat(date[:10]) if date else None,
-        source=source.get("source"), url=source.get("url"),
+        source=source.get("source"), url=source.get("url"), language=source.get("language"),
         **{f.value: tuple(source.get(f.value) or ()) for f in Facet},
         text=source.get(BODY, "") if text else "",
         mentions=tuple((str(m[0]), str(m[1]), int(m[2])) for m in source.get("mentions") or ())

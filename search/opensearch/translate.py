@@ -80,6 +80,17 @@ def date_clause(since: dt.date | None, until: dt.date | None) -> dict[str, Any] 
     return {"range": {DATE: bounds}}
 
 
+def base_clauses(filters: Filters) -> list[dict[str, Any]]:
+    """The filters that are not facets: the date bounds and the languages (any of them)."""
+    clauses = []
+    dates = date_clause(filters.since, filters.until)
+    if dates:
+        clauses.append(dates)
+    if filters.languages:
+        clauses.append({"terms": {"language": sorted(filters.languages)}})
+    return clauses
+
+
 def text_query(query: wq.Query, resolve: Resolver, pattern: PatternResolver) -> dict[str, Any]:
     """A parsed newsfacet text query as an OpenSearch query.
 
@@ -163,8 +174,7 @@ def search_body(text: dict[str, Any], filters: Filters, resolve: Resolver, *,
     per_facet = {facet: facet_clauses(filters, facet, resolve)
                  for facet in Facet if filters.narrows(facet)}
     everything = [c for clauses in per_facet.values() for c in clauses]
-    dates = date_clause(filters.since, filters.until)
-    base = [dates] if dates else []
+    base = base_clauses(filters)
     body: dict[str, Any] = {
         "track_total_hits": True, "size": size, "from": start,
         "sort": sort_clause(order, has_text),
@@ -199,9 +209,8 @@ def count_body(text: dict[str, Any], filters: Filters, resolve: Resolver, *,
     filters: disjunctive counts of one facet)."""
     clauses = [c for facet in Facet if filters.narrows(facet) and facet is not without
                for c in facet_clauses(filters, facet, resolve)]
-    dates = date_clause(filters.since, filters.until)
     return {"track_total_hits": True, "size": 0,
-            "query": _bool(must=[text], filter=([dates] if dates else []) + clauses),
+            "query": _bool(must=[text], filter=base_clauses(filters) + clauses),
             "aggs": aggs}
 
 
