@@ -41,6 +41,7 @@ from index.ner.pipeline import (
 )
 from index.ner.pool import InlineNer, Ner, NerPool
 from index.store import folder as store
+from index.store.columns import refresh_columns
 from index.store.parallel import usable_cores
 from index.store.writer import DEFAULT_COMMIT_EVERY, BatchWriter, document_fields, uninterrupted
 
@@ -247,6 +248,7 @@ def build_index(
             run.finish(corpus_pass=(lambda compact: refresh_facets(
                 ix, folder, table, rewrite_all=compact, tagged=run.tagged))
                 if changed else None)
+            _write_columns(ix, folder)
         except KeyboardInterrupt:
             run.stop()
             raise IndexInterrupted(tally.report(folder, model_key, run.started_workers,
@@ -408,6 +410,14 @@ class _Run:
         if self.ner is not None:
             self.ner.close(kill=kill)
             self.ner = None
+
+
+def _write_columns(ix: Any, folder: Path) -> None:
+    """The search columns of the last commit, so that the next search opens them at once."""
+    try:
+        refresh_columns(ix, folder)
+    except OSError as exc:
+        raise store.write_error(folder, exc) from None
 
 
 def _rebuildable_in_place(folder: Path) -> bool:

@@ -26,6 +26,7 @@ from index.errors import IndexWriteError
 from index.ingest.articles import joined_text
 from index.ner.pipeline import Mention
 from index.store import folder as store
+from index.store.columns import refresh_columns
 from index.store.parallel import SubWriterLost, bulk_writer
 from index.store.schema import BODY, HASH, RECORD, TITLE, Facet
 
@@ -73,6 +74,10 @@ def renormalize(index_dir: str | os.PathLike[str], *, aliases: AliasSource = Non
     table = resolve_aliases(folder, aliases)  # a bad alias file fails before the lock
     with store.write_lock(folder):
         documents, changed = refresh_facets(ix, folder, table)
+        try:
+            refresh_columns(ix, folder)
+        except OSError as exc:
+            raise store.write_error(folder, exc) from None
     return RenormalizeReport(str(folder), documents, changed, time.perf_counter() - started)
 
 

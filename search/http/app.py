@@ -153,6 +153,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Before the server accepts connections: the first request costs what later ones do.
+        await asyncio.get_running_loop().run_in_executor(executor, news.warm)
         yield
         executor.shutdown(wait=False, cancel_futures=True)
         if owned:

@@ -34,12 +34,13 @@ _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 def entity_suggestion(facet: Facet, value: str, column: FacetColumn) -> Suggestion | None:
     """The known value of ``facet`` closest to ``value``, if any is close enough; of
     equally close values, the one in most articles."""
-    found = process.extract(name_key(value), column.key_ids.keys(), scorer=fuzz.ratio,
+    found = process.extract(name_key(value), column.keys, scorer=fuzz.ratio,
                             score_cutoff=MIN_SIMILARITY * 100, limit=_CANDIDATES)
     if not found:
         return None
-    key = max(found, key=lambda m: (m[1], column.doc_freq[column.key_ids[m[0]]]))[0]
-    return Suggestion(facet.value, value, column.values[column.key_ids[key]])
+    # Each match is (key, score, entity id): the keys are a sequence, numbered by entity.
+    entity = max(found, key=lambda m: (m[1], column.doc_freq[m[2]]))[2]
+    return Suggestion(facet.value, value, column.values[entity])
 
 
 class Lexicon:
