@@ -25,7 +25,7 @@ from whoosh import query as wq
 
 from index import Facet
 from index.entities.aliases import Aliases
-from index.store.columns import SearchColumns, read_columns, write_columns
+from index.store.columns import BodyTerms, SearchColumns, read_columns, write_columns
 from search.counting.collapse import signatures
 from search.counting.dates import DateColumn, DateInterval
 from search.counting.facets import FacetColumn, Tally
@@ -50,7 +50,7 @@ class Snapshot:
         self.searcher = searcher
         #: The index's alias table, read with this generation: filter values go through it.
         self.aliases = aliases if aliases is not None else Aliases()
-        stored = load_columns(folder, reader)
+        stored = self._stored = load_columns(folder, reader)
         self.size: int = stored.size
         self.columns = {facet: FacetColumn.of(facet, arrays, self.size)
                         for facet, arrays in stored.facets.items()}
@@ -150,7 +150,11 @@ class Snapshot:
     def lexicon(self) -> Lexicon:
         """The body terms for spelling suggestions, read on first use."""
         if self._lexicon is None:
-            self._lexicon = Lexicon(self.searcher.reader())
+            try:
+                body = self._stored.body()
+            except (OSError, ValueError):  # a damaged file: read the terms from the index
+                body = BodyTerms.read(self.searcher.reader())
+            self._lexicon = Lexicon(body)
         return self._lexicon
 
     def close(self) -> None:

@@ -38,6 +38,7 @@ def answers(path: Path) -> dict[str, Any]:
             "dated": news.search(since="2010-01-01", sort="-date", limit=50).to_dict(),
             "surname": news.search(people=["Putin"], facet_size=5).to_dict(),
             "suggest": news.search(people=["Vladimir Puttin"]).to_dict(),
+            "typo": news.search("goverment elektion").to_dict(),
         }
 
 
@@ -119,7 +120,7 @@ def test_an_incremental_run_replaces_the_columns(tmp_path: Path) -> None:
     assert column_folders(path) == second
 
 
-@pytest.mark.parametrize("damage", ["truncate", "manifest", "token"])
+@pytest.mark.parametrize("damage", ["truncate", "manifest", "token", "terms"])
 def test_damaged_columns_are_computed_again(seeds_copy: Path, damage: str) -> None:
     written = answers(seeds_copy)
     (folder,) = column_folders(seeds_copy)
@@ -128,6 +129,8 @@ def test_damaged_columns_are_computed_again(seeds_copy: Path, damage: str) -> No
         target.write_bytes(target.read_bytes()[:-8])
     elif damage == "manifest":
         (folder / "manifest.json").write_text("{not json", encoding="utf-8")
+    elif damage == "terms":
+        (folder / "body.terms.json").write_text("[1, 2]", encoding="utf-8")
     else:
         folder.rename(folder.with_name(f"{COLUMNS_PREFIX}0000000000000000"))
     assert answers(seeds_copy) == written

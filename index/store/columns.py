@@ -17,6 +17,7 @@ and renamed, so a reader sees all of it or nothing; older folders are removed.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import os
@@ -30,12 +31,13 @@ from typing import Any
 import numpy as np
 
 from index.entities.names import name_key
-from index.store.schema import DATE, Facet
+from index.store.schema import BODY, DATE, Facet
 
 #: Bumped when the files' layout or meaning changes: folders of another version are rebuilt.
 COLUMNS_VERSION = 1
 COLUMNS_PREFIX = "columns-"
 MANIFEST = "manifest.json"
+BODY_TERMS = "body.terms.json"
 #: Values per facet, the most frequent in the index, whose co-mention counts are computed
 #: with the columns (an unfiltered search shows them and a user picks them first).
 PRECOUNTED_VALUES = 10
@@ -139,6 +141,29 @@ class Precount:
     complete: bool
 
 
+@dataclass(frozen=True, slots=True)
+class BodyTerms:
+    """The body field's terms in sorted order and the number of documents holding each
+    (spelling suggestions look for a misspelled word's neighbours among them)."""
+
+    terms: list[str]
+    doc_freq: np.ndarray
+
+    @classmethod
+    def read(cls, reader: Any) -> BodyTerms:
+        """Read the body field's terms from a Whoosh reader."""
+        terms, freqs = [], []
+        for raw, info in reader.iter_field(BODY):
+            terms.append(raw.decode("utf-8") if isinstance(raw, bytes) else str(raw))
+            freqs.append(info.doc_frequency())
+        return cls(terms, np.array(freqs, dtype=np.int64))
+
+    def starting(self, prefix: str) -> tuple[int, int]:
+        """The range of terms starting with ``prefix``."""
+        return (bisect.bisect_left(self.terms, prefix),
+                bisect.bisect_left(self.terms, prefix + "\U0010ffff"))
+
+
 #: An entity (facet, entity id), or None for every document.
 Subset = tuple[Facet, int] | None
 
@@ -155,6 +180,15 @@ class SearchColumns:
     has_date: np.ndarray
     #: Per subset, how many documents it holds and each facet's counts over them.
     precounts: dict[Subset, tuple[int, dict[Facet, Precount]]]
+    #: The body terms, or the folder to read them from on first use (see :meth:`body`).
+    _body: dict[str, BodyTerms | Path]
+
+    def body(self) -> BodyTerms:
+        """The body terms; read from the columns' folder on first use."""
+        found = self._body["terms"]
+        if isinstance(found, Path):
+            found = self._body["terms"] = _read_body(found)
+        return found
 
     @classmethod
     def compute(cls, reader: Any) -> SearchColumns:
@@ -166,7 +200,7 @@ class SearchColumns:
         facets = {facet: FacetArrays.read(reader, facet) for facet in Facet}
         ordinals, has_date = read_dates(reader, size)
         return cls(generation_token(reader), size, live, facets, ordinals, has_date,
-                   _precount(facets, live))
+                   _precount(facets, live), {"terms": BodyTerms.read(reader)})
 
 
 def read_dates(reader: Any, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -262,8 +296,12 @@ def _write_into(staging: Path, columns: SearchColumns) -> None:
         for facet, counted in tallies.items():
             arrays[f"precount{n}.{facet.value}.ids"] = counted.ids
             arrays[f"precount{n}.{facet.value}.counts"] = counted.counts
+    body = columns.body()
+    arrays["body.doc_freq"] = body.doc_freq
     for name, array in arrays.items():
         np.save(staging / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+    with open(staging / BODY_TERMS, "w", encoding="utf-8") as handle:
+        json.dump(body.terms, handle, ensure_ascii=False, separators=(",", ":"))
     manifest = {"version": COLUMNS_VERSION, "token": columns.token, "size": columns.size,
                 "precounting": _precounting(), "facets": vocab, "precounts": subsets}
     with open(staging / MANIFEST, "w", encoding="utf-8") as handle:
@@ -334,7 +372,16 @@ def _from_files(target: Path, manifest: dict[str, Any]) -> SearchColumns:
     if len(live) != size:
         raise ValueError("live column of the wrong size")
     return SearchColumns(manifest["token"], size, live, facets, load("ordinals"),
-                         load("has_date"), precounts)
+                         load("has_date"), precounts, {"terms": target})
+
+
+def _read_body(target: Path) -> BodyTerms:
+    with open(target / BODY_TERMS, encoding="utf-8") as handle:
+        terms = json.load(handle)
+    freqs = np.load(target / "body.doc_freq.npy", mmap_mode="r", allow_pickle=False)
+    if not isinstance(terms, list) or len(terms) != len(freqs):
+        raise ValueError(f"damaged body terms in {target}")
+    return BodyTerms(terms, freqs)
 
 
 def refresh_columns(ix: Any, folder: Path) -> None:
