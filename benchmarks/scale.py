@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -74,9 +75,19 @@ def make_corpus(data: Path, articles: int, into: Path) -> Path:
     return into
 
 
+#: CPU seconds (user + system) of every finished run, by command: on a machine shared
+#: with other work, wall time grows with the load and CPU time does not.
+CPU: dict[str, float] = {}
+
+
 def run(command: list[str], env: dict[str, str]) -> tuple[float, int, str]:
-    """Wall seconds, peak memory (bytes, all processes) and stdout of a newsfacet run."""
-    return timed([str(NEWSFACET), *command], env)
+    """Wall seconds, peak memory (bytes, all processes) and stdout of a newsfacet run;
+    its CPU seconds, workers included, go to :data:`CPU` under ``command[0]``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    found = timed([str(NEWSFACET), *command], env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU["last"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return found
 
 
 def size_on_disk(folder: Path) -> int:
@@ -95,12 +106,13 @@ def search_figures(index: Path) -> dict[str, float]:
                 started = time.perf_counter()
                 news.search(text, **filters)
                 times.append((time.perf_counter() - started) * 1000)
-    return {"p50_ms": percentile(times, 0.5), "p95_ms": percentile(times, 0.95)}
+    return {"p50_ms": percentile(times, 0.5), "p95_ms": percentile(times, 0.95),
+            "load": os.getloadavg()[0]}
 
 
-def cold_search(index: Path, env: dict[str, str]) -> tuple[float, int]:
+def cold_search(index: Path, env: dict[str, str]) -> tuple[float, int, float]:
     seconds, peak, _ = run(["search", *COLD_QUERY, "--index", str(index)], env)
-    return seconds, peak
+    return seconds, peak, CPU["last"]
 
 
 def prepare_changes(corpus: Path, work: Path, env: dict[str, str]) -> list[tuple[Path, str]]:
@@ -128,17 +140,19 @@ def measure(data: Path, articles: int, work: Path, env: dict[str, str], *,
 
     seconds, peak, _ = run(["index", str(corpus), "--index", str(index), "--quiet", *extra], env)
     out["build"] = {"seconds": seconds, "ms_per_article": 1000 * seconds / articles,
-                    "peak_mb": peak / 2**20}
+                    "cpu_seconds": CPU["last"], "peak_mb": peak / 2**20}
     print(f"{articles:,} articles: build {seconds:.1f} s ({1000 * seconds / articles:.2f} ms "
-          f"per article), peak {peak / 2**20:.0f} MB", flush=True)
-    first, first_peak = cold_search(index, env)
+          f"per article; CPU {CPU['last']:.1f} s), peak {peak / 2**20:.0f} MB", flush=True)
+    first, first_peak, _ = cold_search(index, env)
     colds = [cold_search(index, env) for _ in range(3)]
     out["cold_search"] = {"first_seconds": first, "first_peak_mb": first_peak / 2**20,
-                          "seconds": statistics.median(s for s, _ in colds),
-                          "peak_mb": statistics.median(p for _, p in colds) / 2**20}
+                          "seconds": statistics.median(s for s, _, _ in colds),
+                          "cpu_seconds": statistics.median(c for _, _, c in colds),
+                          "peak_mb": statistics.median(p for _, p, _ in colds) / 2**20}
+    cold = out["cold_search"]
     print(f"  cold search: first {first:.2f} s / {first_peak / 2**20:.0f} MB, then "
-          f"{out['cold_search']['seconds']:.2f} s / {out['cold_search']['peak_mb']:.0f} MB",
-          flush=True)
+          f"{cold['seconds']:.2f} s (CPU {cold['cpu_seconds']:.2f} s) / "
+          f"{cold['peak_mb']:.0f} MB", flush=True)
 
     changes = prepare_changes(corpus, work, env)
     spare = sorted(p for p in data.rglob("*.txt"))[-UPDATED:]
@@ -159,17 +173,22 @@ def measure(data: Path, articles: int, work: Path, env: dict[str, str], *,
             before()
         seconds, peak, report = run(["index", str(corpus), "--index", str(index),
                                      "--quiet", "--format", "json", *extra], env)
-        out[name] = {"seconds": seconds, "peak_mb": peak / 2**20, "report": json.loads(report)}
-        print(f"  {name} {UPDATED}: {seconds:.1f} s, peak {peak / 2**20:.0f} MB", flush=True)
+        out[name] = {"seconds": seconds, "cpu_seconds": CPU["last"], "peak_mb": peak / 2**20,
+                     "report": json.loads(report)}
+        print(f"  {name} {UPDATED}: {seconds:.1f} s (CPU {CPU['last']:.1f} s), peak "
+              f"{peak / 2**20:.0f} MB", flush=True)
 
     out["size_mb"] = size_on_disk(index) / 2**20
     out["search"] = search_figures(index)
     print(f"  index {out['size_mb']:.0f} MB on disk; search with facets p50 "
-          f"{out['search']['p50_ms']:.1f} ms, p95 {out['search']['p95_ms']:.1f} ms", flush=True)
+          f"{out['search']['p50_ms']:.1f} ms, p95 {out['search']['p95_ms']:.1f} ms "
+          f"(load average {out['search']['load']:.1f})", flush=True)
     if renormalize:
         seconds, peak, _ = run(["index", "--renormalize", "--index", str(index)], env)
-        out["renormalize"] = {"seconds": seconds, "peak_mb": peak / 2**20}
-        print(f"  --renormalize {seconds:.1f} s, peak {peak / 2**20:.0f} MB", flush=True)
+        out["renormalize"] = {"seconds": seconds, "cpu_seconds": CPU["last"],
+                              "peak_mb": peak / 2**20}
+        print(f"  --renormalize {seconds:.1f} s (CPU {CPU['last']:.1f} s), peak "
+              f"{peak / 2**20:.0f} MB", flush=True)
     return out
 
 
