@@ -38,7 +38,7 @@ from index.store import columns
 from index.store import folder as store
 from index.store.schema import BODY, DATE, ID, PATH, RECORD, SOURCE, TITLE, URL
 from search import NewsIndex
-from search.query.arguments import make_filters
+from search.query.filters import Filters
 from search.query.parser import combine, filter_queries, parse_text, resolve_facets
 
 DEFAULT_DATA = Path("/work/shared/data/bbc-news/txt")
@@ -149,7 +149,7 @@ def whoosh_search(news: NewsIndex, text: str, filters: dict[str, Any], *,
         with news._lock:  # noqa: SLF001 - the benchmark compares against the same searcher
             snap = news._current()  # noqa: SLF001
             text_query = resolve_facets(parse_text(text, news._parser), snap.columns)  # noqa: SLF001
-            final = combine(text_query, filter_queries(make_filters(**filters), snap.columns))
+            final = combine(text_query, filter_queries(Filters.build(**filters), snap.columns))
             if not grouped:
                 return [hit.docnum for hit in snap.searcher.search(final, limit=10)]
             results = snap.searcher.search(final, limit=10, groupedby=facets)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from index import DocumentNotFoundError, Facet
+from index import DocumentNotFoundError, Facet, InvalidValueError
 from index.entities.aliases import read_stored
 from index.store import folder as store
 from index.store.schema import BODY, DATE, ID, RECORD, TITLE
@@ -27,8 +27,9 @@ from search.counting.collapse import collapse as collapse_mask
 from search.counting.dates import DateInterval
 from search.counting.facets import DEFAULT_FACET_SIZE
 from search.counting.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, RelatedResult, co_mentions
-from search.query.arguments import SortOrder, check_range, choice, make_filters, sort_order
-from search.query.parser import Filters, make_parser, parse_text, resolve_facets, resolve_ids
+from search.query.arguments import SortOrder, check_range, choice, sort_order
+from search.query.filters import Filters
+from search.query.parser import make_parser, parse_text, resolve_facets, resolve_ids
 from search.query.suggest import entity_suggestion, text_suggestion
 from search.ranking.scoring import supports, top
 from search.ranking.snippets import Snippets, query_terms
@@ -113,34 +114,23 @@ class NewsIndex:
         self,
         text: str = "",
         *,
-        people: Iterable[str] = (),
-        organizations: Iterable[str] = (),
-        places: Iterable[str] = (),
-        countries: Iterable[str] = (),
-        since: dt.date | str | None = None,
-        until: dt.date | str | None = None,
+        filters: Filters | None = None,
         limit: int = DEFAULT_LIMIT,
         page: int = 1,
         facet_size: int = DEFAULT_FACET_SIZE,
         facets: bool = True,
-        any_people: Iterable[str] = (),
-        any_organizations: Iterable[str] = (),
-        any_places: Iterable[str] = (),
-        any_countries: Iterable[str] = (),
-        not_people: Iterable[str] = (),
-        not_organizations: Iterable[str] = (),
-        not_places: Iterable[str] = (),
-        not_countries: Iterable[str] = (),
         disjunctive: bool = False,
         sort: SortOrder | str | None = None,
         date_interval: DateInterval | str = DateInterval.AUTO,
         collapse: bool = False,
+        **filter_keywords: Any,
     ) -> SearchResult:
         """Search the index.
 
         Args:
             text: a query in Whoosh syntax; empty matches every document that passes the
                 filters (newest first).
+            filters: a :class:`Filters` value; or give its keywords instead:
             people, organizations, places, countries: values that must all match.
             any_people, any_organizations, any_places, any_countries: values of which at
                 least one must match.
@@ -165,19 +155,17 @@ class NewsIndex:
         check_range("facet_size", facet_size, 0, None)
         order = sort_order(sort, text)
         interval = choice("date_interval", date_interval, DateInterval)
-        filters = make_filters(people, organizations, places, countries, since, until,
-                               any_people, any_organizations, any_places, any_countries,
-                               not_people, not_organizations, not_places, not_countries)
+        chosen = _filters(filters, filter_keywords)
         with self._lock:
             snap = self._current()
             text_query = resolve_facets(parse_text(text, self._parser), snap.columns, snap.aliases)
-            return self._execute(snap, text, text_query, filters, limit=limit, page=page,
+            return self._execute(snap, text, text_query, chosen, limit=limit, page=page,
                                  facet_size=facet_size, facets=facets, disjunctive=disjunctive,
                                  order=order, interval=interval, collapse=collapse)
 
     def facet(self, facet: Facet | str, text: str = "", *, size: int = DEFAULT_FACET_SIZE,
               match: str | None = None, disjunctive: bool = False,
-              **filters: Any) -> tuple[FacetCount, ...]:
+              filters: Filters | None = None, **filter_keywords: Any) -> tuple[FacetCount, ...]:
         """Counts of one facet over the documents matching ``text`` and ``filters``.
 
         Args:
@@ -193,7 +181,7 @@ class NewsIndex:
         """
         chosen = Facet.parse(str(getattr(facet, "value", facet)))
         check_range("size", size, 0, None)
-        flt = make_filters(**filters)
+        flt = _filters(filters, filter_keywords)
         with self._lock:
             snap = self._current()
             selection = self._select(snap, text, flt)
@@ -207,7 +195,8 @@ class NewsIndex:
                                     within=within, match=match)
 
     def related(self, text: str = "", *, facets: Iterable[Facet | str] = RELATED_FACETS,
-                size: int = DEFAULT_RELATED_SIZE, **filters: Any) -> RelatedResult:
+                size: int = DEFAULT_RELATED_SIZE, filters: Filters | None = None,
+                **filter_keywords: Any) -> RelatedResult:
         """The entities most often named in the articles matching ``text`` and ``filters``.
 
         Each facet lists its values by count (then name) with their lift: how many times
@@ -221,7 +210,7 @@ class NewsIndex:
         """
         chosen = [Facet.parse(str(getattr(f, "value", f))) for f in facets]
         check_range("size", size, 0, None)
-        flt = make_filters(**filters)
+        flt = _filters(filters, filter_keywords)
         with self._lock:
             snap = self._current()
             selection = self._select(snap, text, flt)
@@ -240,7 +229,8 @@ class NewsIndex:
 
     def similar(self, doc_id: str, *, limit: int = DEFAULT_LIMIT, page: int = 1,
                 facet_size: int = DEFAULT_FACET_SIZE, facets: bool = False,
-                collapse: bool = False, **filters: Any) -> SearchResult:
+                collapse: bool = False, filters: Filters | None = None,
+                **filter_keywords: Any) -> SearchResult:
         """Articles like ``doc_id``: sharing its key terms and its entities, best first.
 
         The article itself is left out; so are its copies when ``collapse`` is on, which
@@ -251,7 +241,7 @@ class NewsIndex:
         """
         check_range("limit", limit, 1, MAX_LIMIT)
         check_range("page", page, 1, None)
-        flt = make_filters(**filters)
+        flt = _filters(filters, filter_keywords)
         with self._lock:
             snap = self._current()
             docnum = self._docnum(snap, doc_id)
@@ -279,7 +269,8 @@ class NewsIndex:
             return _document(snap.searcher.stored_fields(self._docnum(snap, doc_id)))
 
     def export(self, text: str = "", *, sort: SortOrder | str | None = None,
-               collapse: bool = False, **filters: Any) -> Iterator[Document]:
+               collapse: bool = False, filters: Filters | None = None,
+               **filter_keywords: Any) -> Iterator[Document]:
         """Every matching document, text included; streams any number.
 
         Args:
@@ -289,7 +280,7 @@ class NewsIndex:
             collapse: one document per story.
             filters: keyword filters as for :meth:`search`.
         """
-        flt = make_filters(**filters)
+        flt = _filters(filters, filter_keywords)
         order = None if sort is None else sort_order(sort, text)
         with self._lock:
             snap = self._current()
@@ -459,3 +450,15 @@ def _document(fields: dict[str, Any], *, text: bool = True) -> Document:
         text=fields.get(BODY, "") if text else "",
         mentions=tuple(tuple(m) for m in record.get("mentions", ())) if text else (),
     )
+
+
+def _filters(filters: Filters | None, keywords: dict[str, Any]) -> Filters:
+    """The filters of a call: a :class:`Filters` value or its keywords, not both."""
+    if filters is None:
+        return Filters.build(**keywords)
+    if keywords:
+        raise InvalidValueError(f"Give filters= or filter keywords ({', '.join(sorted(keywords))}"
+                                "), not both: add them to the Filters value")
+    if not isinstance(filters, Filters):
+        raise InvalidValueError(f"filters must be a Filters value, got {filters!r}")
+    return filters

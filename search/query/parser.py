@@ -13,7 +13,6 @@ import datetime as dt
 import fnmatch
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from whoosh import query as wq
 from whoosh.fields import Schema
@@ -25,6 +24,7 @@ from index.entities.aliases import Aliases
 from index.entities.names import name_key
 from index.store.schema import BODY, DATE, TITLE
 from search.counting.facets import FacetColumn
+from search.query.filters import Filters
 
 #: Longest accepted query text, in characters.
 MAX_QUERY_CHARS = 2_000
@@ -38,61 +38,6 @@ _FIELD_ALIASES: dict[str, list[str]] = {
 }
 QUERY_FIELDS: tuple[str, ...] = (TITLE, BODY, DATE, *(f.value for f in Facet),
                                   *(a for aliases in _FIELD_ALIASES.values() for a in aliases))
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """Entity and date filters.
-
-    Per facet: every value of ``people`` must match (AND), at least one of ``any_people``
-    (OR), and none of ``not_people`` (NOT); the same for the other facets.
-    """
-
-    people: tuple[str, ...] = ()
-    organizations: tuple[str, ...] = ()
-    places: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
-    since: dt.date | None = None
-    until: dt.date | None = None
-    any_people: tuple[str, ...] = ()
-    any_organizations: tuple[str, ...] = ()
-    any_places: tuple[str, ...] = ()
-    any_countries: tuple[str, ...] = ()
-    not_people: tuple[str, ...] = ()
-    not_organizations: tuple[str, ...] = ()
-    not_places: tuple[str, ...] = ()
-    not_countries: tuple[str, ...] = ()
-
-    def values(self, facet: Facet) -> tuple[str, ...]:
-        """The values of one facet that must all match."""
-        return getattr(self, facet.value)  # type: ignore[no-any-return]
-
-    def any_values(self, facet: Facet) -> tuple[str, ...]:
-        """The values of one facet of which one must match."""
-        return getattr(self, f"any_{facet.value}")  # type: ignore[no-any-return]
-
-    def not_values(self, facet: Facet) -> tuple[str, ...]:
-        """The values of one facet that must not match."""
-        return getattr(self, f"not_{facet.value}")  # type: ignore[no-any-return]
-
-    def narrows(self, facet: Facet) -> bool:
-        """Whether any filter is set on ``facet``."""
-        return bool(self.values(facet) or self.any_values(facet) or self.not_values(facet))
-
-    def to_dict(self) -> dict[str, tuple[str, ...]]:
-        """Non-empty filters by name (``people``, ``any_people``, ``not_people``…), dates as
-        ISO text."""
-        out = {}
-        for facet in Facet:
-            for prefix in ("", "any_", "not_"):
-                values = getattr(self, f"{prefix}{facet.value}")
-                if values:
-                    out[f"{prefix}{facet.value}"] = values
-        if self.since:
-            out["since"] = (self.since.isoformat(),)
-        if self.until:
-            out["until"] = (self.until.isoformat(),)
-        return out
 
 
 def make_parser(schema: Schema) -> MultifieldParser:
