@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from index import Facet, build_index
+from index import Facet, build_index, renormalize
 from index.store import columns
 from index.store import folder as store
 from index.store.columns import COLUMNS_PREFIX, FacetArrays, generation_token
@@ -118,6 +118,21 @@ def test_an_incremental_run_replaces_the_columns(tmp_path: Path) -> None:
     # An unchanged run leaves them as they are.
     build_index([corpus], path)
     assert column_folders(path) == second
+
+
+def test_renormalize_writes_the_columns_of_its_commit(seeds_copy: Path) -> None:
+    with NewsIndex(seeds_copy) as news:
+        before = news.search(facet_size=0).to_dict()
+    # A commit that no columns were written for, then a renormalisation that rewrites it.
+    writer = store.open_index(seeds_copy).writer()
+    writer.commit(optimize=True)
+    stale = column_folders(seeds_copy)
+    renormalize(seeds_copy)
+    assert column_folders(seeds_copy) != stale
+    assert [f.name for f in column_folders(seeds_copy)] == \
+        [f"{COLUMNS_PREFIX}{current_token(seeds_copy)}"]
+    with NewsIndex(seeds_copy) as news:
+        assert news.search(facet_size=0).to_dict() == before
 
 
 @pytest.mark.parametrize("damage", ["truncate", "manifest", "token", "terms"])
