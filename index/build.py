@@ -43,6 +43,7 @@ from index.ner.pool import InlineNer, Ner, NerPool
 from index.store import folder as store
 from index.store.columns import refresh_columns
 from index.store.parallel import usable_cores
+from index.store.schema import SCHEMA_VERSION
 from index.store.writer import DEFAULT_COMMIT_EVERY, BatchWriter, document_fields, uninterrupted
 
 #: With ``workers=None``, runs expected to send at least this many documents through NER
@@ -259,7 +260,7 @@ def build_index(
         except BaseException:
             run.stop()
             raise
-        store.write_meta(folder, store.IndexMeta(store.SCHEMA_VERSION, model_key))
+        store.write_meta(folder, store.IndexMeta(SCHEMA_VERSION, model_key))
     return tally.report(folder, model_key, run.started_workers)
 
 

@@ -19,10 +19,20 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from index import DocumentNotFoundError, Facet, InvalidValueError
-from index.entities.aliases import read_stored
-from index.store import folder as store
-from index.store.schema import BODY, DATE, ID, RECORD, TITLE
+from index import (
+    BODY,
+    DATE,
+    ID,
+    TITLE,
+    DocumentNotFoundError,
+    Facet,
+    InvalidValueError,
+    StoredRecord,
+    default_index_dir,
+    open_index,
+    read_meta,
+    read_stored,
+)
 from search.counting.collapse import collapse as collapse_mask
 from search.counting.dates import DateInterval
 from search.counting.facets import DEFAULT_FACET_SIZE
@@ -65,8 +75,8 @@ class NewsIndex:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        self.path = Path(path) if path is not None else store.default_index_dir()
-        self._ix = store.open_index(self.path)
+        self.path = Path(path) if path is not None else default_index_dir()
+        self._ix = open_index(self.path)
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
         self._parser = make_parser(self._ix.schema)
@@ -311,7 +321,7 @@ class NewsIndex:
                         for facet in Facet}
             segments = len(self._ix._segments())  # noqa: SLF001 - no public accessor
             size = sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
-            return IndexStats(str(self.path), snap.live_count, store.read_meta(self.path).model,
+            return IndexStats(str(self.path), snap.live_count, read_meta(self.path).model,
                               dt.date.fromordinal(int(dated.min())) if len(dated) else None,
                               dt.date.fromordinal(int(dated.max())) if len(dated) else None,
                               entities, segments, size)
@@ -431,24 +441,23 @@ def _like_query(snap: Snapshot, fields: dict[str, Any]) -> wq.Query:
     key_terms = snap.searcher.key_terms_from_text(BODY, body, numterms=SIMILAR_TERMS)
     top = max((weight for _, weight in key_terms), default=1.0) or 1.0
     parts: list[wq.Query] = [wq.Term(BODY, term, boost=weight / top) for term, weight in key_terms]
-    entities = (fields.get(RECORD) or {}).get("entities", {})
+    entities = StoredRecord.of(fields, mentions=False).entities
     for facet in Facet:
-        for value in entities.get(facet.value, ()):
+        for value in entities.get(facet):
             parts.append(wq.Term(facet.value, value, boost=SIMILAR_ENTITY_BOOST))
     return wq.Or(parts) if parts else wq.NullQuery
 
 
 def _document(fields: dict[str, Any], *, text: bool = True) -> Document:
-    record = fields.get(RECORD) or {}
-    entities = record.get("entities", {})
+    record = StoredRecord.of(fields, mentions=text)
     date = fields.get(DATE)
     return Document(
         id=fields["id"], title=fields.get("title", ""), path=fields.get("path", ""),
         date=date.date() if isinstance(date, dt.datetime) else None,
         source=fields.get("source"), url=fields.get("url"),
-        **{f.value: tuple(entities.get(f.value, ())) for f in Facet},
+        **{f.value: record.entities.get(f) for f in Facet},
         text=fields.get(BODY, "") if text else "",
-        mentions=tuple(tuple(m) for m in record.get("mentions", ())) if text else (),
+        mentions=tuple((m.text, m.label, m.start) for m in record.mentions) if text else (),
     )
 
 

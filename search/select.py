@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index import Facet
-from index.entities.aliases import Aliases
+from index import Aliases, Facet
 from search.counting.dates import DateColumn
 from search.counting.facets import FacetColumn
 from search.query.filters import Filters

@@ -23,9 +23,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from index import Facet
-from index.entities.aliases import Aliases
-from index.store.columns import BodyTerms, SearchColumns, read_columns, write_columns
+from index import Aliases, BodyTerms, Facet, SearchColumns, read_columns, write_columns
 from search.counting.collapse import signatures
 from search.counting.dates import DateColumn, DateInterval
 from search.counting.facets import FacetColumn, Tally

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from search import Facet, NewsIndex
-from tests.conftest import ROOT, write_articles
+from tests.helpers import ROOT, write_articles
 
 
 def load_benchmark() -> object:

@@ -345,7 +345,8 @@ def read_columns(folder: Path, reader: Any) -> SearchColumns | None:
 
 def _from_files(target: Path, manifest: dict[str, Any]) -> SearchColumns:
     def load(name: str) -> np.ndarray:
-        return np.load(target / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+        found: np.ndarray = np.load(target / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+        return found
 
     size = int(manifest["size"])
     facets = {}

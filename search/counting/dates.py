@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.store.columns import read_dates
+from index import read_dates
 from search.results import FacetCount
 
 #: Spans of more than this many months are bucketed by year when the interval is automatic.

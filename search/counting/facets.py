@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index import Facet
-from index.entities.names import name_key
-from index.store.columns import FacetArrays
+from index import Facet, FacetArrays, name_key
 from search.results import FacetCount
 
 #: Facet values returned per facet when not asked otherwise.

@@ -18,13 +18,12 @@ from index import Facet, NewsfacetError
 from search.counting.dates import DateInterval
 from search.query.filters import DATE_HELP, DATE_KEYWORDS, FILTER_FIELDS, FILTER_KEYWORDS
 from search.query.filters import Filters as LibraryFilters
+from search.query.parser import MAX_QUERY_CHARS
 
 #: Largest page of hits one request may ask for.
 MAX_PAGE_SIZE = 100
 #: Deepest page one request may ask for: ranking cost grows with page x limit.
 MAX_PAGE = 500
-#: Longest query text, in characters.
-MAX_QUERY_CHARS = 500
 #: Most terms with a wildcard (``*`` or ``?``) in one query; each one expands to many terms.
 MAX_WILDCARD_TERMS = 3
 #: Most values of one filter parameter, and the longest value.
@@ -107,8 +106,8 @@ def _filters(**given: Any) -> LibraryFilters:
     try:
         return LibraryFilters.build(**given)
     except NewsfacetError as exc:
-        name = next((k for k in FILTER_KEYWORDS if str(exc).startswith(k)), None)
-        raise ApiError(422, "invalid_value", str(exc), name) from None
+        about = next((k for k in FILTER_KEYWORDS if str(exc).startswith(k)), None)
+        raise ApiError(422, "invalid_value", str(exc), about) from None
 
 
 def _parameter(name: str, annotation: Any) -> inspect.Parameter:

@@ -24,7 +24,8 @@ def sort_order(sort: SortOrder | str | None, text: str) -> SortOrder:
     """The sort order asked for, or the default: relevance with text, newest first without."""
     if sort is None:
         return SortOrder.RELEVANCE if text.strip() else SortOrder.NEWEST
-    return choice("sort", sort, SortOrder)
+    order: SortOrder = choice("sort", sort, SortOrder)
+    return order
 
 
 def choice(name: str, value: Any, kind: type[enum.Enum]) -> Any:
