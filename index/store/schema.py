@@ -14,7 +14,7 @@ from index.errors import UnknownFacetError
 
 #: Bumped whenever the schema or the stored record changes shape; an index written with
 #: another version is rebuilt by ``--rebuild``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Title terms weigh this much more than body terms in ranking.
 TITLE_BOOST = 2.0
@@ -63,6 +63,7 @@ DATE = "date"
 PATH = "path"
 SOURCE = "source"
 URL = "url"
+LANGUAGE = "language"
 HASH = "hash"
 RECORD = "record"
 
@@ -88,6 +89,8 @@ def build_schema() -> fields.Schema:
             PATH: fields.ID(stored=True, sortable=True),
             SOURCE: fields.ID(stored=True),
             URL: fields.STORED(),
+            # ISO 639-1 code, declared by the source or detected; a filter, not a facet.
+            LANGUAGE: fields.ID(stored=True),
             HASH: fields.ID(sortable=True),
             RECORD: fields.STORED(),
         }
