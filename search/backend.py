@@ -75,6 +75,10 @@ class SearchBackend(Protocol):
         """Size and content figures."""
         ...
 
+    def warm(self) -> None:
+        """Load what the first search would, before serving."""
+        ...
+
     def close(self) -> None:
         """Release files or connections."""
         ...

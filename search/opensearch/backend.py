@@ -96,6 +96,11 @@ class OpenSearchBackend:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def warm(self) -> None:
+        """Read the published index's metadata (the alias table), so that no request pays
+        it; fails early when nothing is published there."""
+        self._read_meta()
+
     def close(self) -> None:
         """Close the client's connections."""
         self._client.close()
