@@ -27,7 +27,8 @@ from index.ingest.articles import joined_text
 from index.ner.pipeline import Mention
 from index.store import folder as store
 from index.store.parallel import SubWriterLost, bulk_writer
-from index.store.schema import BODY, HASH, RECORD, TITLE, Facet
+from index.store.positions import mentions_value
+from index.store.schema import BODY, HASH, MENTIONS, RECORD, TITLE, Facet
 
 #: Documents rewritten between two commits.
 COMMIT_EVERY = 2_000
@@ -169,4 +170,9 @@ def _document(fields: dict[str, Any], digest: str, record: dict[str, Any],
         values = entities.get(facet)
         if values:
             doc[facet.value] = ",".join(values)
+    mentions = [Mention.from_list(m) for m in record.get("mentions", ())]
+    placed = mentions_value(mentions, entities.to_dict(), fields.get(TITLE, ""),
+                            fields.get(BODY, ""))
+    if placed:
+        doc[MENTIONS] = placed
     return doc

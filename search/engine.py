@@ -28,8 +28,11 @@ from search.counting.dates import DateInterval
 from search.counting.facets import DEFAULT_FACET_SIZE
 from search.counting.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, RelatedResult, co_mentions
 from search.query.arguments import SortOrder, check_range, choice, make_filters, sort_order
+from search.query.near import EntityNear
 from search.query.parser import Filters, make_parser, parse_text, resolve_facets, resolve_ids
 from search.query.suggest import entity_suggestion, text_suggestion
+from search.ranking.passages import near_passage
+from search.ranking.postings import near_pairs
 from search.ranking.scoring import supports, top
 from search.ranking.snippets import Snippets, query_terms
 from search.results import Document, FacetCount, Hit, IndexStats, SearchResult, Suggestion
@@ -394,13 +397,24 @@ class NewsIndex:
                 start:start + limit].tolist()
         terms = query_terms(text_query, snap.searcher.reader(), (BODY, TITLE)) \
             if not isinstance(text_query, wq.Every) else frozenset()
+        passages = _near_positions(snap, text_query, page_docs)
         hits = []
         for rank, docnum in enumerate(page_docs, start=start + 1):
             fields = snap.searcher.stored_fields(docnum)
-            snippet = self._snippets.make(fields.get(BODY, ""), terms)
+            snippet = self._snippet(fields, terms, passages.get(docnum))
             hits.append(Hit(_document(fields, text=False), scores.get(docnum), snippet, rank,
                             int(copies[docnum]) if copies is not None else 1))
         return tuple(hits)
+
+    def _snippet(self, fields: dict[str, Any], terms: frozenset[str],
+                 near: tuple[int, int, int] | None) -> str:
+        """The hit's snippet: centred on the passage a NEAR clause matched, if any."""
+        body = fields.get(BODY, "")
+        if near is not None:
+            found = near_passage(fields, self._ix.schema[BODY].analyzer, *near)
+            if found is not None:
+                return self._snippets.around(body, found.focus, terms, found.entity)
+        return self._snippets.make(body, terms)
 
     def _suggest(self, snap: Snapshot, text: str, selection: Selection) -> tuple[Suggestion, ...]:
         out = []
@@ -415,8 +429,24 @@ class NewsIndex:
         return tuple(out)
 
 
+def _near_positions(snap: Snapshot, query: wq.Query, docs: list[int]
+                    ) -> dict[int, tuple[int, int, int]]:
+    """Per document of ``docs`` matched by the first NEAR clause of ``query``: the entity's
+    position, the words' position and how many words."""
+    near = next((leaf for leaf in query.leaves() if isinstance(leaf, EntityNear)), None)
+    if near is None or not docs:
+        return {}
+    found, entity_pos, word_pos = near_pairs(snap.postings, near)
+    wanted = set(docs)
+    return {int(d): (int(e), int(w), len(near.words))
+            for d, e, w in zip(found.tolist(), entity_pos.tolist(), word_pos.tolist(),
+                               strict=True) if d in wanted}
+
+
 def _words_for_phrases(query: wq.Query) -> wq.Query:
-    """``query`` with each phrase replaced by the AND of its words."""
+    """``query`` with each phrase, and each NEAR clause, replaced by the AND of its words."""
+    if isinstance(query, EntityNear):
+        return query.words_query()
     if isinstance(query, wq.Phrase):
         return wq.And([wq.Term(query.fieldname, word) for word in query.words],
                       boost=query.boost)

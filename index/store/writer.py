@@ -23,7 +23,20 @@ from index.ingest.articles import Article, ner_text
 from index.ner.cache import NerCache
 from index.ner.pipeline import Mention, MentionTuple
 from index.store import folder as store
-from index.store.schema import BODY, DATE, HASH, ID, PATH, RECORD, SOURCE, TITLE, URL, Facet
+from index.store.positions import mentions_value
+from index.store.schema import (
+    BODY,
+    DATE,
+    HASH,
+    ID,
+    MENTIONS,
+    PATH,
+    RECORD,
+    SOURCE,
+    TITLE,
+    URL,
+    Facet,
+)
 
 #: Documents written between two commits: bounds the work a crash can lose.
 DEFAULT_COMMIT_EVERY = 500
@@ -64,6 +77,9 @@ def document_fields(article: Article, digest: str, mentions: list[MentionTuple],
         values = entities.get(facet)
         if values:
             doc[facet.value] = ",".join(values)
+    placed = mentions_value(found, entities.to_dict(), article.title, article.text)
+    if placed:
+        doc[MENTIONS] = placed
     return doc, tagged
 
 
