@@ -7,6 +7,7 @@ import typer
 from cli import documents, indexing, related, searching, similar
 from cli.cache import app as cache_app
 from cli.entities import entities_cli
+from cli.saved import app as saved_app
 from cli.serve import serve_cli
 
 app = typer.Typer(
@@ -30,6 +31,7 @@ app.command("similar")(similar.similar_cli)
 app.command("serve")(serve_cli)
 app.command("entities")(entities_cli)
 app.add_typer(cache_app)
+app.add_typer(saved_app)
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ from index.errors import (
     NerWorkerError,
     NewsfacetError,
     QuerySyntaxError,
+    SavedSearchNotFoundError,
     UnknownFacetError,
 )
 from index.ingest.articles import Article, ProblemKind, ReadProblem, read_articles
@@ -64,6 +65,7 @@ __all__ = [
     "QuerySyntaxError",
     "ReadProblem",
     "RenormalizeReport",
+    "SavedSearchNotFoundError",
     "UnknownFacetError",
     "build_index",
     "cache_info",

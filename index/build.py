@@ -70,6 +70,8 @@ class IndexReport:
     workers: int = 0
     cached: int = 0
     interrupted: bool = False
+    #: Ids of the documents this run added (not those it replaced), in the order written.
+    added: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -125,6 +127,7 @@ class _Tally:
     problems: list[ReadProblem] = field(default_factory=list)
     seen_ids: set[str] = field(default_factory=set)
     failed_paths: set[str] = field(default_factory=set)
+    added: list[str] = field(default_factory=list)
 
     def note(self, problem: ReadProblem) -> None:
         self.problems.append(problem)
@@ -144,7 +147,8 @@ class _Tally:
                ) -> IndexReport:
         return IndexReport(str(folder), self.indexed, self.unchanged, self.removed, self.failed,
                            self.skipped, time.perf_counter() - self.started,
-                           tuple(self.problems), model, workers, self.cached, interrupted)
+                           tuple(self.problems), model, workers, self.cached, interrupted,
+                           tuple(dict.fromkeys(self.added)))
 
 
 def content_hash(article: Article, model: str) -> str:
@@ -370,6 +374,8 @@ class _Run:
         with uninterrupted():  # the document and its count go in together
             self.writer.add(doc, replaces)
             self.tally.indexed += 1
+            if not replaces:
+                self.tally.added.append(article.id)
         self._tick()
 
     def _tick(self) -> None:

@@ -15,7 +15,8 @@ line that names the value at fault and the fix. The CLI prints that line and exi
     ├── QuerySyntaxError        the text query does not parse
     ├── UnknownFacetError       a facet name is not one of people/organizations/places/countries
     ├── InvalidValueError       an option value is out of range or malformed (dates, limits)
-    └── DocumentNotFoundError   no document with the given id
+    ├── DocumentNotFoundError   no document with the given id
+    └── SavedSearchNotFoundError  no saved search with the given name
 
 Besides the tree, :class:`IndexInterrupted` is the ``KeyboardInterrupt`` an index run
 raises after Ctrl-C, once it has committed what was done; it carries the run's report.
@@ -88,3 +89,7 @@ class InvalidValueError(NewsfacetError):
 
 class DocumentNotFoundError(NewsfacetError):
     """Raised when no document has the given id."""
+
+
+class SavedSearchNotFoundError(NewsfacetError):
+    """Raised when no saved search has the given name."""

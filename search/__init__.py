@@ -21,6 +21,7 @@ from index import (
     InvalidValueError,
     NewsfacetError,
     QuerySyntaxError,
+    SavedSearchNotFoundError,
     UnknownFacetError,
 )
 from search.catalog import DEFAULT_TOP, EntitySummary, list_entities
@@ -31,6 +32,14 @@ from search.engine import DEFAULT_LIMIT, MAX_LIMIT, NewsIndex
 from search.query.arguments import SortOrder
 from search.query.parser import Filters
 from search.results import Document, FacetCount, Hit, IndexStats, SearchResult, Suggestion
+from search.workflows.saved import (
+    DEFAULT_SHOW_LIMIT,
+    SAVED_FILE,
+    NewMatches,
+    SavedResult,
+    SavedSearch,
+    SavedSearches,
+)
 
 if _typing.TYPE_CHECKING:
     import os
@@ -60,6 +69,7 @@ __all__ = [
     "DEFAULT_FACET_SIZE",
     "DEFAULT_LIMIT",
     "DEFAULT_RELATED_SIZE",
+    "DEFAULT_SHOW_LIMIT",
     "DEFAULT_TOP",
     "DateInterval",
     "Document",
@@ -74,11 +84,17 @@ __all__ = [
     "IndexStats",
     "InvalidValueError",
     "MAX_LIMIT",
+    "NewMatches",
     "NewsIndex",
     "NewsfacetError",
     "QuerySyntaxError",
     "RELATED_FACETS",
     "RelatedResult",
+    "SAVED_FILE",
+    "SavedResult",
+    "SavedSearch",
+    "SavedSearchNotFoundError",
+    "SavedSearches",
     "SearchResult",
     "SortOrder",
     "Suggestion",

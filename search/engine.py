@@ -305,6 +305,25 @@ class NewsIndex:
                          for n in docnums[start:start + _EXPORT_BATCH]]
             yield from (_document(fields) for fields in batch)
 
+    def ids(self, text: str = "", *, limit: int | None = None, **filters: Any
+            ) -> tuple[str, ...]:
+        """Ids of the documents matching ``text`` and ``filters``, newest first (ties in
+        index order); the first ``limit`` of them, or all.
+
+        Raises:
+            QuerySyntaxError: the text does not parse.
+            InvalidValueError: a filter value is malformed.
+        """
+        flt = make_filters(**filters)
+        with self._lock:
+            snap = self._current()
+            docnums = np.flatnonzero(self._select(snap, text, flt).final())
+            ordered = snap.dates.order(docnums, newest_first=True)
+            if limit is not None:
+                ordered = ordered[:limit]
+            ids = snap.doc_ids()
+            return tuple(ids[int(d)] for d in ordered)
+
     def stats(self) -> IndexStats:
         """Document count, date span, distinct entities per facet, size on disk."""
         with self._lock:

@@ -20,7 +20,7 @@ from whoosh import query as wq
 
 from index import Facet
 from index.entities.aliases import Aliases
-from index.store.schema import DATE
+from index.store.schema import DATE, ID
 from search.counting.collapse import signatures
 from search.counting.dates import DateColumn, DateInterval
 from search.counting.facets import DEFAULT_FACET_SIZE, FacetColumn, Tally
@@ -66,6 +66,7 @@ class Snapshot:
         self._tallies = self._precount()
         self._all_histograms: dict[DateInterval, tuple[DateInterval, tuple[FacetCount, ...]]] = {}
         self._signatures: np.ndarray | None = None
+        self._ids: tuple[str, ...] | None = None
         self._lexicon: Lexicon | None = None
         self._masks: OrderedDict[str, np.ndarray] = OrderedDict()
         self._max_masks = max(4, MASK_CACHE_BYTES // max(1, self.size))
@@ -167,6 +168,22 @@ class Snapshot:
         if self._signatures is None:
             self._signatures = signatures(self.searcher.reader())
         return self._signatures
+
+    def doc_ids(self) -> tuple[str, ...]:
+        """The id of every document number (deleted ones too), read on first use."""
+        if self._ids is None:
+            ids = [""] * self.size
+            # Segment by segment, as for dates: the multi-segment column reader fails on some
+            # layouts.
+            for leaf, offset in self.searcher.reader().leaf_readers():
+                if leaf.has_column(ID):
+                    column = leaf.column_reader(ID)
+                    for docnum in range(leaf.doc_count_all()):
+                        value = column[docnum]
+                        ids[offset + docnum] = value.decode("utf-8") \
+                            if isinstance(value, bytes) else value
+            self._ids = tuple(ids)
+        return self._ids
 
     def lexicon(self) -> Lexicon:
         """The body terms for spelling suggestions, read on first use."""
