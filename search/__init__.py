@@ -40,6 +40,16 @@ from search.workflows.saved import (
     SavedSearch,
     SavedSearches,
 )
+from search.workflows.watchlist import (
+    DEFAULT_CO_MENTIONS,
+    DEFAULT_TOP_ARTICLES,
+    CoMentioned,
+    WatchlistResult,
+    WatchName,
+    WatchRow,
+    export_watchlist,
+    read_watchlist,
+)
 
 if _typing.TYPE_CHECKING:
     import os
@@ -66,11 +76,14 @@ def create_app(index: "NewsIndex | str | os.PathLike[str]", **options: _typing.A
 
 __all__ = [
     "CoMention",
+    "CoMentioned",
+    "DEFAULT_CO_MENTIONS",
     "DEFAULT_FACET_SIZE",
     "DEFAULT_LIMIT",
     "DEFAULT_RELATED_SIZE",
     "DEFAULT_SHOW_LIMIT",
     "DEFAULT_TOP",
+    "DEFAULT_TOP_ARTICLES",
     "DateInterval",
     "Document",
     "DocumentNotFoundError",
@@ -99,6 +112,11 @@ __all__ = [
     "SortOrder",
     "Suggestion",
     "UnknownFacetError",
+    "WatchName",
+    "WatchRow",
+    "WatchlistResult",
     "create_app",
+    "export_watchlist",
     "list_entities",
+    "read_watchlist",
 ]

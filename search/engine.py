@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,14 @@ from search.ranking.snippets import Snippets, query_terms
 from search.results import Document, FacetCount, Hit, IndexStats, SearchResult, Suggestion
 from search.select import Selection, select
 from search.snapshot import Snapshot
+from search.workflows.watchlist import (
+    DEFAULT_CO_MENTIONS,
+    DEFAULT_TOP_ARTICLES,
+    WatchlistResult,
+    WatchName,
+    build_watchlist,
+    watch_names,
+)
 
 DEFAULT_LIMIT = 10
 #: Largest page a single call may ask for; pages go as deep as the matches do, and export
@@ -231,6 +239,35 @@ class NewsIndex:
                 out[facet.value] = co_mentions(column, tally, total, snap.live_count,
                                                exclude=asked, size=size)
             return RelatedResult(text, total, out, flt.to_dict())
+
+    def watchlist(self, names: Iterable[str | WatchName | Mapping[str, Any]], text: str = "",
+                  *, co_mentions: int = DEFAULT_CO_MENTIONS,
+                  top_articles: int = DEFAULT_TOP_ARTICLES, **filters: Any) -> WatchlistResult:
+        """Which of ``names`` the articles matching ``text`` and ``filters`` name, and where.
+
+        Each name is resolved like a filter value (case, accents, surnames, aliases); see
+        :mod:`search.workflows.watchlist`. Per name: articles, first and last date, the
+        ``co_mentions`` entities most often named with it and the ids of the
+        ``top_articles`` articles naming it most; a name found nowhere gets a suggestion.
+
+        Example: ``news.watchlist(["Shoigu", "org:NATO", "Kremlin"], countries=["Syria"])``.
+
+        Raises:
+            InvalidValueError: an empty name, too many names, or a bad option.
+            UnknownFacetError: a name's facet is unknown.
+        """
+        entries = watch_names(names)
+        check_range("co_mentions", co_mentions, 0, MAX_LIMIT)
+        check_range("top_articles", top_articles, 0, MAX_LIMIT)
+        flt = make_filters(**filters)
+        with self._lock:
+            snap = self._current()
+            mask = self._select(snap, text, flt).final()
+            rows = build_watchlist(entries, mask, columns=snap.columns, aliases=snap.aliases,
+                                   ordinals=snap.dates.ordinals, has_date=snap.dates.has_date,
+                                   doc_ids=snap.doc_ids(), postings=snap.postings,
+                                   co_mentions=co_mentions, top_articles=top_articles)
+            return WatchlistResult(text, int(np.count_nonzero(mask)), rows, flt.to_dict())
 
     def similar(self, doc_id: str, *, limit: int = DEFAULT_LIMIT, page: int = 1,
                 facet_size: int = DEFAULT_FACET_SIZE, facets: bool = False,
