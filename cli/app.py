@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import documents, indexing, related, searching, similar, watchlist
+from cli import documents, indexing, network, related, searching, similar, watchlist
 from cli.cache import app as cache_app
 from cli.entities import entities_cli
 from cli.saved import app as saved_app
@@ -31,6 +31,7 @@ app.command("similar")(similar.similar_cli)
 app.command("serve")(serve_cli)
 app.command("entities")(entities_cli)
 app.command("watchlist")(watchlist.watchlist_cli)
+app.command("network")(network.network_cli)
 app.add_typer(cache_app)
 app.add_typer(saved_app)
 

@@ -32,6 +32,14 @@ from search.engine import DEFAULT_LIMIT, MAX_LIMIT, NewsIndex
 from search.query.arguments import SortOrder
 from search.query.parser import Filters
 from search.results import Document, FacetCount, Hit, IndexStats, SearchResult, Suggestion
+from search.workflows.network import (
+    DEFAULT_MIN_WEIGHT,
+    DEFAULT_TOP_NODES,
+    NETWORK_FACETS,
+    Edge,
+    NetworkResult,
+    Node,
+)
 from search.workflows.saved import (
     DEFAULT_SHOW_LIMIT,
     SAVED_FILE,
@@ -80,13 +88,16 @@ __all__ = [
     "DEFAULT_CO_MENTIONS",
     "DEFAULT_FACET_SIZE",
     "DEFAULT_LIMIT",
+    "DEFAULT_MIN_WEIGHT",
     "DEFAULT_RELATED_SIZE",
     "DEFAULT_SHOW_LIMIT",
     "DEFAULT_TOP",
     "DEFAULT_TOP_ARTICLES",
+    "DEFAULT_TOP_NODES",
     "DateInterval",
     "Document",
     "DocumentNotFoundError",
+    "Edge",
     "EntitySummary",
     "FACETS",
     "Facet",
@@ -97,9 +108,12 @@ __all__ = [
     "IndexStats",
     "InvalidValueError",
     "MAX_LIMIT",
+    "NETWORK_FACETS",
+    "NetworkResult",
     "NewMatches",
     "NewsIndex",
     "NewsfacetError",
+    "Node",
     "QuerySyntaxError",
     "RELATED_FACETS",
     "RelatedResult",

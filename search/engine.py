@@ -38,6 +38,14 @@ from search.ranking.snippets import Snippets, query_terms
 from search.results import Document, FacetCount, Hit, IndexStats, SearchResult, Suggestion
 from search.select import Selection, select
 from search.snapshot import Snapshot
+from search.workflows.network import (
+    DEFAULT_MIN_WEIGHT,
+    DEFAULT_TOP_NODES,
+    MAX_TOP_NODES,
+    NETWORK_FACETS,
+    NetworkResult,
+    build_network,
+)
 from search.workflows.watchlist import (
     DEFAULT_CO_MENTIONS,
     DEFAULT_TOP_ARTICLES,
@@ -268,6 +276,34 @@ class NewsIndex:
                                    doc_ids=snap.doc_ids(), postings=snap.postings,
                                    co_mentions=co_mentions, top_articles=top_articles)
             return WatchlistResult(text, int(np.count_nonzero(mask)), rows, flt.to_dict())
+
+    def network(self, text: str = "", *, facets: Iterable[Facet | str] = NETWORK_FACETS,
+                min_weight: int = DEFAULT_MIN_WEIGHT, top: int = DEFAULT_TOP_NODES,
+                **filters: Any) -> NetworkResult:
+        """The co-mention network of the articles matching ``text`` and ``filters``.
+
+        Nodes are the ``top`` entities of ``facets`` most often named in the matches; edges
+        join two named in at least ``min_weight`` of the same articles, weighted by those
+        articles, with their lift against chance. See :mod:`search.workflows.network`.
+
+        Example: ``news.network("election", facets=["people"], min_weight=3).to_graph()``.
+
+        Raises:
+            UnknownFacetError: a facet name is unknown.
+            InvalidValueError: ``min_weight`` or ``top`` is out of range.
+        """
+        chosen = tuple(dict.fromkeys(Facet.parse(str(getattr(f, "value", f))) for f in facets))
+        check_range("min_weight", min_weight, 1, None)
+        check_range("top", top, 2, MAX_TOP_NODES)
+        flt = make_filters(**filters)
+        with self._lock:
+            snap = self._current()
+            mask = self._select(snap, text, flt).final()
+            nodes, edges = build_network(mask, snap.columns, chosen or NETWORK_FACETS,
+                                         min_weight=min_weight, top=top)
+            return NetworkResult(text, int(np.count_nonzero(mask)),
+                                 tuple(f.value for f in chosen or NETWORK_FACETS), nodes, edges,
+                                 flt.to_dict())
 
     def similar(self, doc_id: str, *, limit: int = DEFAULT_LIMIT, page: int = 1,
                 facet_size: int = DEFAULT_FACET_SIZE, facets: bool = False,
