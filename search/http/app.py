@@ -9,11 +9,13 @@ result's ``to_dict()``, the same JSON as the CLI's ``--format json``::
 
 Endpoints: ``/api/search``, ``/api/facets/{facet}``, ``/api/related`` (co-mentions),
 ``/api/similar/{id}``, ``/api/documents/{id}``, ``/api/stats`` and ``/api/health``; their
-parameters and limits live in :mod:`search.http.params`.
+parameters and limits live in :mod:`search.http.params`. The workflows add
+``POST /api/watchlist``, ``/api/network`` and ``/api/saved`` (:mod:`search.http.workflows`).
 
-The API is read-only (GET only), answers every user mistake with a 4xx JSON error that
-names the parameter, serves its OpenAPI schema at ``/openapi.json`` and interactive docs at
-``/docs`` (from locally installed assets), and the search page at ``/``.
+The API is read-only (GET, and one POST that only reads: a watchlist's names), answers
+every user mistake with a 4xx JSON error that names the parameter, serves its OpenAPI
+schema at ``/openapi.json`` and interactive docs at ``/docs`` (from locally installed
+assets), and the search page at ``/``.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from index import (
     InvalidValueError,
     NewsfacetError,
     QuerySyntaxError,
+    SavedSearchNotFoundError,
     UnknownFacetError,
 )
 from search.counting.facets import DEFAULT_FACET_SIZE
@@ -63,6 +66,7 @@ from search.http.params import (
     parse_facets,
     reject_unknown_parameters,
 )
+from search.http.workflows import BodyLimit, install_workflows
 from search.query.arguments import SortOrder
 
 DEFAULT_HOST = "127.0.0.1"
@@ -105,6 +109,7 @@ _LIBRARY_ERRORS: tuple[tuple[type[NewsfacetError], int, str, str | None], ...] =
     (QuerySyntaxError, 400, "query_syntax", "q"),
     (UnknownFacetError, 400, "unknown_facet", "facet"),
     (DocumentNotFoundError, 404, "not_found", "id"),
+    (SavedSearchNotFoundError, 404, "not_found", "name"),
     (InvalidValueError, 422, "invalid_value", None),
     (NewsfacetError, 400, "bad_request", None),
 )
@@ -186,7 +191,8 @@ def create_app(
         from fastapi.middleware.cors import CORSMiddleware
 
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins),
-                           allow_methods=["GET"], allow_headers=[])
+                           allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
+    app.add_middleware(BodyLimit)
 
     @app.get("/api/search", tags=["search"], responses=ERROR_RESPONSES)
     async def search(
@@ -302,6 +308,7 @@ def create_app(
         """`{"status": "ok"}` while the server answers."""
         return {"status": "ok"}
 
+    install_workflows(app, news, call, ERROR_RESPONSES)
     _install_page(app)
     return app
 
@@ -314,7 +321,8 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0]
-        location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path")]
+        location = [str(part) for part in first.get("loc", ())
+                    if part not in ("query", "path", "body")]
         parameter = location[0] if location else None
         given = first.get("input")
         message = f"{parameter}: {first.get('msg', 'invalid value')}"
