@@ -240,7 +240,7 @@ def _row(item: WatchName, mask: np.ndarray, columns: Mapping[Facet, FacetColumn]
     last = dt.date.fromordinal(int(dated.max())) if len(dated) else None
     newest = docs[np.lexsort((docs, np.where(has_date[docs], -ordinals[docs], 1)))]
     return WatchRow(item.name, facet.value, matched, len(docs), first, last,
-                    _co_mentioned(facet, ids, docs, columns, mask, co_mentions),
+                    _co_mentioned(facet, ids, docs, columns, co_mentions),
                     _top_ids(facet, matched, newest, postings, doc_ids, top_articles),
                     None, tuple(doc_ids[int(d)] for d in newest))
 
@@ -275,22 +275,21 @@ def _suggest(item: WatchName, columns: Mapping[Facet, FacetColumn]) -> Suggestio
 
 
 def _co_mentioned(facet: Facet, ids: list[int], docs: np.ndarray,
-                  columns: Mapping[Facet, FacetColumn], mask: np.ndarray, size: int
-                  ) -> tuple[CoMentioned, ...]:
+                  columns: Mapping[Facet, FacetColumn], size: int) -> tuple[CoMentioned, ...]:
     """The entities most often named in ``docs``, the name's own values left out."""
     if not size:
         return ()
-    within = np.zeros(len(mask), dtype=bool)
-    within[docs] = True
     found: list[tuple[int, str, str]] = []
     for other in CO_MENTION_FACETS:
         column = columns[other]
-        counts = column.counts(within)
+        # Only the values these documents name are counted: a name's articles are few.
+        values, counts = np.unique(column.ids_in(docs), return_counts=True)
         if other is facet:
-            counts[ids] = 0
-        tally = column.tally(counts, size)
-        found.extend((int(n), column.values[i], other.value)
-                     for i, n in zip(tally.ids.tolist(), tally.counts.tolist(), strict=True))
+            keep = ~np.isin(values, ids)
+            values, counts = values[keep], counts[keep]
+        order = np.lexsort((column.name_rank[values], -counts))[:size]
+        found.extend((int(counts[i]), column.values[int(values[i])], other.value)
+                     for i in order.tolist())
     found.sort(key=lambda item: (-item[0], item[1].casefold()))
     return tuple(CoMentioned(f, v, n) for n, v, f in found[:size])
 
