@@ -59,7 +59,7 @@ def network_cli(
     with user_errors(), NewsIndex(index) as news:
         chosen = [Facet.parse(name) for name in facets.split(",") if name.strip()]
         result = news.network(text, facets=chosen, min_weight=min_weight, top=top,
-                              **filters)
+                              filters=filters)
         written = result.write(fmt.value)
     if output is None:
         sys.stdout.write(written)

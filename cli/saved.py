@@ -50,7 +50,7 @@ def add_cli(
     Example: newsfacet saved add shoigu-watch "air strikes" --person Shoigu
     """
     with user_errors(), NewsIndex(index) as news:
-        saved = SavedSearches(news).add(name, text, replace=replace, **filters)
+        saved = SavedSearches(news).add(name, text, replace=replace, filters=filters)
         total = len(news.ids(saved.query, **saved.keywords()))
     typer.echo(f"Saved '{saved.name}': {total} articles match now")
 

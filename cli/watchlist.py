@@ -63,7 +63,7 @@ def watchlist_cli(
     with user_errors(), NewsIndex(index) as news:
         entries = read_watchlist(names)
         result = news.watchlist(entries, text, co_mentions=co_mentions,
-                                top_articles=top_articles, **filters)
+                                top_articles=top_articles, filters=filters)
         written = export_watchlist(news, result, export) if export is not None else ()
     write_watchlist(result, fmt)
     if written:
@@ -96,7 +96,7 @@ def write_watchlist(result: WatchlistResult, fmt: OutputFormat) -> None:
                     "not found"
                 table.add_row(row["name"], hint, "0", "", "", "", "")
                 continue
-            table.add_row(row["name"], flat["matched"], str(row["articles"]),
+            table.add_row(row["name"], str(flat["matched"]), str(row["articles"]),
                           row["first_date"] or "", row["last_date"] or "",
                           ", ".join(c["value"] for c in row["co_mentioned"]),
                           row["top_ids"][0] if row["top_ids"] else "")

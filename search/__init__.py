@@ -30,7 +30,15 @@ from search.counting.facets import DEFAULT_FACET_SIZE
 from search.counting.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, CoMention, RelatedResult
 from search.engine import DEFAULT_LIMIT, MAX_LIMIT, NewsIndex
 from search.query.arguments import SortOrder
-from search.query.parser import Filters
+from search.query.filters import (
+    DATE_HELP,
+    DATE_KEYWORDS,
+    FILTER_FIELDS,
+    FILTER_KEYWORDS,
+    FilterField,
+    Filters,
+    Mode,
+)
 from search.results import Document, FacetCount, Hit, IndexStats, SearchResult, Suggestion
 from search.workflows.network import (
     DEFAULT_MIN_WEIGHT,
@@ -86,6 +94,8 @@ __all__ = [
     "CoMention",
     "CoMentioned",
     "DEFAULT_CO_MENTIONS",
+    "DATE_HELP",
+    "DATE_KEYWORDS",
     "DEFAULT_FACET_SIZE",
     "DEFAULT_LIMIT",
     "DEFAULT_MIN_WEIGHT",
@@ -100,8 +110,11 @@ __all__ = [
     "Edge",
     "EntitySummary",
     "FACETS",
+    "FILTER_FIELDS",
+    "FILTER_KEYWORDS",
     "Facet",
     "FacetCount",
+    "FilterField",
     "Filters",
     "Hit",
     "IndexNotFoundError",
@@ -111,6 +124,7 @@ __all__ = [
     "NETWORK_FACETS",
     "NetworkResult",
     "NewMatches",
+    "Mode",
     "NewsIndex",
     "NewsfacetError",
     "Node",

@@ -124,7 +124,7 @@ def install_workflows(app: FastAPI, news: NewsIndex, call: Call,
         """
         names = [n if isinstance(n, str) else n.model_dump() for n in body.names]
         result = await call(news.watchlist, names, check_query(q), co_mentions=co_mentions,
-                            top_articles=top_articles, **filters)
+                            top_articles=top_articles, filters=filters)
         return result.to_dict()  # type: ignore[no-any-return]
 
     @app.get("/api/network", tags=["workflows"], responses=responses, response_model=None)
@@ -149,7 +149,7 @@ def install_workflows(app: FastAPI, news: NewsIndex, call: Call,
         """
         chosen = parse_facets(facets, "facets") or list(NETWORK_FACETS)
         result = await call(news.network, check_query(q), facets=chosen,
-                            min_weight=min_weight, top=top, **filters)
+                            min_weight=min_weight, top=top, filters=filters)
         if format == "json":
             return result.to_dict()  # type: ignore[no-any-return]
         return Response(result.write(format), media_type=_GRAPH_TYPES[format],

@@ -20,8 +20,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from index import Facet, QuerySyntaxError
-from index.store.schema import BODY, ID
+from index import BODY, ID, Facet, QuerySyntaxError
 
 #: Largest N of ``NEAR/N``.
 MAX_NEAR_DISTANCE = 100
@@ -186,7 +185,7 @@ def _clause(left: tuple[int, int, str], right: tuple[int, int, str], distance: i
             f'"phrase": person:"Sergei Shoigu" NEAR/{distance} "air strikes" (also org:, '
             "place:, country:)")
     facet, value = entities[0]
-    if not value:
+    if facet is None or not value:
         raise QuerySyntaxError(f"The entity beside NEAR/{distance} in query {text!r} has no "
                                'value: write person:"Full Name"')
     return _Clause(left[0], right[1], facet, value, words[0][1], distance)

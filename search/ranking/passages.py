@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from index.store.schema import BODY, RECORD, TITLE
+from index import BODY, TITLE, StoredRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +39,10 @@ def near_passage(fields: Mapping[str, Any], analyzer: Any, entity_pos: int, word
         return None
     entity = spans[entity_pos]
     offset = len(fields.get(TITLE, "")) + 2  # mentions count from the title NER read first
-    for text, _, start in (fields.get(RECORD) or {}).get("mentions", ()):
-        begin = int(start) - offset
-        if begin <= entity[0] < begin + len(text):
-            entity = (begin, begin + len(text))
+    for mention in StoredRecord.of(fields).mentions:
+        begin = mention.start - offset
+        if begin <= entity[0] < begin + len(mention.text):
+            entity = (begin, begin + len(mention.text))
             break
     chars = [entity[0], entity[1], spans[word_pos][0], spans[word_pos + words - 1][1]]
     return Passage((min(chars), max(chars)), entity)

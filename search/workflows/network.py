@@ -21,6 +21,7 @@ import numpy as np
 
 from index import Facet
 from search.counting.facets import FacetColumn
+from search.results import FrozenMap
 
 #: Facets whose values are nodes unless told otherwise.
 NETWORK_FACETS: tuple[Facet, ...] = (Facet.PEOPLE, Facet.ORGANIZATIONS)
@@ -77,6 +78,9 @@ class NetworkResult:
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     filters: Mapping[str, tuple[str, ...]]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "filters", FrozenMap(self.filters))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form ``{query, total, facets, filters, nodes, edges}``."""

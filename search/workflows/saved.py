@@ -23,12 +23,12 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from index import InvalidValueError, SavedSearchNotFoundError
-from search.query.arguments import check_range, make_filters
-from search.results import Document
+from search.query.arguments import check_range
+from search.query.filters import Filters
+from search.results import Document, FrozenMap
 
 if TYPE_CHECKING:
     from search.engine import NewsIndex
@@ -47,12 +47,12 @@ class SavedSearch:
 
     name: str
     query: str
-    filters: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=FrozenMap)
     created: str = ""
     shown: str | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "filters", MappingProxyType(dict(self.filters)))
+        object.__setattr__(self, "filters", FrozenMap(self.filters))
 
     def keywords(self) -> dict[str, Any]:
         """The filters as keyword arguments of :meth:`NewsIndex.search`."""
@@ -134,7 +134,7 @@ class SavedSearches:
         return _search(self._entry(self._load(), name))
 
     def add(self, name: str, text: str = "", *, replace: bool = False,
-            **filters: Any) -> SavedSearch:
+            filters: Filters | None = None, **filter_keywords: Any) -> SavedSearch:
         """Save ``text`` and ``filters`` as ``name``; the articles it matches now count as
         seen, so ``show(name, new=True)`` lists only later arrivals.
 
@@ -145,8 +145,11 @@ class SavedSearches:
         if not _NAME.match(name):
             raise InvalidValueError(f"name must be 1 to 64 letters, digits, '.', '_' or '-' "
                                     f"starting with a letter or digit, got {name!r}")
-        checked = make_filters(**filters).to_dict()
-        seen = self.news.ids(text, **filters)  # also checks the query
+        if filters is not None and filter_keywords:
+            raise InvalidValueError("Give filters= or filter keywords, not both")
+        chosen = filters if filters is not None else Filters.build(**filter_keywords)
+        checked = chosen.to_dict()
+        seen = self.news.ids(text, filters=chosen)  # also checks the query
         entries = self._load()
         if name in entries and not replace:
             raise InvalidValueError(f"name {name!r} is already a saved search; remove it "

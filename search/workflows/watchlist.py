@@ -24,15 +24,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from rapidfuzz import fuzz
 
-from index import FACETS, Facet, InvalidValueError
-from index.entities.aliases import Aliases
-from index.entities.names import name_key
-from index.store.positions import mention_term
-from index.store.schema import MENTIONS
+from index import FACETS, MENTIONS, Aliases, Facet, InvalidValueError, mention_term, name_key
 from search.counting.facets import FacetColumn
 from search.query.parser import resolve_ids
 from search.query.suggest import entity_suggestion
-from search.results import Suggestion
+from search.results import FrozenMap, Suggestion
 
 if TYPE_CHECKING:
     from search.engine import NewsIndex
@@ -123,6 +119,9 @@ class WatchlistResult:
     total: int
     rows: tuple[WatchRow, ...]
     filters: Mapping[str, tuple[str, ...]]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "filters", FrozenMap(self.filters))
 
     @property
     def found(self) -> int:
