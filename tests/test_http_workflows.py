@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from search import NewsIndex, SavedSearches, create_app
-from tests.conftest import SEED_ARTICLE, LiveServer, assert_json_error
+from tests.helpers import SEED_ARTICLE, LiveServer, assert_json_error
 
 
 def test_watchlist_takes_names_in_the_body_and_filters_in_the_query(api_url: str) -> None:

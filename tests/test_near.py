@@ -7,8 +7,10 @@ import pytest
 from index import Facet, QuerySyntaxError
 from index.entities.spans import entity_spans
 from index.ner.pipeline import Mention
+from index.store import positions
+from index.store.schema import text_analyzer
 from search import NewsIndex
-from tests.conftest import SEED_ARTICLE
+from tests.helpers import SEED_ARTICLE, SEEDS
 
 
 def ids(result: object) -> list[str]:
@@ -80,3 +82,11 @@ def test_spans_tie_mentions_to_canonical_values() -> None:
     assert found == {(Facet.PEOPLE, "Sergei Shoigu", 0), (Facet.COUNTRIES, "Russia", 10),
                      (Facet.ORGANIZATIONS, "North Atlantic Treaty Organization", 20),
                      (Facet.PLACES, "Moscow", 40)}  # "Davis" fits two people: neither
+
+
+def test_positions_are_counted_as_the_body_field_counts_them() -> None:
+    body_field = text_analyzer()
+    for file in sorted(SEEDS.glob("*.txt"))[:20]:
+        body = file.read_text(encoding="utf-8")
+        assert positions.body_positions(body, positions._ANALYZER) == \
+            positions.body_positions(body, body_field)

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from cli.app import app
 from index import InvalidValueError, SavedSearchNotFoundError, build_index
 from search import SAVED_FILE, NewsIndex, SavedSearches
-from tests.conftest import SEED_ARTICLE, SEEDS
+from tests.helpers import SEED_ARTICLE, SEEDS
 
 runner = CliRunner()
 

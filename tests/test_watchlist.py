@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from cli.app import app
 from index import Facet, InvalidValueError, UnknownFacetError
 from search import NewsIndex, WatchName, read_watchlist
-from tests.conftest import SEED_ARTICLE
+from tests.helpers import SEED_ARTICLE
 
 runner = CliRunner()
 

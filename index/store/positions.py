@@ -13,12 +13,17 @@ import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from whoosh.analysis import CompositeAnalyzer, StemFilter
+
 from index.entities.spans import Span, entity_spans
 from index.ner.pipeline import Mention
 from index.store.schema import PAIR_SEPARATOR, TERM_SEPARATOR, Facet, text_analyzer
 
-#: The body field's analyzer, for counting positions as it does (it caches stems).
-_ANALYZER = text_analyzer()
+#: The body field's analyzer without its stemmer: the same tokens at the same positions,
+#: for counting positions as the body field does, at a third of the cost (measured on BBC
+#: News articles, where stemming was two thirds of this field's indexing time).
+_ANALYZER = CompositeAnalyzer(*(item for item in text_analyzer().items
+                                if not isinstance(item, StemFilter)))
 
 
 def mentions_value(mentions: Sequence[Mention], entities: Mapping[str, Sequence[str]],
