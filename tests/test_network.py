@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from cli.app import app
 from index import InvalidValueError, UnknownFacetError
 from search import NewsIndex
+from search.workflows import network
 
 runner = CliRunner()
 
@@ -81,3 +82,11 @@ def test_cli_writes_each_format(tmp_path: Path, seeds_index: Path, fmt: str) -> 
         assert data["edges"] and {"source", "target", "weight", "lift"} <= set(data["edges"][0])
     else:
         assert text.splitlines()[0] == "source,target,weight,lift"
+
+
+def test_counting_in_blocks_of_documents_changes_nothing(news: NewsIndex,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    whole = news.network(min_weight=1, top=50)
+    monkeypatch.setattr(network, "_BLOCK_ROWS", 7)
+    assert news.network(min_weight=1, top=50) == whole
