@@ -19,7 +19,8 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from index import Facet
+from index import Facet, StoredRecord
+from index.store.positions import mentions_value
 from search import NewsIndex
 
 NAMES = 300
@@ -79,6 +80,17 @@ def main() -> None:
             gexf = median_ms(lambda graph=graph: graph.write("gexf"), args.repeat)
             print(f"network {text or '(every article)'!r}: {len(graph.nodes)} nodes, "
                   f"{len(graph.edges)} edges in {ms:.0f} ms (+ {gexf:.0f} ms to write GEXF)")
+        reader = news._current().searcher.reader()  # noqa: SLF001 - stored articles
+        stored = [fields for _, fields in reader.iter_docs()][:500]
+        records = [(StoredRecord.of(fields), fields) for fields in stored]
+        mentions_value(records[0][0].mentions, records[0][0].entities.to_dict(), "", "x")
+        started = time.perf_counter()
+        for record, fields in records:
+            mentions_value(record.mentions, record.entities.to_dict(), fields.get("title", ""),
+                           fields.get("body", ""))
+        print(f"entity positions at index time: "
+              f"{(time.perf_counter() - started) / len(records) * 1000:.2f} ms an article "
+              f"(over {len(records)} articles)")
         person = news.facet(Facet.PEOPLE, size=1)[0].value
         for query in (f'person:"{person}" NEAR/10 government', f'person:"{person}" AND '
                       "government"):
