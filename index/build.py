@@ -71,7 +71,8 @@ class IndexReport:
     workers: int = 0
     cached: int = 0
     interrupted: bool = False
-    #: Ids of the documents this run added (not those it replaced), in the order written.
+    #: Ids of the documents this run added, in the order written: not those it replaced,
+    #: nor, in a rebuild, those the index held before.
     added: tuple[str, ...] = ()
 
     @property
@@ -129,6 +130,7 @@ class _Tally:
     seen_ids: set[str] = field(default_factory=set)
     failed_paths: set[str] = field(default_factory=set)
     added: list[str] = field(default_factory=list)
+    indexed_before: set[str] = field(default_factory=set)
 
     def note(self, problem: ReadProblem) -> None:
         self.problems.append(problem)
@@ -232,6 +234,8 @@ def build_index(
         clear_first = rebuild and _rebuildable_in_place(folder)
         ix = store.create_or_open(folder, rebuild=rebuild and not clear_first)
         known = {} if clear_first else store.indexed_fingerprints(ix)
+        # A rebuild writes every article again; only those the index lacked are new.
+        tally.indexed_before = set(store.indexed_fingerprints(ix) if clear_first else known)
         tally.total = estimate_documents(sources)
         expected = max(0, tally.total - len(known))
         chosen = workers if workers is not None else auto_workers(expected)
@@ -375,7 +379,7 @@ class _Run:
         with uninterrupted():  # the document and its count go in together
             self.writer.add(doc, replaces)
             self.tally.indexed += 1
-            if not replaces:
+            if article.id not in self.tally.indexed_before:
                 self.tally.added.append(article.id)
         self._tick()
 

@@ -95,3 +95,12 @@ def test_bad_names_and_queries_are_errors(small: tuple[Path, Path]) -> None:
     assert result.exit_code == 1 and "Unbalanced quote" in result.output
     result = runner.invoke(app, ["saved", "remove", "missing", "--index", str(index)])
     assert result.exit_code == 1 and "No saved search 'missing'" in result.output
+
+
+def test_a_rebuild_reports_no_new_articles(small: tuple[Path, Path]) -> None:
+    folder, index = small
+    with NewsIndex(index) as news:
+        SavedSearches(news).add("everything", replace=True)
+    out = cli("index", str(folder), "--index", str(index), "--rebuild", "-q")
+    assert "0 new articles match" not in out  # nothing added: no report at all
+    assert "new article" not in out
