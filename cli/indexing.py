@@ -112,7 +112,7 @@ def index_cli(
         render.write_json({**report.to_dict(), "saved": [m.to_dict() for m in matches]})
     else:
         for problem in report.problems:
-            typer.echo(f"{problem.kind.value}: {problem}", err=True)
+            typer.echo(render.clean(f"{problem.kind.value}: {problem}", one_line=True), err=True)
         typer.echo(render.index_summary(report, index))
         for match in matches:
             typer.echo(match.message())

@@ -102,8 +102,11 @@ class _TooLarge(Exception):
 
 
 def install_workflows(app: FastAPI, news: NewsIndex, call: Call,
-                      responses: dict[int | str, dict[str, Any]]) -> None:
-    """Add the workflow endpoints to ``app``; ``call`` runs a library call in a worker."""
+                      responses: dict[int | str, dict[str, Any]],
+                      index_for: Callable[[str], NewsIndex]) -> None:
+    """Add the workflow endpoints to ``app``: ``call`` runs a library call in its lane
+    (passing it a ``timeout`` unless ``timed=False``), ``index_for(q)`` picks the index a
+    query text runs on."""
 
     @app.post("/api/watchlist", tags=["workflows"], responses=responses)
     async def watchlist(
@@ -123,7 +126,7 @@ def install_workflows(app: FastAPI, news: NewsIndex, call: Call,
         articles, first_date, last_date, co_mentioned, top_ids, suggestion}]}`.
         """
         names = [n if isinstance(n, str) else n.model_dump() for n in body.names]
-        result = await call(news.watchlist, names, check_query(q), co_mentions=co_mentions,
+        result = await call(index_for(q).watchlist, names, check_query(q), co_mentions=co_mentions,
                             top_articles=top_articles, filters=filters)
         return result.to_dict()  # type: ignore[no-any-return]
 
@@ -148,7 +151,7 @@ def install_workflows(app: FastAPI, news: NewsIndex, call: Call,
         `lift` how many times more often than chance.
         """
         chosen = parse_facets(facets, "facets") or list(NETWORK_FACETS)
-        result = await call(news.network, check_query(q), facets=chosen,
+        result = await call(index_for(q).network, check_query(q), facets=chosen,
                             min_weight=min_weight, top=top, filters=filters)
         if format == "json":
             return result.to_dict()  # type: ignore[no-any-return]
@@ -159,7 +162,7 @@ def install_workflows(app: FastAPI, news: NewsIndex, call: Call,
     @app.get("/api/saved", tags=["workflows"], responses=responses)
     async def saved_list() -> dict[str, Any]:
         """The saved searches of the index (`newsfacet saved list --format json`)."""
-        found = await call(SavedSearches(news).list)
+        found = await call(SavedSearches(news).list, timed=False)
         return {"saved": [s.to_dict() for s in found]}
 
     @app.get("/api/saved/{name}", tags=["workflows"], responses=responses)
@@ -172,5 +175,6 @@ def install_workflows(app: FastAPI, news: NewsIndex, call: Call,
     ) -> dict[str, Any]:
         """One saved search run now: `{name, query, filters, created, shown, total, new,
         documents}`. Read-only: nothing is marked as seen."""
-        result = await call(SavedSearches(news).show, name, new=new, limit=limit, mark=False)
+        result = await call(SavedSearches(news).show, name, new=new, limit=limit, mark=False,
+                            timed=False)
         return result.to_dict()  # type: ignore[no-any-return]
