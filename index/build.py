@@ -236,7 +236,7 @@ def build_index(
         ix = store.create_or_open(folder, rebuild=rebuild and not clear_first)
         known = {} if clear_first else store.indexed_fingerprints(ix)
         # A rebuild writes every article again; only those the index lacked are new.
-        tally.indexed_before = set(store.indexed_fingerprints(ix) if clear_first else known)
+        tally.indexed_before = set(_indexed_ids(ix, folder) if clear_first else known)
         tally.total = estimate_documents(sources)
         expected = max(0, tally.total - len(known))
         chosen = workers if workers is not None else auto_workers(expected)
@@ -421,6 +421,16 @@ class _Run:
         if self.ner is not None:
             self.ner.close(kill=kill)
             self.ner = None
+
+
+def _indexed_ids(ix: Any, folder: Path) -> set[str]:
+    """The ids a rebuild finds in the index; none when the index is too damaged to tell
+    (the rebuild repairs it, and every article it writes counts as new)."""
+    try:
+        with store.reading_index(folder):
+            return set(store.indexed_fingerprints(ix))
+    except NewsfacetError:
+        return set()
 
 
 def _rebuildable_in_place(folder: Path) -> bool:
