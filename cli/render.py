@@ -260,4 +260,19 @@ def index_summary(report: Any, index: Any) -> str:
     cached = f" ({report.cached} from the NER cache)" if report.cached else ""
     return (f"Indexed {report.indexed}{cached}, unchanged {report.unchanged}, removed "
             f"{report.removed}, skipped {report.skipped}, failed {report.failed} in "
-            f"{report.seconds:.1f} s ({report.docs_per_second:.1f} docs/s) -> {index}")
+            f"{report.seconds:.1f} s ({report.docs_per_second:.1f} docs/s) -> {index}"
+            f"{_without_model(report.without_model)}")
+
+
+def _without_model(counts: Any) -> str:
+    """"; 312 articles in 4 languages without an NER model (de 200, fr 100, ...)": text only."""
+    if not counts:
+        return ""
+    total = sum(counts.values())
+    named = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    listed = ", ".join(f"{lang or 'unknown'} {count}" for lang, count in named[:6])
+    more = ", ..." if len(named) > 6 else ""
+    languages = "language" if len(named) == 1 else "languages"
+    return (f"; {total} article{'s' if total != 1 else ''} in {len(named)} {languages} without "
+            f"an NER model ({listed}{more}): indexed for text only, add one with "
+            "--model LANG=NAME")

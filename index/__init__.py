@@ -39,7 +39,8 @@ from index.errors import (
     SavedSearchNotFoundError,
     UnknownFacetError,
 )
-from index.ingest.articles import Article, ProblemKind, ReadProblem, read_articles
+from index.ingest.reading import read_articles
+from index.ingest.records import Article, ProblemKind, ReadProblem
 from index.ner.cache import CACHE_ENV, CacheInfo, cache_info, clear_cache, default_cache_dir
 from index.ner.pipeline import DEFAULT_BATCH_SIZE, Mention, load_pipeline
 from index.store.folder import (
@@ -55,7 +56,7 @@ from index.store.folder import (
 from index.store.positions import mention_term
 from index.store.record import StoredRecord
 from index.store.safe_pickle import loads as safe_loads
-from index.store.schema import BODY, DATE, FACETS, ID, MENTIONS, RECORD, TITLE, Facet
+from index.store.schema import BODY, DATE, FACETS, ID, LANGUAGE, MENTIONS, RECORD, TITLE, Facet
 from index.store.writer import DEFAULT_COMMIT_EVERY
 
 __all__ = [
@@ -86,6 +87,7 @@ __all__ = [
     "IndexWriteError",
     "InputError",
     "InvalidValueError",
+    "LANGUAGE",
     "MENTIONS",
     "Mention",
     "ModelNotFoundError",

@@ -23,6 +23,7 @@ from index import (
     BODY,
     DATE,
     ID,
+    LANGUAGE,
     POSTING_ERRORS,
     TITLE,
     DocumentNotFoundError,
@@ -43,7 +44,13 @@ from search.query.arguments import SortOrder, check_range, choice, sort_order
 from search.query.cost import expand_terms, time_limit
 from search.query.filters import Filters
 from search.query.near import EntityNear
-from search.query.parser import make_parser, parse_text, resolve_facets, resolve_ids
+from search.query.parser import (
+    make_parser,
+    parse_text,
+    resolve_facets,
+    resolve_ids,
+    with_languages,
+)
 from search.query.suggest import entity_suggestion, text_suggestion
 from search.ranking.passages import near_passage
 from search.ranking.postings import near_pairs
@@ -474,8 +481,8 @@ class NewsIndex:
 
     def _select(self, snap: Snapshot, text: str, filters: Filters) -> Selection:
         text_query = self._text_query(snap, text)
-        return select(self._mask(snap, text_query), filters, snap.columns, snap.dates,
-                      snap.aliases)
+        return select(self._mask(snap, with_languages(text_query, filters)), filters,
+                      snap.columns, snap.dates, snap.aliases)
 
     def _text_query(self, snap: Snapshot, text: str) -> wq.Query:
         """The text parsed, facet values resolved, wildcards and ranges expanded to words."""
@@ -492,8 +499,8 @@ class NewsIndex:
                  order: SortOrder, interval: DateInterval, collapse: bool,
                  exclude: int | np.ndarray | None = None, label: str | None = None,
                  ) -> SearchResult:
-        selection = select(self._mask(snap, text_query), filters, snap.columns, snap.dates,
-                           snap.aliases)
+        selection = select(self._mask(snap, with_languages(text_query, filters)), filters,
+                           snap.columns, snap.dates, snap.aliases)
         final = selection.final()
         if exclude is not None:
             final[exclude] = False
@@ -632,7 +639,7 @@ def _document(fields: dict[str, Any], *, text: bool = True) -> Document:
     return Document(
         id=fields["id"], title=fields.get("title", ""), path=fields.get("path", ""),
         date=date.date() if isinstance(date, dt.datetime) else None,
-        source=fields.get("source"), url=fields.get("url"),
+        source=fields.get("source"), url=fields.get("url"), language=fields.get(LANGUAGE),
         **{f.value: record.entities.get(f) for f in Facet},
         text=fields.get(BODY, "") if text else "",
         mentions=tuple((m.text, m.label, m.start) for m in record.mentions) if text else (),

@@ -16,7 +16,7 @@ from index.errors import UnknownFacetError
 
 #: Bumped whenever the schema or the stored record changes shape; an index written with
 #: another version is rebuilt by ``--rebuild``.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Title terms weigh this much more than body terms in ranking.
 TITLE_BOOST = 2.0
@@ -65,6 +65,7 @@ DATE = "date"
 PATH = "path"
 SOURCE = "source"
 URL = "url"
+LANGUAGE = "language"
 HASH = "hash"
 RECORD = "record"
 #: Entities at their token positions in the body (see :mod:`index.store.positions`).
@@ -129,6 +130,8 @@ def build_schema() -> fields.Schema:
             PATH: fields.ID(stored=True, sortable=True),
             SOURCE: fields.ID(stored=True),
             URL: fields.STORED(),
+            # ISO 639-1 code, declared by the source or detected; a filter, not a facet.
+            LANGUAGE: fields.ID(stored=True),
             HASH: fields.ID(sortable=True),
             RECORD: fields.STORED(),
             MENTIONS: fields.FieldType(formats.Positions(), PlacedTerms(), scorable=False),

@@ -19,7 +19,7 @@ from whoosh.writing import CLEAR
 
 from index.entities.mentions import Tagged, tag_mentions
 from index.entities.normalize import normalize_mentions
-from index.ingest.articles import Article, ner_text
+from index.ingest.records import Article, ner_text
 from index.ner.cache import NerCache
 from index.ner.pipeline import Mention, MentionTuple
 from index.store import folder as store
@@ -30,6 +30,7 @@ from index.store.schema import (
     DATE,
     HASH,
     ID,
+    LANGUAGE,
     MENTIONS,
     PATH,
     RECORD,
@@ -73,6 +74,8 @@ def document_fields(article: Article, digest: str, mentions: list[MentionTuple],
         doc[SOURCE] = article.source
     if article.url:
         doc[URL] = article.url
+    if article.language:
+        doc[LANGUAGE] = article.language
     for facet in Facet:
         values = entities.get(facet)
         if values:
