@@ -43,6 +43,14 @@ from index.ingest.reading import read_articles
 from index.ingest.records import Article, ProblemKind, ReadProblem
 from index.ner.cache import CACHE_ENV, CacheInfo, cache_info, clear_cache, default_cache_dir
 from index.ner.pipeline import DEFAULT_BATCH_SIZE, Mention, load_pipeline
+from index.store.columns import (
+    BodyTerms,
+    FacetArrays,
+    SearchColumns,
+    read_columns,
+    read_dates,
+    write_columns,
+)
 from index.store.folder import (
     DEFAULT_INDEX_DIR,
     INDEX_ENV,
@@ -64,6 +72,7 @@ __all__ = [
     "Aliases",
     "Article",
     "BODY",
+    "BodyTerms",
     "CACHE_ENV",
     "COUNTRY_LABELS",
     "CacheError",
@@ -77,6 +86,7 @@ __all__ = [
     "Entities",
     "FACETS",
     "Facet",
+    "FacetArrays",
     "ID",
     "INDEX_ENV",
     "IndexInterrupted",
@@ -103,6 +113,7 @@ __all__ = [
     "ReadProblem",
     "RenormalizeReport",
     "SavedSearchNotFoundError",
+    "SearchColumns",
     "StoredRecord",
     "TITLE",
     "UnknownFacetError",
@@ -124,10 +135,13 @@ __all__ = [
     "normalize_mentions",
     "open_index",
     "read_articles",
+    "read_columns",
+    "read_dates",
     "read_meta",
     "read_stored",
     "reading_index",
     "relative_path",
     "renormalize",
     "safe_loads",
+    "write_columns",
 ]

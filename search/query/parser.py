@@ -168,7 +168,7 @@ def resolve_ids(facet: Facet, value: str, column: FacetColumn,
 def _resolve_pattern(facet: Facet, pattern: str, column: FacetColumn) -> wq.Query:
     key_pattern = name_key(pattern.replace("*", "\x00").replace("?", "\x01"))
     key_pattern = key_pattern.replace("\x00", "*").replace("\x01", "?")
-    ids = [i for key, i in column.key_ids.items() if fnmatch.fnmatchcase(key, key_pattern)]
+    ids = [i for i, key in enumerate(column.keys) if fnmatch.fnmatchcase(key, key_pattern)]
     terms = column.terms_of(ids)
     return wq.Or([wq.Term(facet.value, t) for t in terms]) if terms else wq.NullQuery
 
