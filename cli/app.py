@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from cli import documents, indexing, publish, related, searching, similar
+from cli import (
+    documents,
+    indexing,
+    network,
+    publish,
+    related,
+    searching,
+    similar,
+    watchlist,
+)
 from cli.cache import app as cache_app
 from cli.entities import entities_cli
+from cli.saved import app as saved_app
 from cli.serve import serve_cli
 
 app = typer.Typer(
@@ -30,7 +40,10 @@ app.command("similar")(similar.similar_cli)
 app.command("serve")(serve_cli)
 app.command("publish")(publish.publish_cli)
 app.command("entities")(entities_cli)
+app.command("watchlist")(watchlist.watchlist_cli)
+app.command("network")(network.network_cli)
 app.add_typer(cache_app)
+app.add_typer(saved_app)
 
 
 def main() -> None:

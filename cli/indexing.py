@@ -23,6 +23,7 @@ from index import (
     build_index,
     renormalize,
 )
+from search import SAVED_FILE, NewMatches, NewsIndex, SavedSearches
 
 MODEL_ENV = "NEWSFACET_MODEL"
 ALIASES_ENV = "NEWSFACET_ALIASES"
@@ -114,18 +115,30 @@ def index_cli(
             report, interrupted = stop.report, True
         finally:
             signal.signal(signal.SIGTERM, previous)
+    with user_errors():
+        matches = _saved_matches(index, report.added)
     if fmt is SummaryFormat.JSON:
-        render.write_json(report.to_dict())
+        render.write_json({**report.to_dict(), "saved": [m.to_dict() for m in matches]})
     else:
         for problem in report.problems:
             typer.echo(render.clean(f"{problem.kind.value}: {problem}", one_line=True), err=True)
         typer.echo(render.index_summary(report, index))
+        for match in matches:
+            typer.echo(match.message())
     if interrupted:
         typer.echo(f"Interrupted: the {report.indexed} documents indexed so far are committed. "
                    "Run the same command again to finish.", err=True)
         raise typer.Exit(code=EXIT_INTERRUPTED)
     if not report.ok:
         raise typer.Exit(code=EXIT_PARTIAL)
+
+
+def _saved_matches(index: Path, added: tuple[str, ...]) -> tuple[NewMatches, ...]:
+    """Per saved search of the index, the articles of this run that match it."""
+    if not added or not (index / SAVED_FILE).exists():
+        return ()  # opening the index for searching costs more than the check
+    with NewsIndex(index) as news:
+        return SavedSearches(news).new_matches(added)
 
 
 def _models(values: list[str]) -> tuple[str | None, dict[str, str]]:

@@ -152,11 +152,16 @@ def date_table(result: SearchResult) -> Table:
     return table
 
 
+def filter_text(filters: Mapping[str, Sequence[str]]) -> str:
+    """Filters on one line: ``people=Shoigu+Putin  since=2019-01-01``."""
+    return "  ".join(f"{k}={'+'.join(v)}" for k, v in filters.items())
+
+
 def print_related(result: RelatedResult, out: Console) -> None:
     """Co-mentions per facet: value, count and lift."""
     result = cleaned(result)
     query = repr(result.query) if result.query else "every document"
-    filters = "  ".join(f"{k}={'+'.join(v)}" for k, v in result.filters.items())
+    filters = filter_text(result.filters)
     out.print(Text.assemble((f"{result.total:,} matching", "bold"), f" for {query}"
                             + (f" with {filters}" if filters else "")))
     tables = []
@@ -179,7 +184,7 @@ def print_search(result: SearchResult, out: Console) -> None:
     result = cleaned(result)
     shown = f"{len(result.hits)} shown" if result.hits else "none on this page"
     query = repr(result.query) if result.query else "every document"
-    filters = "  ".join(f"{k}={'+'.join(v)}" for k, v in result.filters.items())
+    filters = filter_text(result.filters)
     out.print(Text.assemble((f"{result.total:,} matching", "bold"),
                             f" for {query}" + (f" with {filters}" if filters else "")
                             + f" (page {result.page} of {result.pages}, {shown})"))

@@ -37,6 +37,7 @@ from index.errors import (
     QuerySyntaxError,
     QueryTimeoutError,
     QueryTooCostlyError,
+    SavedSearchNotFoundError,
     UnknownFacetError,
 )
 from index.ingest.reading import read_articles
@@ -61,6 +62,7 @@ from index.store.folder import (
     reading_index,
     relative_path,
 )
+from index.store.positions import mention_term
 from index.store.record import StoredRecord
 from index.store.safe_pickle import loads as safe_loads
 from index.store.schema import (
@@ -69,6 +71,7 @@ from index.store.schema import (
     FACETS,
     ID,
     LANGUAGE,
+    MENTIONS,
     RECORD,
     TITLE,
     Facet,
@@ -108,6 +111,7 @@ __all__ = [
     "InputError",
     "InvalidValueError",
     "LANGUAGE",
+    "MENTIONS",
     "Mention",
     "ModelNotFoundError",
     "NerWorkerError",
@@ -121,6 +125,7 @@ __all__ = [
     "RECORD",
     "ReadProblem",
     "RenormalizeReport",
+    "SavedSearchNotFoundError",
     "SearchColumns",
     "StoredRecord",
     "TITLE",
@@ -139,6 +144,7 @@ __all__ = [
     "load_aliases",
     "load_pipeline",
     "mention_owner",
+    "mention_term",
     "name_key",
     "normalize_mentions",
     "open_index",

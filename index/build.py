@@ -65,6 +65,9 @@ class IndexReport:
     interrupted: bool = False
     #: Articles indexed for text only, by language: no pipeline reads their language.
     without_model: Mapping[str, int] = field(default_factory=dict)
+    #: Ids of the documents this run added, in the order written: not those it replaced,
+    #: nor, in a rebuild, those the index held before.
+    added: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -122,6 +125,8 @@ class _Tally:
     seen_ids: set[str] = field(default_factory=set)
     failed_paths: set[str] = field(default_factory=set)
     without_model: Counter[str] = field(default_factory=Counter)
+    added: list[str] = field(default_factory=list)
+    indexed_before: set[str] = field(default_factory=set)
 
     def note(self, problem: ReadProblem) -> None:
         self.problems.append(problem)
@@ -142,7 +147,7 @@ class _Tally:
         return IndexReport(str(folder), self.indexed, self.unchanged, self.removed, self.failed,
                            self.skipped, time.perf_counter() - self.started,
                            tuple(self.problems), model, workers, self.cached, interrupted,
-                           dict(self.without_model))
+                           dict(self.without_model), tuple(dict.fromkeys(self.added)))
 
 
 def content_hash(article: Article, model: str) -> str:
@@ -236,6 +241,8 @@ def build_index(
         clear_first = rebuild and _rebuildable_in_place(folder)
         ix = store.create_or_open(folder, rebuild=rebuild and not clear_first)
         known = {} if clear_first else store.indexed_fingerprints(ix)
+        # A rebuild writes every article again; only those the index lacked are new.
+        tally.indexed_before = set(_indexed_ids(ix, folder) if clear_first else known)
         tally.total = estimate_documents(sources)
         expected = max(0, tally.total - len(known))
         chosen = workers if workers is not None else auto_workers(expected)
@@ -414,6 +421,8 @@ class _Run:
         with uninterrupted():  # the document and its count go in together
             self.writer.add(doc, replaces)
             self.tally.indexed += 1
+            if article.id not in self.tally.indexed_before:
+                self.tally.added.append(article.id)
         self._tick()
 
     def _tick(self) -> None:
@@ -453,6 +462,16 @@ class _Run:
             if lane.ner is not None:
                 lane.ner.close(kill=kill)
                 lane.ner = None
+
+
+def _indexed_ids(ix: Any, folder: Path) -> set[str]:
+    """The ids a rebuild finds in the index; none when the index is too damaged to tell
+    (the rebuild repairs it, and every article it writes counts as new)."""
+    try:
+        with store.reading_index(folder):
+            return set(store.indexed_fingerprints(ix))
+    except NewsfacetError:
+        return set()
 
 
 def _write_columns(ix: Any, folder: Path) -> None:

@@ -29,8 +29,9 @@ from index.ner.pipeline import Mention
 from index.store import folder as store
 from index.store.columns import refresh_columns
 from index.store.parallel import SubWriterLost, bulk_writer
+from index.store.positions import mentions_value
 from index.store.record import StoredRecord
-from index.store.schema import BODY, HASH, RECORD, TITLE, Facet
+from index.store.schema import BODY, HASH, MENTIONS, RECORD, TITLE, Facet
 
 #: Documents rewritten between two commits.
 COMMIT_EVERY = 2_000
@@ -179,4 +180,8 @@ def _document(fields: dict[str, Any], digest: str, record: StoredRecord,
         values = entities.get(facet)
         if values:
             doc[facet.value] = ",".join(values)
+    placed = mentions_value(record.mentions, entities.to_dict(), fields.get(TITLE, ""),
+                            fields.get(BODY, ""))
+    if placed:
+        doc[MENTIONS] = placed
     return doc

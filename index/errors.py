@@ -19,8 +19,9 @@ line that names the value at fault and the fix. The CLI prints that line and exi
     ├── UnknownFacetError       a facet name is not one of people/organizations/places/countries
     ├── InvalidValueError       an option value is out of range or malformed (dates, limits)
     ├── DocumentNotFoundError   no document with the given id
-    └── BackendError            a search cluster (OpenSearch) is unreachable, refuses a
+    ├── BackendError            a search cluster (OpenSearch) is unreachable, refuses a
                                 request, or its client package is not installed
+    └── SavedSearchNotFoundError  no saved search with the given name
 
 Besides the tree, :class:`IndexInterrupted` is the ``KeyboardInterrupt`` an index run
 raises after Ctrl-C, once it has committed what was done; it carries the run's report.
@@ -109,3 +110,7 @@ class DocumentNotFoundError(NewsfacetError):
 
 class BackendError(NewsfacetError):
     """Raised when an OpenSearch cluster fails a request or its client is not installed."""
+
+
+class SavedSearchNotFoundError(NewsfacetError):
+    """Raised when no saved search has the given name."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ from search.counting.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, Relate
 from search.query.arguments import SortOrder, check_range, choice, sort_order
 from search.query.cost import expand_terms, time_limit
 from search.query.filters import Filters, coerce_filters
+from search.query.near import EntityNear
 from search.query.parser import (
     make_parser,
     parse_text,
@@ -50,11 +51,29 @@ from search.query.parser import (
     with_languages,
 )
 from search.query.suggest import entity_suggestion, text_suggestion
+from search.ranking.passages import near_passage
+from search.ranking.postings import near_pairs
 from search.ranking.scoring import supports, top
 from search.ranking.snippets import Snippets, query_terms
 from search.results import Document, FacetCount, Hit, IndexStats, SearchResult, Suggestion
 from search.select import Selection, select
 from search.snapshot import Snapshot
+from search.workflows.network import (
+    DEFAULT_MIN_WEIGHT,
+    DEFAULT_TOP_NODES,
+    MAX_TOP_NODES,
+    NETWORK_FACETS,
+    NetworkResult,
+    build_network,
+)
+from search.workflows.watchlist import (
+    DEFAULT_CO_MENTIONS,
+    DEFAULT_TOP_ARTICLES,
+    WatchlistResult,
+    WatchName,
+    build_watchlist,
+    watch_names,
+)
 
 DEFAULT_LIMIT = 10
 #: Largest page a single call may ask for; pages go as deep as the matches do, and export
@@ -292,6 +311,67 @@ class NewsIndex:
                                                exclude=asked, size=size)
             return RelatedResult(text, total, out, flt.to_dict())
 
+    def watchlist(self, names: Iterable[str | WatchName | Mapping[str, Any]], text: str = "",
+                  *, co_mentions: int = DEFAULT_CO_MENTIONS,
+                  top_articles: int = DEFAULT_TOP_ARTICLES, filters: Filters | None = None,
+                  timeout: float | None = None, **filter_keywords: Any) -> WatchlistResult:
+        """Which of ``names`` the articles matching ``text`` and ``filters`` name, and where.
+
+        Each name is resolved like a filter value (case, accents, surnames, aliases); see
+        :mod:`search.workflows.watchlist`. Per name: articles, first and last date, the
+        ``co_mentions`` entities most often named with it and the ids of the
+        ``top_articles`` articles naming it most; a name found nowhere gets a suggestion.
+
+        Example: ``news.watchlist(["Shoigu", "org:NATO", "Kremlin"], countries=["Syria"])``.
+
+        Raises:
+            InvalidValueError: an empty name, too many names, or a bad option.
+            UnknownFacetError: a name's facet is unknown.
+            QueryTimeoutError: the call ran past ``timeout`` seconds.
+        """
+        entries = watch_names(names)
+        check_range("co_mentions", co_mentions, 0, MAX_LIMIT)
+        check_range("top_articles", top_articles, 0, MAX_LIMIT)
+        flt = _filters(filters, filter_keywords)
+        with time_limit(timeout), self._lock:
+            snap = self._current()
+            mask = self._select(snap, text, flt).final()
+            rows = build_watchlist(entries, mask, columns=snap.columns, aliases=snap.aliases,
+                                   ordinals=snap.dates.ordinals, has_date=snap.dates.has_date,
+                                   doc_ids=snap.doc_ids(), postings=snap.postings,
+                                   co_mentions=co_mentions, top_articles=top_articles)
+            return WatchlistResult(text, int(np.count_nonzero(mask)), rows, flt.to_dict())
+
+    def network(self, text: str = "", *, facets: Iterable[Facet | str] = NETWORK_FACETS,
+                min_weight: int = DEFAULT_MIN_WEIGHT, top: int = DEFAULT_TOP_NODES,
+                filters: Filters | None = None, timeout: float | None = None,
+                **filter_keywords: Any) -> NetworkResult:
+        """The co-mention network of the articles matching ``text`` and ``filters``.
+
+        Nodes are the ``top`` entities of ``facets`` most often named in the matches; edges
+        join two named in at least ``min_weight`` of the same articles, weighted by those
+        articles, with their lift against chance. See :mod:`search.workflows.network`.
+
+        Example: ``news.network("election", facets=["people"], min_weight=3).to_graph()``.
+
+        Raises:
+            UnknownFacetError: a facet name is unknown.
+            InvalidValueError: ``min_weight`` or ``top`` is out of range.
+            QueryTimeoutError: the call ran past ``timeout`` seconds.
+        """
+        chosen = tuple(dict.fromkeys(Facet.parse(str(getattr(f, "value", f))) for f in facets))
+        check_range("min_weight", min_weight, 1, None)
+        check_range("top", top, 2, MAX_TOP_NODES)
+        flt = _filters(filters, filter_keywords)
+        with time_limit(timeout), self._lock:
+            snap = self._current()
+            mask = self._select(snap, text, flt).final()
+            nodes, edges = build_network(mask, snap.columns, chosen or NETWORK_FACETS,
+                                         min_weight=min_weight, top=top)
+            return NetworkResult(text, int(np.count_nonzero(mask)),
+                                 tuple(f.value for f in chosen or NETWORK_FACETS), nodes, edges,
+                                 flt.to_dict())
+
     def similar(self, doc_id: str, *, limit: int = DEFAULT_LIMIT, page: int = 1,
                 facet_size: int = DEFAULT_FACET_SIZE, facets: bool = False,
                 collapse: bool = False, filters: Filters | None = None,
@@ -365,6 +445,25 @@ class NewsIndex:
                 snap = self._current()
                 batch = [self._read(snap, int(n)) for n in docnums[start:start + _EXPORT_BATCH]]
             yield from batch
+
+    def ids(self, text: str = "", *, limit: int | None = None, filters: Filters | None = None,
+            **filter_keywords: Any) -> tuple[str, ...]:
+        """Ids of the documents matching ``text`` and ``filters``, newest first (ties in
+        index order); the first ``limit`` of them, or all.
+
+        Raises:
+            QuerySyntaxError: the text does not parse.
+            InvalidValueError: a filter value is malformed.
+        """
+        flt = _filters(filters, filter_keywords)
+        with self._lock:
+            snap = self._current()
+            docnums = np.flatnonzero(self._select(snap, text, flt).final())
+            ordered = snap.dates.order(docnums, newest_first=True)
+            if limit is not None:
+                ordered = ordered[:limit]
+            ids = snap.doc_ids()
+            return tuple(ids[int(d)] for d in ordered)
 
     def stats(self) -> IndexStats:
         """Document count, date span, distinct entities per facet, size on disk."""
@@ -470,15 +569,26 @@ class NewsIndex:
                 start:start + limit].tolist()
         terms = query_terms(text_query, snap.searcher.reader(), (BODY, TITLE)) \
             if not isinstance(text_query, wq.Every) else frozenset()
+        passages = _near_positions(snap, text_query, page_docs)
         hits = []
         for rank, docnum in enumerate(page_docs, start=start + 1):
             fields = self._stored(snap, docnum)
-            snippet = self._snippets.make(fields.get(BODY, ""), terms)
+            snippet = self._snippet(fields, terms, passages.get(docnum))
             with reading_index(self.path):
                 document = _document(fields, text=False)
             hits.append(Hit(document, scores.get(docnum), snippet, rank,
                             int(copies[docnum]) if copies is not None else 1))
         return tuple(hits)
+
+    def _snippet(self, fields: dict[str, Any], terms: frozenset[str],
+                 near: tuple[int, int, int] | None) -> str:
+        """The hit's snippet: centred on the passage a NEAR clause matched, if any."""
+        body = fields.get(BODY, "")
+        if near is not None:
+            found = near_passage(fields, self._ix.schema[BODY].analyzer, *near)
+            if found is not None:
+                return self._snippets.around(body, found.focus, terms, found.entity)
+        return self._snippets.make(body, terms)
 
     def _suggest(self, snap: Snapshot, text: str, selection: Selection) -> tuple[Suggestion, ...]:
         out = []
@@ -493,8 +603,24 @@ class NewsIndex:
         return tuple(out)
 
 
+def _near_positions(snap: Snapshot, query: wq.Query, docs: list[int]
+                    ) -> dict[int, tuple[int, int, int]]:
+    """Per document of ``docs`` matched by the first NEAR clause of ``query``: the entity's
+    position, the words' position and how many words."""
+    near = next((leaf for leaf in query.leaves() if isinstance(leaf, EntityNear)), None)
+    if near is None or not docs:
+        return {}
+    found, entity_pos, word_pos = near_pairs(snap.postings, near)
+    wanted = set(docs)
+    return {int(d): (int(e), int(w), len(near.words))
+            for d, e, w in zip(found.tolist(), entity_pos.tolist(), word_pos.tolist(),
+                               strict=True) if d in wanted}
+
+
 def _words_for_phrases(query: wq.Query) -> wq.Query:
-    """``query`` with each phrase replaced by the AND of its words."""
+    """``query`` with each phrase, and each NEAR clause, replaced by the AND of its words."""
+    if isinstance(query, EntityNear):
+        return query.words_query()
     if isinstance(query, wq.Phrase):
         return wq.And([wq.Term(query.fieldname, word) for word in query.words],
                       boost=query.boost)

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from index import Aliases, BodyTerms, Facet, SearchColumns, read_columns, write_columns
+from index import ID, Aliases, BodyTerms, Facet, SearchColumns, read_columns, write_columns
 from search.counting.collapse import signatures
 from search.counting.dates import DateColumn, DateInterval
 from search.counting.facets import FacetColumn, Tally
@@ -62,6 +62,7 @@ class Snapshot:
                          for subset, (docs, counted) in stored.precounts.items()}
         self._all_histograms: dict[DateInterval, tuple[DateInterval, tuple[FacetCount, ...]]] = {}
         self._signatures: np.ndarray | None = None
+        self._ids: tuple[str, ...] | None = None
         self._lexicon: Lexicon | None = None
         self._masks: OrderedDict[str, np.ndarray] = OrderedDict()
         self._max_masks = max(4, MASK_CACHE_BYTES // max(1, self.size))
@@ -144,6 +145,22 @@ class Snapshot:
         if self._signatures is None:
             self._signatures = signatures(self.searcher.reader())
         return self._signatures
+
+    def doc_ids(self) -> tuple[str, ...]:
+        """The id of every document number (deleted ones too), read on first use."""
+        if self._ids is None:
+            ids = [""] * self.size
+            # Segment by segment, as for dates: the multi-segment column reader fails on some
+            # layouts.
+            for leaf, offset in self.searcher.reader().leaf_readers():
+                if leaf.has_column(ID):
+                    column = leaf.column_reader(ID)
+                    for docnum in range(leaf.doc_count_all()):
+                        value = column[docnum]
+                        ids[offset + docnum] = value.decode("utf-8") \
+                            if isinstance(value, bytes) else value
+            self._ids = tuple(ids)
+        return self._ids
 
     def lexicon(self) -> Lexicon:
         """The body terms for spelling suggestions, read on first use."""

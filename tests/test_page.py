@@ -289,3 +289,29 @@ def test_sort_and_collapse_are_kept_in_the_url(browser: object, api_url: str) ->
     assert Select(driver.find_element("id", "sort")).first_selected_option.get_attribute(  # type: ignore[attr-defined]
         "value") == "date"
     assert driver.find_element("id", "collapse").is_selected()  # type: ignore[attr-defined]
+
+
+def test_network_view_draws_the_search_and_a_click_filters(browser: object,
+                                                           api_url: str) -> None:
+    driver = browser
+    driver.get(f"{api_url}/?view=network&countries=United%20States")  # type: ignore[attr-defined]
+    _ready(driver)
+    _wait(driver, lambda d: d.find_element("id", "graph").get_attribute("data-nodes"))
+    graph = driver.find_element("id", "graph")  # type: ignore[attr-defined]
+    api = httpx.get(f"{api_url}/api/network", params={
+        "countries": "United States", "top": 40, "min_weight": 2}).json()
+    assert int(graph.get_attribute("data-nodes")) == len(api["nodes"]) > 1
+    assert int(graph.get_attribute("data-edges")) == len(api["edges"])
+    assert graph.find_elements("css selector", "canvas")
+    assert driver.find_element("id", "hits").get_attribute("hidden") is not None  # type: ignore[attr-defined]
+    loaded = driver.execute_script(  # type: ignore[attr-defined]
+        "return performance.getEntriesByType('resource').map(e => e.name)")
+    assert any(url.endswith("/static/cytoscape.min.js") for url in loaded)
+    assert all(url.startswith(api_url) for url in loaded)
+
+    person = next(n for n in api["nodes"] if n["facet"] == "people")
+    driver.execute_script(  # type: ignore[attr-defined]
+        "window.newsfacetGraph.getElementById(arguments[0]).emit('tap')", person["id"])
+    _wait(driver, lambda d: _state(d).get("any_people") == [person["value"]])
+    _ready(driver)
+    assert _state(driver)["view"] == ["network"]

@@ -57,6 +57,9 @@ _ALLOWED: frozenset[tuple[str, str]] = frozenset(
        ("datetime", "timezone"), ("collections", "defaultdict"), ("collections", "OrderedDict"),
        ("copyreg", "_reconstructor"), ("copy_reg", "_reconstructor"), ("re", "_compile"),
        ("array", "array"), ("array", "_array_reconstructor")}
+    # The analyzer of the ``mentions`` field: it reads pre-placed terms and runs no code
+    # of the pickle's choosing.
+    | {("index.store.schema", "PlacedTerms")}
 )
 
 

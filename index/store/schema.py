@@ -6,15 +6,17 @@ Everything that names a field or a facet imports it from here.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from typing import Any
 
-from whoosh import columns, fields
-from whoosh.analysis import StemmingAnalyzer
+from whoosh import columns, fields, formats
+from whoosh.analysis import Analyzer, StemmingAnalyzer, Token
 
 from index.errors import UnknownFacetError
 
 #: Bumped whenever the schema or the stored record changes shape; an index written with
 #: another version is rebuilt by ``--rebuild``.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Title terms weigh this much more than body terms in ranking.
 TITLE_BOOST = 2.0
@@ -66,6 +68,43 @@ URL = "url"
 LANGUAGE = "language"
 HASH = "hash"
 RECORD = "record"
+#: Entities at their token positions in the body (see :mod:`index.store.positions`).
+MENTIONS = "mentions"
+
+#: How a ``mentions`` value separates its terms, and a term from its position.
+TERM_SEPARATOR = "\x1e"
+PAIR_SEPARATOR = "\x1f"
+
+
+class PlacedTerms(Analyzer):  # type: ignore[misc]
+    """Reads ``mentions`` values (:func:`index.store.positions.encode_positions`): each
+    term at its own position."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PlacedTerms)
+
+    def __hash__(self) -> int:
+        return hash(PlacedTerms)
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "",
+                 **kwargs: Any) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:  # a query term: the whole value
+            token.text, token.pos, token.stopped, token.boost = value, start_pos, False, 1.0
+            yield token
+            return
+        for item in value.split(TERM_SEPARATOR) if value else ():
+            term, _, pos = item.rpartition(PAIR_SEPARATOR)
+            token.text, token.stopped, token.boost = term, False, 1.0
+            token.pos = int(pos)
+            yield token
+
+
+def text_analyzer() -> Analyzer:
+    """The analyzer of the title and body fields (also what counts ``mentions`` positions)."""
+    return StemmingAnalyzer()
 
 
 def build_schema() -> fields.Schema:
@@ -75,10 +114,12 @@ def build_schema() -> fields.Schema:
     list, so one term is one entity and names never contain commas); lookups that ignore
     case go through the vocabulary in ``search``.
     ``record`` stores the enriched record (raw mentions included) so facets can be
-    re-derived without running NER again. ``id``, ``path`` and ``hash`` are also columns, so
-    an incremental run reads what is indexed without loading any stored document.
+    re-derived without running NER again. ``mentions`` holds each entity at the token
+    positions where the body names it, for queries that put an entity near words. ``id``,
+    ``path`` and ``hash`` are also columns, so an incremental run reads what is indexed
+    without loading any stored document.
     """
-    analyzer = StemmingAnalyzer()
+    analyzer = text_analyzer()
     schema = fields.Schema(
         **{
             ID: fields.ID(stored=True, unique=True, sortable=True),
@@ -93,6 +134,7 @@ def build_schema() -> fields.Schema:
             LANGUAGE: fields.ID(stored=True),
             HASH: fields.ID(sortable=True),
             RECORD: fields.STORED(),
+            MENTIONS: fields.FieldType(formats.Positions(), PlacedTerms(), scorable=False),
         }
     )
     for facet in FACETS:

@@ -23,6 +23,7 @@ from index.ingest.records import Article, ner_text
 from index.ner.cache import NerCache
 from index.ner.pipeline import Mention, MentionTuple
 from index.store import folder as store
+from index.store.positions import mentions_value
 from index.store.record import StoredRecord
 from index.store.schema import (
     BODY,
@@ -30,6 +31,7 @@ from index.store.schema import (
     HASH,
     ID,
     LANGUAGE,
+    MENTIONS,
     PATH,
     RECORD,
     SOURCE,
@@ -78,6 +80,9 @@ def document_fields(article: Article, digest: str, mentions: list[MentionTuple],
         values = entities.get(facet)
         if values:
             doc[facet.value] = ",".join(values)
+    placed = mentions_value(found, entities.to_dict(), article.title, article.text)
+    if placed:
+        doc[MENTIONS] = placed
     return doc, tagged
 
 

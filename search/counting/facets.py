@@ -97,6 +97,13 @@ class FacetColumn:
             return np.zeros(0, dtype=np.int32)
         return parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
 
+    def ids_in(self, docs: np.ndarray) -> np.ndarray:
+        """The entity id of every (document, entity) pair of ``docs`` (document numbers)."""
+        starts = self._doc_starts[docs]
+        lengths = self._doc_starts[docs + 1] - starts
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        return self.pair_ids[offsets + np.arange(int(lengths.sum()))]
+
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """Documents where ``mask`` per entity id."""
         if not len(self.pair_docs):
@@ -104,11 +111,7 @@ class FacetColumn:
         docs = np.flatnonzero(mask)
         if len(docs) * _SPARSE_RATIO < len(mask):
             # Few matches: gather just their pairs instead of testing every pair.
-            starts = self._doc_starts[docs]
-            lengths = self._doc_starts[docs + 1] - starts
-            offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-            picked = self.pair_ids[offsets + np.arange(int(lengths.sum()))]
-            return np.bincount(picked, minlength=len(self.values))
+            return np.bincount(self.ids_in(docs), minlength=len(self.values))
         return np.bincount(self.pair_ids[mask[self.pair_docs]], minlength=len(self.values))
 
     def matching(self, text: str) -> np.ndarray:

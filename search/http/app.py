@@ -9,11 +9,13 @@ result's ``to_dict()``, the same JSON as the CLI's ``--format json``::
 
 Endpoints: ``/api/search``, ``/api/facets/{facet}``, ``/api/related`` (co-mentions),
 ``/api/similar/{id}``, ``/api/documents/{id}``, ``/api/stats`` and ``/api/health``; their
-parameters and limits live in :mod:`search.http.params`.
+parameters and limits live in :mod:`search.http.params`. The workflows add
+``POST /api/watchlist``, ``/api/network`` and ``/api/saved`` (:mod:`search.http.workflows`).
 
-The API is read-only (GET only), answers every user mistake with a 4xx JSON error that
-names the parameter, serves its OpenAPI schema at ``/openapi.json`` and interactive docs at
-``/docs`` (from locally installed assets), and the search page at ``/``.
+The API is read-only (GET, and one POST that only reads: a watchlist's names), answers
+every user mistake with a 4xx JSON error that names the parameter, serves its OpenAPI
+schema at ``/openapi.json`` and interactive docs at ``/docs`` (from locally installed
+assets), and the search page at ``/``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -45,6 +47,7 @@ from index import (
     QuerySyntaxError,
     QueryTimeoutError,
     QueryTooCostlyError,
+    SavedSearchNotFoundError,
     UnknownFacetError,
     relative_path,
 )
@@ -70,6 +73,7 @@ from search.http.params import (
     parse_facets,
     reject_unknown_parameters,
 )
+from search.http.workflows import BodyLimit, install_workflows
 from search.query.arguments import SortOrder
 
 DEFAULT_HOST = "127.0.0.1"
@@ -118,6 +122,7 @@ _LIBRARY_ERRORS: tuple[tuple[type[NewsfacetError], int, str, str | None], ...] =
     (QueryTimeoutError, 503, "query_timeout", None),
     (UnknownFacetError, 400, "unknown_facet", "facet"),
     (DocumentNotFoundError, 404, "not_found", "id"),
+    (SavedSearchNotFoundError, 404, "not_found", "name"),
     (InvalidValueError, 422, "invalid_value", None),
     (BackendError, 502, "backend_error", None),
     (CorruptIndexError, 503, "index_damaged", None),
@@ -230,7 +235,8 @@ def create_app(
         from fastapi.middleware.cors import CORSMiddleware
 
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins),
-                           allow_methods=["GET"], allow_headers=[])
+                           allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
+    app.add_middleware(BodyLimit)
 
     @app.get("/api/search", tags=["search"], responses=ERROR_RESPONSES)
     async def search(
@@ -352,6 +358,11 @@ def create_app(
         """`{"status": "ok"}` while the server answers."""
         return {"status": "ok"}
 
+    if isinstance(news, NewsIndex):
+        # Watchlists, networks and saved searches read the Whoosh index's own columns and
+        # folder; an OpenSearch backend serves search, facets and documents only.
+        install_workflows(app, news, call, ERROR_RESPONSES,
+                          cast(Callable[[str], NewsIndex], lanes.index_for))
     _install_page(app)
     return app
 
@@ -364,7 +375,8 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0]
-        location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path")]
+        location = [str(part) for part in first.get("loc", ())
+                    if part not in ("query", "path", "body")]
         parameter = location[0] if location else None
         given = first.get("input")
         message = f"{parameter}: {first.get('msg', 'invalid value')}"

@@ -31,6 +31,7 @@ from index import (
 )
 from search.counting.facets import FacetColumn
 from search.query.filters import Filters
+from search.query.near import EntityNear, extract_near, restore_near
 
 #: Longest accepted query text, in characters.
 MAX_QUERY_CHARS = 2_000
@@ -108,12 +109,13 @@ def parse_text(text: str, parser: MultifieldParser) -> wq.Query:
 
     Raises:
         QuerySyntaxError: see :func:`check_syntax`; also a value Whoosh cannot read
-            (``date:soon``).
+            (``date:soon``); a malformed ``NEAR/N`` clause (see :mod:`search.query.near`).
     """
     if not text.strip():
         return wq.Every()
     check_syntax(text)
-    parsed = parser.parse(text)
+    replaced, nears = extract_near(text, parser.schema[BODY].analyzer)
+    parsed = restore_near(parser.parse(replaced), nears)
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
         raise QuerySyntaxError(f"Query {text!r} has nothing to search for; check date values "
                                "(date:2019, date:[2019-01 to 2019-06]) and operators")
@@ -181,6 +183,10 @@ def resolve_facets(query: wq.Query, columns: Mapping[Facet, FacetColumn],
         positive, negative = query.a, query.b
         return wq.And([resolve_facets(positive, columns, aliases),
                        wq.Not(resolve_facets(negative, columns, aliases))])
+    if isinstance(query, EntityNear):
+        column = columns[query.facet]
+        return query.resolved(column.terms_of(resolve_ids(query.facet, query.value, column,
+                                                          aliases)))
     fieldname = getattr(query, "fieldname", None)
     facet = next((f for f in Facet if f.value == fieldname), None)
     if facet is not None:

@@ -26,7 +26,7 @@ MIN_SIMILARITY = 0.75
 #: times more.
 MORE_COMMON = 10
 _WORD = re.compile(r"(?<![\w:])([^\W\d_][\w']*)(?![\w:])")
-_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO", "NEAR"})
 
 
 def entity_suggestion(facet: Facet, value: str, column: FacetColumn) -> Suggestion | None:

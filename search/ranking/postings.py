@@ -17,8 +17,9 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 
-from index import safe_loads
+from index import BODY, MENTIONS, mention_term, safe_loads
 from search.query import cost
+from search.query.near import EntityNear
 
 # Phrase matching packs (document, position) into one int64: positions below 2**24.
 _POSITION_BITS = 24
@@ -111,6 +112,10 @@ def _evaluate(q: wq.Query, searcher: Any, live: np.ndarray, postings: Postings) 
         mask = np.zeros(len(live), dtype=bool)
         mask[phrase_docs(postings, q.fieldname, q.words)] = True
         return mask
+    if kind is EntityNear:
+        mask = np.zeros(len(live), dtype=bool)
+        mask[near_pairs(postings, q)[0]] = True
+        return mask
     if kind is wq.Require:
         required = _evaluate(q.a, searcher, live, postings)
         return cast(np.ndarray, required & _evaluate(q.b, searcher, live, postings))
@@ -129,6 +134,16 @@ def _checked(docs: Any, every: int = 1024) -> Any:
 
 def phrase_docs(postings: Postings, field: str, words: list[str]) -> np.ndarray:
     """Document numbers whose ``field`` holds ``words`` one after the other."""
+    keys = phrase_keys(postings, field, words)
+    found = np.sort(keys >> _POSITION_BITS)
+    return found[np.concatenate(([True], found[1:] != found[:-1]))] if len(found) else found
+
+
+def phrase_keys(postings: Postings, field: str, words: list[str] | tuple[str, ...],
+                docs: np.ndarray | None = None) -> np.ndarray:
+    """Where ``field`` holds ``words`` one after the other: sorted keys packing document
+    number and the position of the first word (see :func:`unpack`); only in ``docs``
+    (sorted document numbers) when given."""
     reader = postings.reader
     if not reader.schema[field].format.supports("positions"):
         return np.zeros(0, dtype=np.int64)
@@ -136,31 +151,90 @@ def phrase_docs(postings: Postings, field: str, words: list[str]) -> np.ndarray:
     # word, and positions are decoded only in those, the costly part.
     lists = []
     for word in words:
-        docs, weights, values = _postings(reader, field, word, weights=True, values=True)
-        postings.remember(field, word, docs, weights)
-        lists.append((docs, values))
+        found_docs, weights, values = _postings(reader, field, word, weights=True, values=True)
+        postings.remember(field, word, found_docs, weights)
+        lists.append((found_docs, values))
     # A term's document numbers are unique, and so are its (document, position) keys.
-    candidates = lists[0][0]
-    for docs, _ in lists[1:]:
-        candidates = np.intersect1d(candidates, docs, assume_unique=True)
+    candidates = lists[0][0] if docs is None else docs
+    for found_docs, _ in lists[int(docs is None):]:
+        candidates = np.intersect1d(candidates, found_docs, assume_unique=True)
     if not len(candidates):
-        return candidates
+        return np.zeros(0, np.int64)
     keys = None
-    for offset_in_phrase, (docs, values) in enumerate(lists):
-        picked = np.flatnonzero(_within(docs, candidates))
-        counts, positions = _decode_all([values[i] for i in picked.tolist()],
-                                        reader.schema[field].format.decode_positions)
-        doc_array = np.repeat(docs[picked], counts)
-        # One key per occurrence: document and the position the phrase would start at.
-        word_keys = (doc_array << _POSITION_BITS) + (positions - offset_in_phrase)
+    for offset_in_phrase, (found_docs, values) in enumerate(lists):
+        word_keys = _position_keys(found_docs, values, candidates,
+                                   reader.schema[field].format.decode_positions)
+        word_keys -= offset_in_phrase  # the position the phrase would start at
         keys = word_keys if keys is None else np.intersect1d(keys, word_keys,
                                                               assume_unique=True)
         if not len(keys):
             break
-    if keys is None:
-        return np.zeros(0, np.int64)
-    found = np.sort(keys >> _POSITION_BITS)
-    return found[np.concatenate(([True], found[1:] != found[:-1]))] if len(found) else found
+    return np.zeros(0, np.int64) if keys is None else keys
+
+
+def _position_keys(docs: np.ndarray, values: list[bytes], candidates: np.ndarray,
+                   decode: Any) -> np.ndarray:
+    """Keys (document, position) of a term's occurrences in the ``candidates`` documents."""
+    picked = np.flatnonzero(_within(docs, candidates))
+    counts, positions = _decode_all([values[i] for i in picked.tolist()], decode)
+    doc_array = np.repeat(docs[picked], counts)
+    return np.sort((doc_array << _POSITION_BITS) + positions)
+
+
+def unpack(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers and positions of packed keys."""
+    return keys >> _POSITION_BITS, keys & ((1 << _POSITION_BITS) - 1)
+
+
+def near_pairs(postings: Postings, query: EntityNear
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where a NEAR clause matches: document numbers (sorted, unique) and, per document,
+    the entity's position and the words' position of its closest pair."""
+    empty = np.zeros(0, np.int64)
+    reader = postings.reader
+    if MENTIONS not in reader.schema or not query.terms_:
+        return empty, empty, empty
+    entity_docs, entity_values = [], []
+    for term in query.terms_:
+        docs, _, values = _postings(reader, MENTIONS, mention_term(query.facet, term),
+                                    weights=False, values=True)
+        entity_docs.append(docs)
+        entity_values.extend(values)
+    docs = np.concatenate(entity_docs) if entity_docs else empty
+    if not len(docs):
+        return empty, empty, empty
+    candidates = np.unique(docs)
+    word_keys = phrase_keys(postings, BODY, query.words, candidates)
+    if not len(word_keys):
+        return empty, empty, empty
+    # The entity's keys, only in documents that hold the words too.
+    entity_keys = np.unique(_position_keys(docs, entity_values, np.unique(
+        word_keys >> _POSITION_BITS), reader.schema[MENTIONS].format.decode_positions))
+    if not len(entity_keys):
+        return empty, empty, empty
+    # For each mention, the nearest occurrence of the words before and after it. The
+    # distance counts from the end of the words when they come first.
+    at = np.searchsorted(word_keys, entity_keys)
+    after = word_keys[np.minimum(at, len(word_keys) - 1)]
+    before = word_keys[np.maximum(at - 1, 0)]
+    span = len(query.words) - 1
+    gap_after = np.abs(after - entity_keys)
+    gap_before = np.abs(entity_keys - (before + span))
+    use_after = gap_after <= gap_before
+    nearest = np.where(use_after, after, before)
+    gap = np.where(use_after, gap_after, gap_before)
+    same_doc = (nearest >> _POSITION_BITS) == (entity_keys >> _POSITION_BITS)
+    close = same_doc & (gap <= query.distance)
+    if not close.any():
+        return empty, empty, empty
+    found_docs, entity_pos = unpack(entity_keys[close])
+    _, word_pos = unpack(nearest[close])
+    gaps = gap[close]
+    # One pair per document: the closest.
+    order = np.lexsort((gaps, found_docs))
+    found_docs, entity_pos, word_pos = found_docs[order], entity_pos[order], word_pos[order]
+    first = np.concatenate(([True], found_docs[1:] != found_docs[:-1]))
+    return found_docs[first], entity_pos[first], word_pos[first]
 
 
 def _within(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:

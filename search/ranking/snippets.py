@@ -74,6 +74,19 @@ class Snippets:
         return _one_line(_BETWEEN.join(_format(body, start, end, matches)
                                        for start, end in fragments))
 
+    def around(self, body: str, focus: tuple[int, int], terms: frozenset[str],
+               marked: tuple[int, int] | None = None) -> str:
+        """Escaped HTML on one line: the passage of ``body`` around the characters ``focus``
+        (start, end), with ``terms`` and the characters ``marked`` in bold."""
+        start, end = _snap(body, focus[0] - CONTEXT_CHARS, focus[1] + CONTEXT_CHARS)
+        matches = [m for m in self._matches(body, terms) if m[0] >= start and m[1] <= end] \
+            if terms else []
+        if marked is not None:
+            matches = sorted([m for m in matches if m[1] <= marked[0] or m[0] >= marked[1]]
+                             + [(marked[0], marked[1], "")])
+        text = _format(body, start, end, matches)
+        return _one_line(("… " if start > 0 else "") + text + (" …" if end < len(body) else ""))
+
     def _matches(self, body: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
         """(start, end, term) of every word of ``body`` whose analyzed form is in ``terms``."""
         found = []

@@ -12,7 +12,12 @@ const FACET_SIZE = 12;
 const KINDS = [["", ""], ["any_", " (any)"], ["not_", ""]];
 const FILTER_KEYS = KINDS.flatMap(([prefix]) => FACETS.map((f) => prefix + f));
 // Parameters the page keeps in its URL and passes on to api/search.
-const STATE_KEYS = ["q", "since", "until", "sort", "collapse", "page", ...FILTER_KEYS];
+const STATE_KEYS = ["q", "since", "until", "sort", "collapse", "page", "view", ...FILTER_KEYS];
+// The network view: how many entities it draws, and the script that draws them (vendored
+// from npm, served by this server, loaded the first time the view opens).
+const NETWORK_NODES = 40;
+const GRAPH_SCRIPT = "static/cytoscape.min.js";
+const FACET_COLORS = {people: "#1f5fae", organizations: "#c0632b", countries: "#2e8b57", places: "#7a4fb0"};
 let lastRequest = 0;
 
 const $ = (id) => document.getElementById(id);
@@ -237,13 +242,82 @@ function renderPager(data, state) {
   $("next").onclick = () => { state.set("page", String(data.page + 1)); go(state); };
 }
 
+let graphScript = null;
+
+function loadGraphScript() {
+  if (!graphScript) {
+    graphScript = new Promise((resolve, reject) => {
+      const script = element("script", {src: GRAPH_SCRIPT});
+      script.addEventListener("load", resolve);
+      script.addEventListener("error", () => reject(new Error("the graph script did not load")));
+      document.head.append(script);
+    });
+  }
+  return graphScript;
+}
+
+function renderViews(state) {
+  const view = state.get("view") || "";
+  for (const button of document.querySelectorAll("#views button")) {
+    button.setAttribute("aria-selected", String(button.dataset.view === view));
+    button.onclick = () => setParam("view", button.dataset.view);
+  }
+}
+
+// The co-mention network of the current search (api/network with the same query and
+// filters): clicking an entity adds it as a filter, as in the facet lists.
+async function renderNetwork(state, data, request) {
+  const params = new URLSearchParams();
+  for (const key of ["q", "since", "until", ...FILTER_KEYS]) {
+    for (const value of state.getAll(key)) params.append(key, value);
+  }
+  params.set("top", String(NETWORK_NODES));
+  params.set("min_weight", data.total > 100 ? "2" : "1");
+  const response = await fetch("api/network?" + params.toString(), {headers: {Accept: "application/json"}});
+  const graph = await response.json();
+  if (!response.ok) throw new Error(graph.error ? graph.error.message : response.statusText);
+  await loadGraphScript();
+  if (request !== lastRequest) return;
+  const box = $("graph");
+  box.dataset.nodes = String(graph.nodes.length);
+  box.dataset.edges = String(graph.edges.length);
+  $("network-info").textContent = `${graph.nodes.length} entities, ${graph.edges.length} links ` +
+    `in ${graph.total.toLocaleString("en")} articles`;
+  const top = Math.max(1, ...graph.nodes.map((n) => n.articles));
+  const heaviest = Math.max(1, ...graph.edges.map((e) => e.weight));
+  const elements = [
+    ...graph.nodes.map((n) => ({data: {id: n.id, label: n.value, facet: n.facet,
+      value: n.value, size: 14 + 36 * Math.sqrt(n.articles / top), color: FACET_COLORS[n.facet]}})),
+    ...graph.edges.map((e) => ({data: {id: e.source + "|" + e.target, source: e.source,
+      target: e.target, width: 1 + 7 * (e.weight / heaviest), weight: e.weight}})),
+  ];
+  if (window.newsfacetGraph) window.newsfacetGraph.destroy();
+  const cy = window.cytoscape({
+    container: box, elements, minZoom: 0.2, maxZoom: 4,
+    layout: {name: "cose", animate: false, randomize: false, nodeRepulsion: () => 60000,
+      idealEdgeLength: () => 140, nodeOverlap: 20, gravity: 0.5, padding: 20},
+    style: [
+      {selector: "node", style: {"background-color": "data(color)", label: "data(label)",
+        width: "data(size)", height: "data(size)", "font-size": 10, color: "#1d232a",
+        "text-valign": "bottom", "text-margin-y": 2, "text-background-color": "#fff",
+        "text-background-opacity": 0.7, "min-zoomed-font-size": 7}},
+      {selector: "edge", style: {width: "data(width)", "line-color": "#b8c1ca", opacity: 0.5,
+        "curve-style": "haystack"}},
+    ],
+  });
+  cy.on("tap", "node", (event) => addFilter(event.target.data("facet"), event.target.data("value"), false));
+  window.newsfacetGraph = cy;
+}
+
 async function load() {
   const state = currentState();
   renderForm(state);
   renderChips(state);
+  renderViews(state);
   const request = ++lastRequest;
   document.body.dataset.state = "loading";
   const params = new URLSearchParams(state);
+  params.delete("view");
   params.set("limit", String(PAGE_SIZE));
   params.set("facet_size", String(FACET_SIZE));
   // Each facet is counted without its own filters, so the other values stay visible.
@@ -271,9 +345,23 @@ async function load() {
     data.total === 1 ? (data.collapsed ? " story" : " article") : (data.collapsed ? " stories" : " articles"));
   renderSuggestions(data, state);
   renderHistogram(data);
+  const network = state.get("view") === "network";
+  $("network").hidden = !network;
+  $("hits").hidden = network;
   renderHits(data);
   renderFacets(data, state);
   renderPager(data, state);
+  if (network) {
+    $("pager").hidden = true;
+    try {
+      await renderNetwork(state, data, request);
+    } catch (problem) {
+      if (request !== lastRequest) return;
+      $("error").textContent = String(problem.message || problem);
+      $("error").hidden = false;
+    }
+    if (request !== lastRequest) return;
+  }
   document.title = (state.get("q") ? state.get("q") + " \u2013 " : "") + "newsfacet";
   document.body.dataset.state = "ready";
 }

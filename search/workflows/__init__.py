@@ -1,0 +1,1 @@
+"""Investigation workflows built on a search: watchlists, entity networks, saved searches."""

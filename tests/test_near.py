@@ -1,0 +1,92 @@
+"""Entities near words: ``person:X NEAR/N "words"`` reads positions from the index."""
+
+from __future__ import annotations
+
+import pytest
+
+from index import Facet, QuerySyntaxError
+from index.entities.spans import entity_spans
+from index.ner.pipeline import Mention
+from index.store import positions
+from index.store.schema import text_analyzer
+from search import NewsIndex
+from tests.helpers import SEED_ARTICLE, SEEDS
+
+
+def ids(result: object) -> list[str]:
+    return [hit.document.id for hit in result.hits]  # type: ignore[attr-defined]
+
+
+def test_near_finds_the_seed_article_and_fewer_than_the_plain_and(news: NewsIndex) -> None:
+    near = news.search("country:Syria NEAR/5 operations", limit=50)
+    both = news.search("country:Syria AND operations", limit=50)
+    assert SEED_ARTICLE in ids(near)
+    assert 0 < near.total < both.total
+    assert set(ids(near)) <= set(ids(both))
+
+
+def test_near_takes_surnames_either_order_and_a_phrase(news: NewsIndex) -> None:
+    assert SEED_ARTICLE in ids(news.search('person:Shoigu NEAR/5 strikes'))
+    assert SEED_ARTICLE in ids(news.search('strikes NEAR/5 person:"sergei shoigu"'))
+    assert SEED_ARTICLE in ids(news.search('country:Syria NEAR/10 "air strikes"'))
+
+
+def test_distance_counts(news: NewsIndex) -> None:
+    # "Shoigu said that the proposal included strikes": close; "air strikes" is not.
+    assert news.search('person:"Sergei Shoigu" NEAR/10 "air strikes"').total == 0
+    assert news.search('person:"Sergei Shoigu" AND "air strikes"').total == 1
+
+
+def test_near_combines_with_the_rest_of_the_syntax(news: NewsIndex) -> None:
+    with_word = news.search("country:Syria NEAR/5 operations AND Pentagon")
+    assert ids(with_word) == [SEED_ARTICLE]
+    assert news.search("country:Syria NEAR/5 operations -Pentagon").total == 0
+    assert news.search("country:Syria NEAR/5 operations", people=["Shoigu"]).total == 1
+
+
+def test_snippet_is_centred_on_the_passage(news: NewsIndex) -> None:
+    hit = news.search('person:Shoigu NEAR/5 strikes').hits[0]
+    assert "<b>Shoigu</b> said that the proposal included <b>strikes</b>" in hit.snippet
+
+
+def test_unknown_entity_matches_nothing(news: NewsIndex) -> None:
+    assert news.search('person:"Nobody Atall" NEAR/5 strikes').total == 0
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ('person:Shoigu NEAR "strikes"', "needs a distance"),
+    ("person:Shoigu NEAR/0 strikes", "needs a distance"),
+    ("person:Shoigu NEAR/1000 strikes", "from 1 to 100"),
+    ("person:Shoigu NEAR/x strikes", "needs a distance"),
+    ("Shoigu NEAR/5 strikes", "one entity field"),
+    ("person:Shoigu NEAR/5 org:NATO", "one entity field"),
+    ("title:x NEAR/5 strikes", "one entity field"),
+    ("NEAR/5 strikes", "needs an entity on one side"),
+    ("person:Shoigu NEAR/5", "needs an entity on one side"),
+    ("person:Shoigu NEAR/5 the", "no searchable words"),
+    ("person:Shoigu NEAR/5 strikes NEAR/5 org:NATO", "chains NEAR"),
+])
+def test_malformed_near_is_an_error(news: NewsIndex, query: str, message: str) -> None:
+    with pytest.raises(QuerySyntaxError, match=message):
+        news.search(query)
+
+
+def test_spans_tie_mentions_to_canonical_values() -> None:
+    mentions = [Mention("Shoigu", "PERSON", 0), Mention("Russian", "NORP", 10),
+                Mention("NATO", "ORG", 20), Mention("Davis", "PERSON", 30),
+                Mention("Moscow", "GPE", 40)]
+    values = {Facet.PEOPLE: ["Sergei Shoigu", "Jeff Davis", "Angela Davis"],
+              Facet.ORGANIZATIONS: ["North Atlantic Treaty Organization"],
+              Facet.PLACES: ["Moscow"], Facet.COUNTRIES: ["Russia"]}
+    found = {(s.facet, s.value, s.start) for s in entity_spans(mentions, values)}
+    assert found == {(Facet.PEOPLE, "Sergei Shoigu", 0), (Facet.COUNTRIES, "Russia", 10),
+                     (Facet.ORGANIZATIONS, "North Atlantic Treaty Organization", 20),
+                     (Facet.PLACES, "Moscow", 40)}  # "Davis" fits two people: neither
+
+
+def test_positions_are_counted_as_the_body_field_counts_them() -> None:
+    body_field = text_analyzer()
+    for file in sorted(SEEDS.glob("*.txt"))[:20]:
+        body = file.read_text(encoding="utf-8")
+        assert positions.body_positions(body, positions._ANALYZER) == \
+            positions.body_positions(body, body_field)
