@@ -1,0 +1,166 @@
+"""Counts over one article's words and mentions that add up over a corpus.
+
+The corpus-level rules of :mod:`index.entities.rules` decide from these counts: how often
+the corpus writes a word in lower case (an ordinary word, not a name), right after a figure
+(a unit or a currency), where a name stands (opening a line of figures: a table label),
+which kinds the articles give a name, which longer names end in a word. Each article's
+:class:`TextCounts` is computed on its own and counts are merged with ``+``, so a corpus
+view can be kept up to date by adding and subtracting articles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+
+from index.entities.mentions import NOISE, NORP, ORG, PERSON, Tagged, is_sports_story
+from index.entities.names import LEGAL_FORMS, clean_person, name_key
+from index.ner.casing import FUNCTION_WORDS, is_shouted
+
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_FIGURE = re.compile(r"[$£€¥]?\d[\d.,:/]*%?")
+#: A dateline ahead of the text on its line ("NEW YORK, March 3 - ") ends here.
+_DATELINE_END = re.compile(r"^[A-Z][A-Z .,'\-]*,[\w .]*?\d{1,2}\s+-+\s+")
+#: A line counts as a line of figures when figures hold at least this share of its characters.
+FIGURE_LINE_SHARE = 0.4
+#: Tokens after a label within which a figure must come ("Avg shrs 10.2 mln").
+LABEL_REACH = 2
+
+
+@dataclass(slots=True)
+class TextCounts:
+    """Mergeable counts over articles (each counter maps a lower-case word or name key)."""
+
+    #: Uses of a word in lower case, in lines that are not ALL CAPS.
+    lower: Counter[str] = field(default_factory=Counter)
+    #: Uses of a word with a capital inside a sentence, in lines that are not ALL CAPS.
+    capital: Counter[str] = field(default_factory=Counter)
+    #: Uses of a lower-case word right after a figure ("12 cts", "45.6 mln dlrs").
+    after_figure: Counter[str] = field(default_factory=Counter)
+    #: Name keys the articles write in mixed case (one count per article).
+    names: Counter[str] = field(default_factory=Counter)
+    #: Articles with a mention of a name opening a line of figures, and with any mention
+    #: of it (news other than sport, context rules' mentions left out).
+    table: Counter[str] = field(default_factory=Counter)
+    uses: Counter[str] = field(default_factory=Counter)
+    #: Articles giving a name each kind: keys ``"kind\x00name key"``; and among news other
+    #: than sport (where one-word places also name teams).
+    kinds: Counter[str] = field(default_factory=Counter)
+    news_kinds: Counter[str] = field(default_factory=Counter)
+    #: Articles naming a person in full by each surname.
+    surnames: Counter[str] = field(default_factory=Counter)
+    #: Longer names of organizations and places ending in a word: keys ``"word\x00name key"``.
+    tails: Counter[str] = field(default_factory=Counter)
+    #: One-word organizations and places named right after a capitalised word, and in all.
+    after_capital: Counter[str] = field(default_factory=Counter)
+    alone: Counter[str] = field(default_factory=Counter)
+    #: Articles naming a company with a legal form, by its first word:
+    #: keys ``"first word\x00name"`` ("belmark\x00Belmark Corp").
+    companies: Counter[str] = field(default_factory=Counter)
+
+    def __add__(self, other: TextCounts) -> TextCounts:
+        return TextCounts(**{f.name: getattr(self, f.name) + getattr(other, f.name)
+                             for f in fields(self)})
+
+    @classmethod
+    def total(cls, counts: Iterable[TextCounts]) -> TextCounts:
+        """The sum of many articles' counts."""
+        out = cls()
+        for item in counts:
+            for f in fields(cls):
+                getattr(out, f.name).update(getattr(item, f.name))
+        return out
+
+    @classmethod
+    def of(cls, tagged: Sequence[Tagged], text: str) -> TextCounts:
+        """The counts of one article: its cleaned mentions and the text NER read."""
+        out = cls()
+        for line in text.split("\n"):
+            if line.strip() and not is_shouted(line):
+                _count_words(out, line)
+        news = not is_sports_story(text) if text else True
+        kinds: set[str] = set()
+        for mention in tagged:
+            if mention.kind in (NORP, NOISE):
+                continue
+            key = name_key(mention.text)
+            if not key:
+                continue
+            kinds.add(f"{mention.kind}\x00{key}")
+            shouted = bool(text) and is_shouted(line_of(text, mention.start))
+            if not shouted:
+                out.names[key] = 1
+            if news and text and not mention.fixed:  # a dateline is no table row
+                out.uses[key] = 1
+                if opens_figures(mention, text):
+                    out.table[key] = 1
+            words = key.split()
+            if mention.kind == PERSON and len(words) > 1:
+                out.surnames[name_key(clean_person(mention.text)).split()[-1]] = 1
+            elif mention.kind != PERSON and len(words) > 1:
+                out.tails[f"{words[-1]}\x00{key}"] = 1
+                if mention.kind == ORG and words[-1] in LEGAL_FORMS and not shouted:
+                    out.companies[f"{words[0]}\x00{mention.text}"] = 1
+            elif mention.kind != PERSON and text and not shouted:
+                out.alone[key] += 1
+                out.after_capital[key] += follows_capital(mention, text)
+        out.kinds.update(kinds)
+        if news:
+            out.news_kinds.update(kinds)
+        return out
+
+
+def _count_words(out: TextCounts, line: str) -> None:
+    previous = ""
+    start_of_sentence = True
+    for match in re.finditer(r"\S+", line):
+        token = match.group(0)
+        word_match = _WORD.match(token.strip("\"'“‘(["))
+        if word_match:
+            word = word_match.group(0).rstrip(".,;:!?'’")
+            key = word.lower()
+            if word[:1].islower():
+                out.lower[key] += 1
+                if _FIGURE.fullmatch(previous.rstrip(",;")) and not previous.endswith("."):
+                    out.after_figure[key] += 1
+            elif not start_of_sentence:
+                out.capital[key] += 1
+        start_of_sentence = token.endswith((".", "!", "?", ":")) or token in ("-", "--")
+        previous = token
+
+
+def line_of(text: str, position: int) -> str:
+    """The line of ``text`` holding ``position``."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return text[start:end if end >= 0 else len(text)]
+
+
+def opens_figures(mention: Tagged, text: str) -> bool:
+    """True when the mention opens its line (or follows its dateline) and figures come
+    within :data:`LABEL_REACH` tokens after it ("Shr 12 cts", "Avg shrs 10.2 mln"), or
+    its line is mostly figures."""
+    start = text.rfind("\n", 0, mention.start) + 1
+    line = line_of(text, mention.start)
+    head = line[:mention.start - start]
+    dateline = _DATELINE_END.match(line)
+    opens = not head.strip(" \t-*•") or (dateline is not None and dateline.end() == len(head))
+    rest = line[mention.start - start + len(mention.text):].split()
+    if opens and any(_FIGURE.fullmatch(t.rstrip(",;")) for t in rest[:LABEL_REACH]):
+        return True
+    visible = [c for c in line if not c.isspace()]
+    digits = sum(c.isdigit() or c in ".,-/%" for c in visible)
+    return bool(visible) and digits / len(visible) >= FIGURE_LINE_SHARE
+
+
+def follows_capital(mention: Tagged, text: str) -> bool:
+    """True when a capitalised word stands right before the mention, one space away
+    ("Acme Corp" read as "Acme" and "Corp")."""
+    before = text[max(0, mention.start - 40):mention.start]
+    if not before.endswith(" ") or before.endswith("  "):
+        return False
+    words = before.split()
+    return bool(words) and words[-1][:1].isupper() and words[-1][-1:].isalnum() \
+        and words[-1].lower() not in FUNCTION_WORDS
