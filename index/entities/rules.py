@@ -66,7 +66,7 @@ UNIT_SHARE = 0.5
 #: ... it is seen at least this often, and capitalised inside sentences at most this share
 #: as often ("Larry Fine" is no unit, "$500 fine" notwithstanding).
 MIN_UNIT_USES = 2
-UNIT_CAPITALS = 0.1
+UNIT_CAPITALS = 0.2
 #: A name is a table label when in at least this share of the articles naming it, it opens a
 #: line of figures...
 TABLE_SHARE = 0.5
@@ -345,7 +345,8 @@ def generic_words_alone_are_no_names(tagged: list[Tagged], article: Article,
 
 def companies_go_by_their_first_word(tagged: list[Tagged], article: Article,
                                      corpus: CorpusRules) -> list[Tagged]:
-    """Outside sport, a one-word person or place that is the first word of the one company
+    """Outside sport, a one-word person, place (not one of the gazetteer) or organization in
+    a headline ("BELMARK FILES") that is the first word of the one company
     the article, else the corpus, names with a legal form ("Belmark said" beside "Belmark
     Corp") is that company, unless the article names a person in full with it."""
     if article.sports:
@@ -359,8 +360,10 @@ def companies_go_by_their_first_word(tagged: list[Tagged], article: Article,
     out = []
     for m in tagged:
         key = name_key(m.text)
-        if m.kind in (PERSON, PLACE) and not m.fixed and " " not in key \
-                and key not in surnames and places.country_for_name(m.text) is None:
+        shouted = m.kind == ORG and is_shouted(line_of(article.text, m.start))
+        if (m.kind in (PERSON, PLACE) or shouted) and not m.fixed and " " not in key \
+                and key not in surnames and places.country_for_name(m.text) is None \
+                and places.country_for_place(m.text) is None:
             found = here.get(key, set())
             company = next(iter(found)) if len(found) == 1 else \
                 None if found else corpus.company(key)

@@ -113,7 +113,7 @@ class TextCounts:
 
 
 def _count_words(out: TextCounts, line: str) -> None:
-    previous = ""
+    previous = before = ""
     start_of_sentence = True
     for match in re.finditer(r"\S+", line):
         token = match.group(0)
@@ -123,12 +123,17 @@ def _count_words(out: TextCounts, line: str) -> None:
             key = word.lower()
             if word[:1].islower():
                 out.lower[key] += 1
-                if _FIGURE.fullmatch(previous.rstrip(",;")) and not previous.endswith("."):
-                    out.after_figure[key] += 1
+                if _is_figure(previous) or (previous[:1].islower() and _is_figure(before)):
+                    out.after_figure[key] += 1  # "12 cts", "45.6 mln dlrs"
             elif not start_of_sentence:
                 out.capital[key] += 1
         start_of_sentence = token.endswith((".", "!", "?", ":")) or token in ("-", "--")
-        previous = token
+        previous, before = token, previous
+
+
+def _is_figure(token: str) -> bool:
+    # "1." numbers a list ("1. Carl Lewis"): no quantity follows.
+    return bool(_FIGURE.fullmatch(token.rstrip(",;"))) and not token.endswith(".")
 
 
 def line_of(text: str, position: int) -> str:
