@@ -56,7 +56,7 @@ from index.entities.names import (
     without_legal_form,
 )
 from index.entities.switches import enabled, switch_off, switch_on
-from index.entities.textstats import TextCounts, line_of
+from index.entities.textstats import TextCounts, joined_to_a_name, line_of
 from index.ner.casing import is_shouted
 
 #: A word is ordinary when at least this share of its uses inside sentences is lower case.
@@ -74,8 +74,8 @@ TABLE_SHARE = 0.5
 MIN_TABLE_USES = 3
 #: A one-word name is a generic head when this many longer names end in it.
 MIN_GENERIC_TAILS = 3
-#: ... and this share of its mentions alone follow a capitalised word (a split name).
-SPLIT_SHARE = 0.75
+#: A one-word organization is the longer one of the article ending in it of this many words.
+MIN_FULL_WORDS = 3
 #: A name takes the kind this many times more articles give it than all others together...
 KIND_RATIO = 3
 #: ... once at least this many articles give it that kind.
@@ -167,13 +167,9 @@ class CorpusRules:
         return any(_is_run(name.split(), words) for name in self.by_word.get(words[0], ()))
 
     def generic(self, key: str) -> bool:
-        """True when ``key`` ends at least :data:`MIN_GENERIC_TAILS` longer names and is an
-        ordinary word or mostly seen split from the name before it ("Acme Corp")."""
-        if self.tail_names.get(key, 0) < MIN_GENERIC_TAILS:
-            return False
-        alone = self.counts.alone[key]
-        split = alone > 0 and self.counts.after_capital[key] / alone >= SPLIT_SHARE
-        return split or self.ordinary(key)
+        """True when ``key`` ends at least :data:`MIN_GENERIC_TAILS` longer names of the
+        corpus ("State" of "Islamic State", "Secretary of State", "Ohio State")."""
+        return self.tail_names.get(key, 0) >= MIN_GENERIC_TAILS
 
     def company(self, word: str) -> str | None:
         """The one company the corpus names with a legal form starting with ``word``
@@ -253,10 +249,11 @@ def titles_alone_are_no_people(tagged: list[Tagged], article: Article,
 
 def units_are_no_names(tagged: list[Tagged], article: Article,
                        corpus: CorpusRules) -> list[Tagged]:
-    """A name holding a word the corpus writes in lower case right after figures ("12 cts",
-    "1.8 marks", "100 mln dlrs") is a quantity, not an entity ("U.S. Dlrs")."""
-    return [_noise(m) if m.kind not in (NOISE, NORP)
-            and any(corpus.unit(w) for w in m.text.split()) else m for m in tagged]
+    """A name ending in a word the corpus writes in lower case right after figures ("12 cts",
+    "1.8 marks", "100 mln dlrs", "9 a.m.") is a quantity, not an entity ("U.S. Dlrs");
+    "Electoral College" is not, whatever "270 electoral votes" says."""
+    return [_noise(m) if m.kind not in (NOISE, NORP) and m.text.split()
+            and corpus.unit(m.text.split()[-1]) else m for m in tagged]
 
 
 def table_labels_are_no_names(tagged: list[Tagged], article: Article,
@@ -316,28 +313,33 @@ def legal_forms_alone_are_no_organizations(tagged: list[Tagged], article: Articl
 
 def generic_words_alone_are_no_names(tagged: list[Tagged], article: Article,
                                      corpus: CorpusRules) -> list[Tagged]:
-    """Outside sport, a one-word organization that ends exactly one longer organization of
-    the article ("the Commission" after "European Community Commission") is that one;
-    else, if the corpus uses it as a generic head (many longer names end in it, and it is
-    an ordinary word or mostly split from the name before it), it is none. Places of the
-    gazetteer are never head words ("Jerusalem" of "East Jerusalem")."""
+    """Outside sport, a one-word organization that ends exactly one organization of
+    :data:`MIN_FULL_WORDS` words or more named before it in the article ("the Commission"
+    after "European Community Commission"; "the House" is no "White House") is that one;
+    else a generic head word (many longer names of the corpus end in it) cut out of a longer
+    name ("State" of "Secretary of State Jim Baker", "Finance Minister") is none, while one
+    named on its own ("the Senate voted") stays. A gazetteer place is never a head word
+    ("Jerusalem" of "East Jerusalem") unless it is an ordinary word ("the Bank said")."""
     if article.sports:
         return tagged
-    longer: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for m in tagged:
-        words = m.text.split()
-        if m.kind in (ORG, PLACE) and len(words) > 1:
-            longer[m.kind, name_key(words[-1])].add(m.text)
+    longer: dict[str, set[str]] = defaultdict(set)
     out = []
     for m in tagged:
+        words = m.text.split()
+        if m.kind == ORG and len(words) >= MIN_FULL_WORDS:
+            longer[name_key(words[-1])].add(m.text)
         key = name_key(m.text)
-        if m.kind in (ORG, PLACE) and not m.fixed and " " not in key \
-                and places.country_for_name(m.text) is None \
-                and places.country_for_place(m.text) is None:  # "Jerusalem" is no head word
-            found = longer.get((m.kind, key), set()) if m.kind == ORG else set()
-            if len(found) == 1:
-                m = replace(m, text=next(iter(found)))
-            elif corpus.generic(key):
+        if m.kind not in (ORG, PLACE) or " " in key or places.country_for_name(m.text):
+            out.append(m)
+            continue
+        found = longer.get(key, set()) if m.kind == ORG and not m.fixed else set()
+        if len(found) == 1:
+            m = replace(m, text=next(iter(found)))
+        elif corpus.generic(key):
+            if places.country_for_place(m.text) is not None:
+                if corpus.ordinary(key):
+                    m = _noise(m)
+            elif not m.fixed and joined_to_a_name(m, article.text):
                 m = _noise(m)
         out.append(m)
     return out
@@ -365,8 +367,9 @@ def companies_go_by_their_first_word(tagged: list[Tagged], article: Article,
                 and key not in surnames and places.country_for_name(m.text) is None \
                 and places.country_for_place(m.text) is None:
             found = here.get(key, set())
+            # A place goes by a company the article names ("Pacific" is no gas company).
             company = next(iter(found)) if len(found) == 1 else \
-                None if found else corpus.company(key)
+                None if found or m.kind == PLACE else corpus.company(key)
             if company is not None:
                 m = replace(m, text=company, kind=ORG)
         out.append(m)

@@ -53,9 +53,6 @@ class TextCounts:
     surnames: Counter[str] = field(default_factory=Counter)
     #: Longer names of organizations and places ending in a word: keys ``"word\x00name key"``.
     tails: Counter[str] = field(default_factory=Counter)
-    #: One-word organizations and places named right after a capitalised word, and in all.
-    after_capital: Counter[str] = field(default_factory=Counter)
-    alone: Counter[str] = field(default_factory=Counter)
     #: Articles naming a company with a legal form, by its first word:
     #: keys ``"first word\x00name"`` ("belmark\x00Belmark Corp").
     companies: Counter[str] = field(default_factory=Counter)
@@ -103,9 +100,6 @@ class TextCounts:
                 out.tails[f"{words[-1]}\x00{key}"] = 1
                 if mention.kind == ORG and words[-1] in LEGAL_FORMS and not shouted:
                     out.companies[f"{words[0]}\x00{mention.text}"] = 1
-            elif mention.kind != PERSON and text and not shouted:
-                out.alone[key] += 1
-                out.after_capital[key] += follows_capital(mention, text)
         out.kinds.update(kinds)
         if news:
             out.news_kinds.update(kinds)
@@ -115,8 +109,7 @@ class TextCounts:
 def _count_words(out: TextCounts, line: str) -> None:
     previous = before = ""
     start_of_sentence = True
-    for match in re.finditer(r"\S+", line):
-        token = match.group(0)
+    for token in line.split():
         word_match = _WORD.match(token.strip("\"'“‘(["))
         if word_match:
             word = word_match.group(0).rstrip(".,;:!?'’")
@@ -160,12 +153,25 @@ def opens_figures(mention: Tagged, text: str) -> bool:
     return bool(visible) and digits / len(visible) >= FIGURE_LINE_SHARE
 
 
-def follows_capital(mention: Tagged, text: str) -> bool:
-    """True when a capitalised word stands right before the mention, one space away
-    ("Acme Corp" read as "Acme" and "Corp")."""
-    before = text[max(0, mention.start - 40):mention.start]
-    if not before.endswith(" ") or before.endswith("  "):
-        return False
-    words = before.split()
-    return bool(words) and words[-1][:1].isupper() and words[-1][-1:].isalnum() \
-        and words[-1].lower() not in FUNCTION_WORDS
+def joined_to_a_name(mention: Tagged, text: str) -> bool:
+    """True when a capitalised word stands right before or after the mention on its line,
+    directly or through "of" ("State" in "Secretary of State Jim Baker", "Finance" in
+    "Finance Minister"): the mention is a piece of a longer name."""
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    line_end = text.find("\n", mention.start)
+    before = text[line_start:mention.start].split()
+    after = text[mention.start + len(mention.text):line_end if line_end >= 0 else None].split()
+    if before and before[-1] == "of":
+        before = before[:-1]
+    if after and after[0] == "of":
+        after = after[1:]
+    left = bool(before) and not before[-1].endswith((".", ",", ";", ":", "-")) \
+        and _capitalised(before[-1])
+    right = bool(after) and text[mention.start + len(mention.text):][:1] not in ",;:." \
+        and _capitalised(after[0])
+    return left or right
+
+
+def _capitalised(token: str) -> bool:
+    word = token.strip("\"'“‘([")
+    return word[:1].isupper() and word.lower() not in FUNCTION_WORDS
