@@ -95,11 +95,11 @@ def table(report: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
-def top_values(index_dir: Path, *, top: int = TOP) -> dict[str, list[tuple[str, int]]]:
-    """The ``top`` values of each facet by articles, as an unfiltered search counts them."""
+def facet_counts(index_dir: Path) -> dict[str, Counter[str]]:
+    """Articles per value of each facet, as an unfiltered search counts them."""
     with NewsIndex(index_dir) as news:
         docs = list(news.export())
-    return {facet: Counter(v for d in docs for v in getattr(d, facet)).most_common(top)
+    return {facet: Counter(v for d in docs for v in getattr(d, facet))
             for facet in (*FACETS, "countries")}
 
 
@@ -110,16 +110,17 @@ def corpus_report(folder: Path) -> str:
     with tempfile.TemporaryDirectory(prefix="newsfacet-bench-") as tmp:
         index_dir = Path(tmp) / "index"
         report = build_index([folder], index_dir)
-        after = top_values(index_dir)
+        counts = facet_counts(index_dir)
         with rules.disabled():
             renormalize(index_dir)
-        before = top_values(index_dir)
+        before = {f: c.most_common(TOP) for f, c in facet_counts(index_dir).items()}
         changes = {}
         for name in rules.RULE_NAMES:
             with rules.disabled(name):
                 renormalize(index_dir)
-            changes[name] = top_values(index_dir)
+            changes[name] = facet_counts(index_dir)
         renormalize(index_dir)
+    after = {f: c.most_common(TOP) for f, c in counts.items()}
     out.append(f"{folder}: {report.indexed} documents\n")
     for facet in after:
         out.append(f"### {facet}\n\n| # | before the rules | after the rules |\n"
@@ -129,18 +130,18 @@ def corpus_report(folder: Path) -> str:
                      for v, n in [rows[i] if i < len(rows) else ("", 0)]]
             out.append(f"| {i + 1} | {cells[0]} | {cells[1]} |")
         out.append("")
-    out.append("### what each rule changes in these lists\n")
+    out.append("### what each rule changes in these lists\n\n`value a -> b`: articles "
+               "with only that rule switched off (a) and with every rule (b), for the values "
+               "of either top list whose count the rule changes.\n")
     for name, without in changes.items():
         lines = []
-        for facet in after:
-            kept = {v for v, _ in after[facet]}
-            gone = {v for v, _ in without[facet]}
-            removed = [v for v, _ in without[facet] if v not in kept]
-            added = [v for v, _ in after[facet] if v not in gone]
-            if removed or added:
-                lines.append(f"  - {facet}: " + "; ".join(
-                    part for part in (("out: " + ", ".join(removed)) if removed else "",
-                                      ("in: " + ", ".join(added)) if added else "") if part))
+        for facet, with_all in counts.items():
+            shown = [v for v, _ in without[facet].most_common(TOP)]
+            shown += [v for v, _ in after[facet] if v not in shown]
+            moved = [f"{v} {without[facet][v]} -> {with_all[v]}" for v in shown
+                     if without[facet][v] != with_all[v]]
+            if moved:
+                lines.append(f"  - {facet}: " + ", ".join(moved))
         if lines:
             out.append(f"- `{name}`\n" + "\n".join(lines))
     return "\n".join(out)
