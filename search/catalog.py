@@ -19,7 +19,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from index import COUNTRY_LABELS, Facet, clean_name, mention_owner, name_key, read_stored
+from index import (
+    COUNTRY_LABELS,
+    Facet,
+    clean_name,
+    country_for_name,
+    mention_owner,
+    name_key,
+    read_stored,
+)
 from search.engine import NewsIndex
 
 #: Entities listed when not asked otherwise.
@@ -73,7 +81,7 @@ def list_entities(news: NewsIndex, facet: Facet | str, *, match: str | None = No
         implied: tuple[str, ...] = ()
         if chosen is Facet.COUNTRIES:
             # "US" and "America" spell the country; "Texas" and "American" imply it.
-            implied = tuple(v for v in others if places.country_for_name(v) is None)
+            implied = tuple(v for v in others if country_for_name(v) is None)
             others = tuple(v for v in others if v not in implied)
         out.append(EntitySummary(chosen, entry.value, entry.count, others, implied))
         if top and len(out) >= top:
