@@ -367,9 +367,10 @@ def companies_go_by_their_first_word(tagged: list[Tagged], article: Article,
                 and key not in surnames and places.country_for_name(m.text) is None \
                 and places.country_for_place(m.text) is None:
             found = here.get(key, set())
-            # A place goes by a company the article names ("Pacific" is no gas company).
+            # A place other articles name too ("Pacific") is no gas company's short name.
+            elsewhere = m.kind == PLACE and corpus.counts.kinds[f"{PLACE}\x00{key}"] > 1
             company = next(iter(found)) if len(found) == 1 else \
-                None if found or m.kind == PLACE else corpus.company(key)
+                None if found or elsewhere else corpus.company(key)
             if company is not None:
                 m = replace(m, text=company, kind=ORG)
         out.append(m)
