@@ -69,5 +69,5 @@ def entities_cli(
             cells = [entity.name, str(entity.count), render.LIST_SEPARATOR.join(entity.variants)]
             if countries:
                 cells.append(render.LIST_SEPARATOR.join(entity.implied_by))
-            table.add_row(*cells)
+            table.add_row(*(render.clean(cell) for cell in cells))
         render.console().print(table)

@@ -109,7 +109,7 @@ def index_cli(
         render.write_json(report.to_dict())
     else:
         for problem in report.problems:
-            typer.echo(f"{problem.kind.value}: {problem}", err=True)
+            typer.echo(render.clean(f"{problem.kind.value}: {problem}", one_line=True), err=True)
         typer.echo(render.index_summary(report, index))
     if interrupted:
         typer.echo(f"Interrupted: the {report.indexed} documents indexed so far are committed. "

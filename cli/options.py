@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from cli.render import clean
 from search import (
     DATE_HELP,
     DATE_KEYWORDS,
@@ -45,7 +46,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except NewsfacetError as exc:
-        typer.echo(f"Error: {exc}", err=True)
+        typer.echo(f"Error: {clean(str(exc), one_line=True)}", err=True)
         raise typer.Exit(code=1) from None
     except BrokenPipeError:
         # The reader (head, less) went away: not an error worth a traceback.

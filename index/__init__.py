@@ -21,6 +21,7 @@ from index.entities.places import (
 from index.entities.variants import COUNTRY_LABELS, mention_owner
 from index.errors import (
     CacheError,
+    CorruptIndexError,
     DocumentNotFoundError,
     IndexInterrupted,
     IndexLockedError,
@@ -33,6 +34,8 @@ from index.errors import (
     NerWorkerError,
     NewsfacetError,
     QuerySyntaxError,
+    QueryTimeoutError,
+    QueryTooCostlyError,
     UnknownFacetError,
 )
 from index.ingest.articles import Article, ProblemKind, ReadProblem, read_articles
@@ -41,11 +44,15 @@ from index.ner.pipeline import DEFAULT_BATCH_SIZE, Mention, load_pipeline
 from index.store.folder import (
     DEFAULT_INDEX_DIR,
     INDEX_ENV,
+    POSTING_ERRORS,
     default_index_dir,
     open_index,
     read_meta,
+    reading_index,
+    relative_path,
 )
 from index.store.record import StoredRecord
+from index.store.safe_pickle import loads as safe_loads
 from index.store.schema import BODY, DATE, FACETS, ID, RECORD, TITLE, Facet
 from index.store.writer import DEFAULT_COMMIT_EVERY
 
@@ -58,6 +65,7 @@ __all__ = [
     "COUNTRY_LABELS",
     "CacheError",
     "CacheInfo",
+    "CorruptIndexError",
     "DATE",
     "DEFAULT_BATCH_SIZE",
     "DEFAULT_COMMIT_EVERY",
@@ -80,9 +88,12 @@ __all__ = [
     "ModelNotFoundError",
     "NerWorkerError",
     "NewsfacetError",
+    "POSTING_ERRORS",
     "ProblemKind",
     "Progress",
     "QuerySyntaxError",
+    "QueryTimeoutError",
+    "QueryTooCostlyError",
     "RECORD",
     "ReadProblem",
     "RenormalizeReport",
@@ -108,5 +119,8 @@ __all__ = [
     "read_articles",
     "read_meta",
     "read_stored",
+    "reading_index",
+    "relative_path",
     "renormalize",
+    "safe_loads",
 ]

@@ -10,6 +10,7 @@ id, so none is ever there twice.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -258,7 +259,8 @@ def build_index(
         except BaseException:
             run.stop()
             raise
-        store.write_meta(folder, store.IndexMeta(SCHEMA_VERSION, model_key))
+        store.write_meta(folder, store.IndexMeta(SCHEMA_VERSION, model_key,
+                                                 _all_roots(folder, roots, rebuild)))
     return tally.report(folder, model_key, run.started_workers)
 
 
@@ -412,12 +414,23 @@ class _Run:
 
 
 def _rebuildable_in_place(folder: Path) -> bool:
-    """Whether a rebuild can keep the index there until its first commit (same schema)."""
+    """Whether a rebuild can keep the index there until its first commit (same schema,
+    readable table of contents); a damaged one is started over at once."""
     try:
-        store.read_meta(folder)
+        store.open_index(folder)
     except NewsfacetError:
         return False
     return True
+
+
+def _all_roots(folder: Path, roots: list[Path], rebuilt: bool) -> tuple[str, ...]:
+    """The roots of this run and, unless it started over, of the runs before it."""
+    found = {str(r.expanduser().resolve()) for r in roots}
+    if not rebuilt:
+        # A new or damaged index has none: this run's roots only.
+        with contextlib.suppress(NewsfacetError):
+            found.update(store.read_meta(folder).roots)
+    return tuple(sorted(found))
 
 
 def _gone(known: dict[str, tuple[str, str]], roots: list[Path], tally: _Tally) -> list[str]:

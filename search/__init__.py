@@ -63,6 +63,15 @@ def create_app(index: "NewsIndex | str | os.PathLike[str]", **options: _typing.A
     return app.create_app(index, **options)
 
 
+def serve_app(app: "FastAPI", *, host: str, port: int) -> None:
+    """Serve an app from :func:`create_app` on ``host:port`` with uvicorn until stopped;
+    clients that trickle their request headers are disconnected (see
+    :mod:`search.http.guard`)."""
+    from search.http import guard
+
+    guard.run(app, host=host, port=port)
+
+
 __all__ = [
     "CoMention",
     "DATE_HELP",
@@ -99,4 +108,5 @@ __all__ = [
     "UnknownFacetError",
     "create_app",
     "list_entities",
+    "serve_app",
 ]
