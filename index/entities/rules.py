@@ -56,8 +56,7 @@ from index.entities.names import (
     without_legal_form,
 )
 from index.entities.switches import enabled, switch_off, switch_on
-from index.entities.textstats import TextCounts, joined_to_a_name, line_of
-from index.ner.casing import is_shouted
+from index.entities.textstats import TextCounts, joined_to_a_name, shouted_at
 
 #: A word is ordinary when at least this share of its uses inside sentences is lower case.
 ORDINARY_SHARE = 0.5
@@ -275,7 +274,7 @@ def headline_words_are_no_names(tagged: list[Tagged], article: Article,
     out = []
     for m in tagged:
         if m.kind in (NOISE, NORP) or m.fixed or not article.text \
-                or not is_shouted(line_of(article.text, m.start)):
+                or not shouted_at(article.text, m.start):
             out.append(m)
             continue
         words = m.text.split()
@@ -362,7 +361,7 @@ def companies_go_by_their_first_word(tagged: list[Tagged], article: Article,
     out = []
     for m in tagged:
         key = name_key(m.text)
-        shouted = m.kind == ORG and is_shouted(line_of(article.text, m.start))
+        shouted = m.kind == ORG and shouted_at(article.text, m.start)
         if (m.kind in (PERSON, PLACE) or shouted) and not m.fixed and " " not in key \
                 and key not in surnames and places.country_for_name(m.text) is None \
                 and places.country_for_place(m.text) is None:

@@ -10,6 +10,8 @@ view can be kept up to date by adding and subtracting articles.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -27,6 +29,8 @@ _DATELINE_END = re.compile(r"^[A-Z][A-Z .,'\-]*,[\w .]*?\d{1,2}\s+-+\s+")
 FIGURE_LINE_SHARE = 0.4
 #: Tokens after a label within which a figure must come ("Avg shrs 10.2 mln").
 LABEL_REACH = 2
+#: A label opens its line or its dateline: no further than this many characters in.
+HEAD_MAX = 80
 
 
 @dataclass(slots=True)
@@ -86,7 +90,7 @@ class TextCounts:
             if not key:
                 continue
             kinds.add(f"{mention.kind}\x00{key}")
-            shouted = bool(text) and is_shouted(line_of(text, mention.start))
+            shouted = bool(text) and shouted_at(text, mention.start)
             if not shouted:
                 out.names[key] = 1
             if news and text and not mention.fixed:  # a dateline is no table row
@@ -129,28 +133,54 @@ def _is_figure(token: str) -> bool:
     return bool(_FIGURE.fullmatch(token.rstrip(",;"))) and not token.endswith(".")
 
 
+@functools.lru_cache(maxsize=256)
+def _lines(text: str) -> tuple[list[int], list[str], list[bool], list[float]]:
+    """Line starts, lines, whether each is shouted and its share of figures, once per text
+    (rules ask for every mention; a long line must not be rescanned each time)."""
+    lines = text.split("\n")
+    starts, position = [], 0
+    for line in lines:
+        starts.append(position)
+        position += len(line) + 1
+    shares = []
+    for line in lines:
+        visible = [c for c in line if not c.isspace()]
+        digits = sum(c.isdigit() or c in ".,-/%" for c in visible)
+        shares.append(digits / len(visible) if visible else 0.0)
+    return starts, lines, [is_shouted(line) for line in lines], shares
+
+
+def _line_index(text: str, position: int) -> int:
+    return bisect.bisect_right(_lines(text)[0], position) - 1
+
+
 def line_of(text: str, position: int) -> str:
     """The line of ``text`` holding ``position``."""
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
-    return text[start:end if end >= 0 else len(text)]
+    return _lines(text)[1][_line_index(text, position)]
+
+
+def shouted_at(text: str, position: int) -> bool:
+    """True when the line holding ``position`` is ALL CAPS."""
+    return _lines(text)[2][_line_index(text, position)]
 
 
 def opens_figures(mention: Tagged, text: str) -> bool:
     """True when the mention opens its line (or follows its dateline) and figures come
     within :data:`LABEL_REACH` tokens after it ("Shr 12 cts", "Avg shrs 10.2 mln"), or
     its line is mostly figures."""
-    start = text.rfind("\n", 0, mention.start) + 1
-    line = line_of(text, mention.start)
-    head = line[:mention.start - start]
-    dateline = _DATELINE_END.match(line)
-    opens = not head.strip(" \t-*•") or (dateline is not None and dateline.end() == len(head))
-    rest = line[mention.start - start + len(mention.text):].split()
-    if opens and any(_FIGURE.fullmatch(t.rstrip(",;")) for t in rest[:LABEL_REACH]):
+    starts, lines, _, shares = _lines(text)
+    index = _line_index(text, mention.start)
+    start, line = starts[index], lines[index]
+    if shares[index] >= FIGURE_LINE_SHARE:
         return True
-    visible = [c for c in line if not c.isspace()]
-    digits = sum(c.isdigit() or c in ".,-/%" for c in visible)
-    return bool(visible) and digits / len(visible) >= FIGURE_LINE_SHARE
+    offset = mention.start - start
+    if offset > HEAD_MAX:
+        return False
+    head = line[:offset]
+    dateline = _DATELINE_END.match(line[:HEAD_MAX])
+    opens = not head.strip(" \t-*•") or (dateline is not None and dateline.end() == len(head))
+    rest = line[offset + len(mention.text):offset + len(mention.text) + HEAD_MAX].split()
+    return opens and any(_FIGURE.fullmatch(t.rstrip(",;")) for t in rest[:LABEL_REACH])
 
 
 def joined_to_a_name(mention: Tagged, text: str) -> bool:
@@ -158,9 +188,10 @@ def joined_to_a_name(mention: Tagged, text: str) -> bool:
     directly or through "of" ("State" in "Secretary of State Jim Baker", "Finance" in
     "Finance Minister"): the mention is a piece of a longer name."""
     line_start = text.rfind("\n", 0, mention.start) + 1
-    line_end = text.find("\n", mention.start)
-    before = text[line_start:mention.start].split()
-    after = text[mention.start + len(mention.text):line_end if line_end >= 0 else None].split()
+    line_end = text.find("\n", mention.start, mention.start + 2 * HEAD_MAX)
+    end = mention.start + len(mention.text)
+    before = text[max(line_start, mention.start - HEAD_MAX):mention.start].split()
+    after = text[end:min(line_end if line_end >= 0 else len(text), end + HEAD_MAX)].split()
     if before and before[-1] == "of":
         before = before[:-1]
     if after and after[0] == "of":
