@@ -11,6 +11,13 @@ Usage (from the repository root)::
     python benchmarks/facet_quality.py                   # the CoNLL-2003 validation split
     python benchmarks/facet_quality.py --bare            # raw NER mentions: the baseline
     python benchmarks/facet_quality.py --split conll2003-test --json
+    python benchmarks/facet_quality.py --rules           # mean F1 with each rule switched off
+    python benchmarks/facet_quality.py --corpus seeds/   # top 25 of each facet before/after
+
+With ``--corpus PATH`` it indexes that folder instead and prints the 25 values each facet
+shows first (by articles) with every rule of :mod:`index.entities.rules` switched off and on,
+then, rule by rule, the values that come in or go out of those lists when only that rule is
+switched off: a reviewer can judge an archive without gold labels by eye.
 
 The data is read from the shared folder at run time (``--shared``, default: the first
 ``shared/`` folder found above this file); it is never copied into the repository.
@@ -29,11 +36,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from collections import Counter  # noqa: E402
+
 from index import build_index, renormalize  # noqa: E402
+from index.entities import rules  # noqa: E402
 from search import NewsIndex  # noqa: E402
 
 FACETS = ("people", "organizations", "places")
 DEFAULT_SPLIT = "conll2003-valid"
+#: Values of each facet shown by ``--corpus``.
+TOP = 25
 
 
 def find_shared() -> Path:
@@ -83,6 +95,73 @@ def table(report: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
+def facet_counts(index_dir: Path) -> dict[str, Counter[str]]:
+    """Articles per value of each facet, as an unfiltered search counts them."""
+    with NewsIndex(index_dir) as news:
+        docs = list(news.export())
+    return {facet: Counter(v for d in docs for v in getattr(d, facet))
+            for facet in (*FACETS, "countries")}
+
+
+def corpus_report(folder: Path) -> str:
+    """Top values of each facet of ``folder`` without and with the rules, and what each
+    rule changes in them, as Markdown."""
+    out = []
+    with tempfile.TemporaryDirectory(prefix="newsfacet-bench-") as tmp:
+        index_dir = Path(tmp) / "index"
+        report = build_index([folder], index_dir)
+        counts = facet_counts(index_dir)
+        with rules.disabled():
+            renormalize(index_dir)
+        before = {f: c.most_common(TOP) for f, c in facet_counts(index_dir).items()}
+        changes = {}
+        for name in rules.RULE_NAMES:
+            with rules.disabled(name):
+                renormalize(index_dir)
+            changes[name] = facet_counts(index_dir)
+        renormalize(index_dir)
+    after = {f: c.most_common(TOP) for f, c in counts.items()}
+    out.append(f"{folder}: {report.indexed} documents\n")
+    for facet in after:
+        out.append(f"### {facet}\n\n| # | before the rules | after the rules |\n"
+                   "| ---: | --- | --- |")
+        for i in range(max(len(before[facet]), len(after[facet]))):
+            cells = [f"{v} ({n})" if i < len(rows) else "" for rows in (before[facet], after[facet])
+                     for v, n in [rows[i] if i < len(rows) else ("", 0)]]
+            out.append(f"| {i + 1} | {cells[0]} | {cells[1]} |")
+        out.append("")
+    out.append("### what each rule changes in these lists\n\n`value a -> b`: articles "
+               "with only that rule switched off (a) and with every rule (b), for the values "
+               "of either top list whose count the rule changes.\n")
+    for name, without in changes.items():
+        lines = []
+        for facet, with_all in counts.items():
+            shown = [v for v, _ in without[facet].most_common(TOP)]
+            shown += [v for v, _ in after[facet] if v not in shown]
+            moved = [f"{v} {without[facet][v]} -> {with_all[v]}" for v in shown
+                     if without[facet][v] != with_all[v]]
+            if moved:
+                lines.append(f"  - {facet}: " + ", ".join(moved))
+        if lines:
+            out.append(f"- `{name}`\n" + "\n".join(lines))
+    return "\n".join(out)
+
+
+def rule_scores(index_dir: Path, scorer: Path, gold: Path, tmp: Path) -> list[str]:
+    """Mean F1 (strict, lenient) with each rule switched off, as Markdown rows."""
+    rows = ["| switched off | strict mean F1 | lenient mean F1 |", "| --- | ---: | ---: |"]
+    for name in (*rules.RULE_NAMES, "all"):
+        with rules.disabled(*(() if name == "all" else (name,))):
+            renormalize(index_dir)
+        target = tmp / f"without-{name}.jsonl"
+        export(index_dir, target)
+        result = score(scorer, gold, target)
+        rows.append(f"| {name} | {result['strict.mean_f1']:.3f} | "
+                    f"{result['lenient.mean_f1']:.3f} |")
+    renormalize(index_dir)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, help="the shared folder (data/ and eval/)")
@@ -90,7 +169,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--bare", action="store_true",
                         help="score the raw NER mentions (the baseline) instead of the facets")
+    parser.add_argument("--corpus", type=Path,
+                        help="a folder of articles: print the top values of each facet "
+                             "before and after the rules instead of scoring")
+    parser.add_argument("--rules", action="store_true",
+                        help="also score with each rule switched off")
     args = parser.parse_args(argv)
+    if args.corpus is not None:
+        print(corpus_report(args.corpus))
+        return 0
     shared = args.shared or find_shared()
     split = shared / "data" / args.split
     gold = next(split.glob("*.jsonl"))
@@ -107,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         again = Path(tmp) / "again.jsonl"
         export(index_dir, again, bare=args.bare)
         same = predicted.read_text(encoding="utf-8") == again.read_text(encoding="utf-8")
+        ablation = rule_scores(index_dir, scorer, gold, Path(tmp)) if args.rules else []
     result.update({"split": args.split, "documents": report.indexed,
                    "index_seconds": round(index_seconds, 2),
                    "renormalize_seconds": round(renorm.seconds, 2),
@@ -119,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nfull index run {index_seconds:.1f} s; --renormalize {renorm.seconds:.2f} s "
               f"({renorm.seconds / index_seconds:.0%} of it), {renorm.changed} documents "
               f"changed, same facets: {same}")
+        if ablation:
+            print("\n" + "\n".join(ablation))
     return 0
 
 

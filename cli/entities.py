@@ -16,6 +16,8 @@ from search import DEFAULT_TOP, Facet, NewsIndex, list_entities
 INDEX_ENV = "NEWSFACET_INDEX"
 DEFAULT_INDEX = "news-index"
 ENTITY_COLUMNS = ("name", "count", "variants")
+#: Countries also list the places and nationalities that imply them.
+COUNTRY_COLUMNS = (*ENTITY_COLUMNS, "implied_by")
 
 
 class EntityFormat(enum.StrEnum):
@@ -54,13 +56,18 @@ def entities_cli(
     if fmt is EntityFormat.JSON:
         render.write_json({"facet": chosen.value, "entities": rows})
     elif fmt is EntityFormat.CSV:
-        render.write_csv(rows, ENTITY_COLUMNS)
+        render.write_csv(rows, COUNTRY_COLUMNS if chosen is Facet.COUNTRIES else ENTITY_COLUMNS)
     else:
         table = Table(title=chosen.value, title_style="bold", box=None, pad_edge=False)
         table.add_column("name", overflow="fold")
         table.add_column("docs", justify="right", style="cyan")
         table.add_column("merged spellings", overflow="fold")
+        countries = chosen is Facet.COUNTRIES
+        if countries:
+            table.add_column("implied by", overflow="fold")
         for entity in found:
-            variants = render.LIST_SEPARATOR.join(entity.variants)
-            table.add_row(render.clean(entity.name), str(entity.count), render.clean(variants))
+            cells = [entity.name, str(entity.count), render.LIST_SEPARATOR.join(entity.variants)]
+            if countries:
+                cells.append(render.LIST_SEPARATOR.join(entity.implied_by))
+            table.add_row(*(render.clean(cell) for cell in cells))
         render.console().print(table)

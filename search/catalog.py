@@ -7,8 +7,10 @@
 
 The variants of an entity are the raw mention texts (as NER found them) that were merged
 into it in some document: other spellings and cases, surnames and titles ("Mr Kirby"),
-acronyms, alias-file variants, and for a country the places and nationalities implying it.
-They let a user check what was merged, and write an alias file where a merge is wrong.
+acronyms and alias-file variants. A country's places and nationalities ("Texas",
+"American") imply it without being spellings of it: they are listed apart, as
+``implied_by``. They let a user check what was merged, and write an alias file where a
+merge is wrong.
 """
 
 from __future__ import annotations
@@ -17,7 +19,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from index import COUNTRY_LABELS, Facet, clean_name, mention_owner, name_key, read_stored
+from index import (
+    COUNTRY_LABELS,
+    Facet,
+    clean_name,
+    country_for_name,
+    mention_owner,
+    name_key,
+    read_stored,
+)
 from search.engine import NewsIndex
 
 #: Entities listed when not asked otherwise.
@@ -33,11 +43,13 @@ class EntitySummary:
     name: str
     count: int
     variants: tuple[str, ...] = ()
+    #: For a country: the places and nationalities that imply it (a roll-up, not a spelling).
+    implied_by: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {"facet": self.facet.value, "name": self.name, "count": self.count,
-                "variants": list(self.variants)}
+                "variants": list(self.variants), "implied_by": list(self.implied_by)}
 
 
 def list_entities(news: NewsIndex, facet: Facet | str, *, match: str | None = None,
@@ -65,8 +77,13 @@ def list_entities(news: NewsIndex, facet: Facet | str, *, match: str | None = No
                                  key=lambda v: (-variants[name_key(entry.value)][v], v)))
         if wanted and not any(wanted in name_key(n) for n in (entry.value, *spellings)):
             continue
-        out.append(EntitySummary(chosen, entry.value, entry.count,
-                                 tuple(v for v in spellings if v != entry.value)))
+        others = tuple(v for v in spellings if v != entry.value)
+        implied: tuple[str, ...] = ()
+        if chosen is Facet.COUNTRIES:
+            # "US" and "America" spell the country; "Texas" and "American" imply it.
+            implied = tuple(v for v in others if country_for_name(v) is None)
+            others = tuple(v for v in others if v not in implied)
+        out.append(EntitySummary(chosen, entry.value, entry.count, others, implied))
         if top and len(out) >= top:
             break
     return tuple(out)

@@ -166,7 +166,7 @@ def test_cli_renormalize_and_entities(small_index: Path, tmp_path: Path) -> None
                                  "--index", str(small_index)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "name,count,variants" and len(lines) == 2
+    assert lines[0] == "name,count,variants,implied_by" and len(lines) == 2
 
     result = runner.invoke(app, ["entities", "planets", "--index", str(small_index)])
     assert result.exit_code == 1 and "Unknown facet 'planets'" in result.output

@@ -17,8 +17,10 @@ mentions (:func:`index.entities.mentions.tag_mentions`) this builds:
   club it is in the match reports; "Six Nations" where the model saw only "Nations");
 - full names: a surname alone ("Mr Blair") in an article that names no one of that surname
   in full is the person the corpus names in full by it, when at least
-  ``MIN_FULL_NAME_DOCUMENTS`` articles do, ``MAJORITY`` of the articles giving a full name
-  of that surname give that one ("Tony Blair", not "Cherie Blair"), and the word is
+  ``MIN_FULL_NAME_DOCUMENTS`` articles do (``MIN_ONLY_FULL_NAME_DOCUMENTS`` when it is the
+  only person of that surname the corpus names in full: "Erdoğan" beside "Recep Tayyip
+  Erdoğan"), ``MAJORITY`` of the articles giving a full name of that surname give that one
+  ("Tony Blair", not "Cherie Blair"), and the word is
   seldom a first name ("Charles");
 - named organizations: a one-word name that at least ``MIN_DOCUMENTS`` documents name as
   a platform or company ("wrote on Twitter", "oil giant Yukos") is an organization
@@ -47,8 +49,11 @@ from index.entities.mentions import (
     is_named_organization,
     is_sports_story,
 )
-from index.entities.names import best_form, clean_person, group_key, name_key
+from index.entities.names import LONE_SURNAMES, best_form, clean_person, group_key, name_key
 from index.entities.normalize import Entities
+from index.entities.rules import CorpusRules, apply_rules
+from index.entities.switches import enabled
+from index.entities.textstats import TextCounts
 from index.store.schema import Facet
 
 #: A name needs this many mentions across the corpus before its majority label counts.
@@ -59,6 +64,8 @@ MAJORITY = 0.75
 MIN_DOCUMENTS = 2
 #: A lone surname is linked to a full name that at least this many documents give.
 MIN_FULL_NAME_DOCUMENTS = 3
+#: ... or this many, when it is the only full name of that surname in the corpus.
+MIN_ONLY_FULL_NAME_DOCUMENTS = 2
 #: Longest name, in words, looked up in the lexicon.
 MAX_WORDS = 4
 _TOKEN = re.compile(r"[^\W_][\w'’.&-]*")
@@ -75,6 +82,7 @@ class CorpusView:
     named_organizations: frozenset[str] = frozenset()
     full_names: dict[str, str] = field(default_factory=dict)
     place_names: frozenset[str] = frozenset()
+    rules: CorpusRules = field(default_factory=CorpusRules)
 
     @classmethod
     def build(cls, documents: Iterable[tuple[Sequence[Tagged], str]]) -> CorpusView:
@@ -84,6 +92,12 @@ class CorpusView:
             True: defaultdict(Counter), False: defaultdict(Counter), None: defaultdict(Counter)}
         expansions: dict[str, set[str]] = defaultdict(set)
         documents_seen = [(list(tagged), text) for tagged, text in documents]
+        # The rules of index.entities.rules decide from counts that add up over articles;
+        # junk they drop never votes nor enters the lexicon.
+        rules = CorpusRules.build(TextCounts.total(
+            TextCounts.of(tagged, text) for tagged, text in documents_seen))
+        documents_seen = [(apply_rules(tagged, text, rules), text)
+                          for tagged, text in documents_seen]
         for tagged, text in documents_seen:
             sports = is_sports_story(text)
             for mention in tagged:
@@ -119,7 +133,7 @@ class CorpusView:
         view = cls(labels, acronyms, person_words=person_words,
                    named_organizations=named_organizations,
                    full_names=_full_names(tagged for tagged, _ in documents_seen),
-                   place_names=place_names)
+                   place_names=place_names, rules=rules)
         return replace(view, lexicons=view._lexicons(documents_seen))
 
     def _lexicons(self, documents: list[tuple[list[Tagged], str]]) -> dict[bool, dict[str, str]]:
@@ -247,7 +261,10 @@ def _full_names(documents: Iterable[Sequence[Tagged]]) -> dict[str, str]:
         key, top = counts.most_common(1)[0]
         total = sum(counts.values())
         # "Charles" alone may be Charles Kennedy as well as Ray Charles: first names stay.
-        if top >= MIN_FULL_NAME_DOCUMENTS and top / total >= MAJORITY \
+        # The one person the corpus names in full by a surname needs fewer articles.
+        enough = MIN_ONLY_FULL_NAME_DOCUMENTS if len(counts) == 1 and enabled(LONE_SURNAMES) \
+            else MIN_FULL_NAME_DOCUMENTS
+        if top >= enough and top / total >= MAJORITY \
                 and given[surname] <= (1 - MAJORITY) * total:
             out[surname] = min(shown[key], key=lambda name: (-shown[key][name], name))
     return out

@@ -7,8 +7,8 @@ Each rule is a fix a news reader would make by looking at the mention in its sen
 - a nationality directly followed by an organization is one name ("Islamic" + "State");
 - a mention that spans a separator is split ("Romania - Cosmin Contra", "Scott Draper
   (Australia"), and scores glued to a name go ("Kent 108-3" -> "Kent");
-- the places of a dateline ("LONDON 1996-08-30", "MOSCOW (Reuters) -") are places, also
-  where the model missed them;
+- the places of a dateline ("LONDON 1996-08-30", "MOSCOW (Reuters) -", "NEW YORK, March 3 -")
+  are places, also where the model missed them, and the date after the comma is none;
 - a name that is a country ("Moldova" tagged ORG) is a place, but a bare code of up to three
   capitals tagged ORG ("BT", "IE") stays an organization; a nationality word tagged as a
   person or organization ("Britons") is a nationality;
@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 
 from index.entities import places
 from index.entities.names import clean_name
+from index.entities.switches import enabled
 from index.ner.pipeline import Mention
 
 PERSON, ORG, PLACE, NORP = "PERSON", "ORG", "PLACE", "NORP"
@@ -102,12 +103,22 @@ _VENUE_TEXT = (
 VENUE_WORDS = frozenset(_VENUE_TEXT.split())
 _SEPARATORS = re.compile(r"\s+-+\s+|\s*[()\[\]:;/|\n]\s*|\s{2,}")
 _NUMBERS = re.compile(r"^(?:[\d][\d.,/\-]*\s+)+|(?:\s+[\d][\d.,/\-]*\w?)+$")
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'\-]*?(?:\s+\d{4}-\d\d-\d\d|\s*\((?:[A-Z][\w ]*)\))")
+#: The name of the dateline rule below (listed in :mod:`index.entities.rules`).
+DATELINE_DATES = "datelines_give_place_not_date"
+#: A date after a dateline's place: "NEW YORK, March 3 -", "PARIS, Jan. 12 -".
+_DATE_AFTER = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}"
+               r"(?:, \d{4})?\s+-")
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'\-]*?(?:\s+\d{4}-\d\d-\d\d|\s*\((?:[A-Z][\w ]*)\)"
+                       rf"|(?=, {_DATE_AFTER}))")
 # The place part of a dateline: "LONDON 1996-08-30", "AL-AIN, United Arab Emirates 1996-12-06",
 # "MOSCOW (Reuters) -".
 _DATELINE_PLACE = re.compile(
     r"([A-Z][A-Z .'\-]*[A-Z])(?:, ([A-Z][\w .'\-]*[\w.]))?"
-    r"(?= \d{4}-\d\d-\d\d\b| ?\([A-Z][\w ]*\))")
+    rf"(?= \d{{4}}-\d\d-\d\d\b| ?\([A-Z][\w ]*\)|, {_DATE_AFTER})")
+# The same without the "PLACE, Month Day -" form: the rule switched off.
+_DATELINE_DATED = re.compile(r"^[A-Z][A-Z .,'\-]*?(?:\s+\d{4}-\d\d-\d\d|\s*\((?:[A-Z][\w ]*)\))")
+_DATELINE_PLACE_DATED = re.compile(
+    r"([A-Z][A-Z .'\-]*[A-Z])(?:, ([A-Z][\w .'\-]*[\w.]))?(?= \d{4}-\d\d-\d\d\b| ?\([A-Z][\w ]*\))")
 _WORDS = re.compile(r"[\w'’-]+")
 #: "wrote on Twitter", "said via Facebook", "a post on Instagram": a one-word name right
 #: after "via", or after a verb of publishing and "on", is the platform, not a person (the
@@ -188,7 +199,8 @@ def dateline_places(text: str) -> list[Tagged]:
     body_start = text.index("\n") + 1
     while text.startswith("\n", body_start):
         body_start += 1
-    match = _DATELINE_PLACE.match(text, body_start)
+    pattern = _DATELINE_PLACE if enabled(DATELINE_DATES) else _DATELINE_PLACE_DATED
+    match = pattern.match(text, body_start)
     if match is None:
         return []
     return [Tagged(match.group(g), PLACE, match.start(g), fixed=True)
@@ -337,7 +349,7 @@ def _in_dateline(mention: Tagged, text: str) -> bool:
     line_start = text.rfind("\n", 0, mention.start) + 1
     line_end = text.find("\n", mention.start)
     line = text[line_start:line_end if line_end >= 0 else len(text)]
-    match = _DATELINE.match(line)
+    match = (_DATELINE if enabled(DATELINE_DATES) else _DATELINE_DATED).match(line)
     return match is not None and mention.start - line_start < match.end()
 
 

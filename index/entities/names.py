@@ -11,6 +11,7 @@ import unicodedata
 from collections import Counter
 
 from index.entities import places
+from index.entities.switches import enabled
 from index.store.schema import Facet
 
 #: Honorifics dropped from the front of a person's name ("Mr Marchionne" -> "Marchionne").
@@ -29,6 +30,17 @@ TITLES = frozenset({
     "coach", "manager", "striker", "midfielder", "defender", "goalkeeper", "skipper", "deputy",
     "acting", "former", "mp", "mep",
 })
+#: Legal forms of companies, in the languages of business news: "Acme Corp" and "ACME" are
+#: one organization (see :func:`group_key`), and a legal form alone names none.
+_LEGAL_FORMS_TEXT = (
+    "inc incorporated corp corporation co cos company ltd limited plc llc llp lp ag sa nv bv "
+    "gmbh kg kgaa spa srl sarl sas cie ab asa as oy oyj kk pty bhd tbk se"
+)
+LEGAL_FORMS = frozenset(_LEGAL_FORMS_TEXT.split())
+#: Names of the rules kept in this module (listed in :mod:`index.entities.rules`).
+LEGAL_FORM_GROUPS = "legal_forms_belong_to_the_name"
+SHOUTED_DISPLAY = "shouted_names_shown_as_written"
+LONE_SURNAMES = "lone_surnames_are_the_corpus_full_name"
 _QUOTES = "\"'`´‘’‚‛“”„‟«»‹›"
 _POSSESSIVE = re.compile(r"(?<=\w)['’`´]s?$")
 _EDGE_JUNK = re.compile(r"^[\s\W_]+|[\s\W_]+$")
@@ -82,12 +94,25 @@ def clean_person(text: str) -> str:
 
 def group_key(facet: Facet, name: str) -> str:
     """What makes two names of a facet one entity: a country's canonical name for a place
-    that names a country ("US" ~ "United States"), else the :func:`name_key`."""
+    that names a country ("US" ~ "United States"), an organization's name without its legal
+    form ("Acme Corp" ~ "ACME"), else the :func:`name_key`."""
     if facet is Facet.PLACES:
         country = places.country_for_name(name)
         if country is not None:
             return f"country:{country}"
+    if facet is Facet.ORGANIZATIONS and enabled(LEGAL_FORM_GROUPS):
+        return without_legal_form(name_key(name))
     return name_key(name)
+
+
+def without_legal_form(key: str) -> str:
+    """A name key without the legal forms that end it (``vantor industries inc`` ->
+    ``vantor industries``); a key that is nothing else stays as it is."""
+    words = key.split()
+    end = len(words)
+    while end > 1 and words[end - 1] in LEGAL_FORMS:
+        end -= 1
+    return " ".join(words[:end])
 
 
 def best_form(forms: Counter[str], facet: Facet) -> str:
@@ -100,4 +125,11 @@ def best_form(forms: Counter[str], facet: Facet) -> str:
         canonical = facet is Facet.PLACES and places.country_for_name(form) == form
         return (shouted, -forms[form], not canonical, order[form])
 
-    return min(forms, key=rank)
+    best = min(forms, key=rank)
+    if enabled(SHOUTED_DISPLAY) and facet is not Facet.ORGANIZATIONS and best.isupper() \
+            and len(best) > 4 \
+            and places.country_for_name(best) is None:
+        # Only ever seen shouted (a headline, a dateline): people and places are shown as
+        # names are written ("HOUSTON" -> "Houston"); organizations may be acronyms.
+        return " ".join(w if "." in w else w.title() for w in best.split())
+    return best

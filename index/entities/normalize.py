@@ -31,6 +31,7 @@ from index.entities.names import (
     group_key,
     name_key,
 )
+from index.entities.rules import apply_rules
 from index.ner.pipeline import Mention
 from index.store.schema import Facet
 
@@ -123,10 +124,12 @@ def normalize_mentions(mentions: Iterable[Mention], text: str = "", *,
     """
     if tagged is None:
         tagged = tag_mentions(mentions, text)
+    tagged = apply_rules(tagged, text, corpus.rules if corpus is not None else None)
     acronyms = find_acronyms(tagged, text)
     if corpus is not None:
+        # Names found again go through the rules too, so junk does not come back.
         tagged = corpus.vote(tagged, sports=is_sports_story(text)) \
-            + corpus.find_missed(tagged, text)
+            + apply_rules(corpus.find_missed(tagged, text), text, corpus.rules)
         acronyms = {**corpus.acronyms, **acronyms}
     tagged = surnames_are_people(tagged)
     counts: dict[Facet, Counter[str]] = {facet: Counter() for facet in Facet}
