@@ -65,9 +65,11 @@ SortOpt = Annotated[SortOrder | None, typer.Option(
     "--sort", "-s", help="relevance, date (oldest first) or -date (newest first); default "
                          "relevance with text, newest first without.")]
 SinceOpt = Annotated[str | None, typer.Option(
-    "--since", metavar="DATE", help="Dated on or after YYYY-MM-DD.")]
+    "--since", metavar="DATE",
+    help="Dated on or after: 2019, 2019-06, 2019-06-30, '30 June 2019', yesterday, 7d, 3m, 1y.")]
 UntilOpt = Annotated[str | None, typer.Option(
-    "--until", metavar="DATE", help="Dated on or before YYYY-MM-DD.")]
+    "--until", metavar="DATE",
+    help="Dated on or before (same forms; 2019-06 means to the end of June).")]
 TextArg = Annotated[str, typer.Argument(
     metavar="QUERY", help="Query text in Whoosh syntax; empty for all.")]
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 import enum
 
 from whoosh import columns, fields
-from whoosh.analysis import StemmingAnalyzer
 
 from index.errors import UnknownFacetError
+from index.store.analysis import text_analyzer
 
 #: Bumped whenever the schema or the stored record changes shape; an index written with
-#: another version is rebuilt by ``--rebuild``.
-SCHEMA_VERSION = 1
+#: another version is rebuilt by ``--rebuild``. Version 2: words joined by hyphens, ``&``,
+#: dots and apostrophes, no stop words, accents folded (``index.store.analysis``).
+SCHEMA_VERSION = 2
 
 #: Title terms weigh this much more than body terms in ranking.
 TITLE_BOOST = 2.0
@@ -77,7 +78,7 @@ def build_schema() -> fields.Schema:
     re-derived without running NER again. ``id``, ``path`` and ``hash`` are also columns, so
     an incremental run reads what is indexed without loading any stored document.
     """
-    analyzer = StemmingAnalyzer()
+    analyzer = text_analyzer()
     schema = fields.Schema(
         **{
             ID: fields.ID(stored=True, unique=True, sortable=True),

@@ -7,7 +7,6 @@ them), ``not_people=`` (none of them), the same for the other facets, and ``sinc
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Annotated, Any
 
@@ -124,10 +123,11 @@ def entity_filters(
     not_organizations: Annotated[_List, _values("not_organizations")] = [],  # noqa: B006
     not_places: Annotated[_List, _values("not_places")] = [],  # noqa: B006
     not_countries: Annotated[_List, _values("not_countries")] = [],  # noqa: B006
-    since: Annotated[dt.date | None, Query(description="Dated on or after (YYYY-MM-DD).")] =
-        None,
-    until: Annotated[dt.date | None, Query(description="Dated on or before (YYYY-MM-DD).")] =
-        None,
+    since: Annotated[str | None, Query(description=(
+        "Dated on or after: 2019, 2019-06, 2019-06-30, '30 June 2019', yesterday, 7d, 3m, "
+        "1y; a partial date counts from its first day."))] = None,
+    until: Annotated[str | None, Query(description=(
+        "Dated on or before (same forms); a partial date counts to its last day."))] = None,
 ) -> dict[str, Any]:
     """The filter keywords of :meth:`NewsIndex.search`, checked.
 

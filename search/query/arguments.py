@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from index import InvalidValueError
+from search.query.dates import bound
 from search.query.parser import Filters
 
 
@@ -43,14 +44,6 @@ def check_range(name: str, value: int, low: int, high: int | None) -> None:
         raise InvalidValueError(f"{name} must be a whole number {bound}, got {value!r}")
 
 
-def as_date(name: str, value: dt.date | str | None) -> dt.date | None:
-    """``value`` as a date (a date or YYYY-MM-DD text), or an error naming ``name``."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidValueError(f"{name} must be a date as YYYY-MM-DD, got {value!r}") from None
 
 
 def make_filters(people: Iterable[str] = (), organizations: Iterable[str] = (),
@@ -71,7 +64,7 @@ def make_filters(people: Iterable[str] = (), organizations: Iterable[str] = (),
             values = (values,)
         return tuple(str(v).strip() for v in values if str(v).strip())
 
-    start, end = as_date("since", since), as_date("until", until)
+    start, end = bound("since", since, end=False), bound("until", until, end=True)
     if start and end and start > end:
         raise InvalidValueError(f"since ({start}) is after until ({end}); swap them")
     return Filters(clean(people), clean(organizations), clean(places), clean(countries),
