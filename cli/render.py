@@ -106,7 +106,8 @@ def suggestion_text(result: SearchResult) -> Text | None:
              for s in result.suggestions]
     if not parts:
         return None
-    return Text.assemble(("Did you mean: ", "bold"), " ".join(parts), "?")
+    reasons = "".join(f"{s.reason}. " for s in result.suggestions if s.reason)
+    return Text.assemble(reasons, ("Did you mean: ", "bold"), " ".join(parts), "?")
 
 
 def date_table(result: SearchResult) -> Table:

@@ -405,7 +405,8 @@ class NewsIndex:
     def _suggest(self, snap: Snapshot, text: str, selection: Selection) -> tuple[Suggestion, ...]:
         out = []
         for facet, value in selection.unmatched:
-            found = entity_suggestion(facet, value, snap.columns[facet])
+            found = _other_facet(snap, facet, value) or entity_suggestion(
+                facet, value, snap.columns[facet])
             if found:
                 out.append(found)
         if text.strip():
@@ -413,6 +414,27 @@ class NewsIndex:
             if found:
                 out.append(found)
         return tuple(out)
+
+
+_KIND_NAMES = {Facet.PEOPLE: "person", Facet.ORGANIZATIONS: "organization",
+               Facet.PLACES: "place", Facet.COUNTRIES: "country"}
+
+
+def _other_facet(snap: Snapshot, facet: Facet, value: str) -> Suggestion | None:
+    """The same value in another facet, when ``value`` names no entity of ``facet``
+    (``--country Moscow``: Moscow is a place)."""
+    for other in Facet:
+        if other is facet:
+            continue
+        column = snap.columns[other]
+        ids = column.lookup(value)
+        if ids is not None:
+            name = column.values[ids]
+            kind = _KIND_NAMES[other]
+            article = "an" if kind[0] in "aeiou" else "a"
+            return Suggestion(other.value, value, name, f"no {_KIND_NAMES[facet]} named "
+                              f"{value!r}; it is {article} {kind}")
+    return None
 
 
 def _words_for_phrases(query: wq.Query) -> wq.Query:
