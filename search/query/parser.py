@@ -230,9 +230,14 @@ def parse_text(text: str, parser: MultifieldParser) -> wq.Query:
                 raise error
             if error:
                 raise QuerySyntaxError(f"Query {text!r} cannot be read: {error}")
-        parsed = _surface_patterns(_phrase_dates(parsed)).normalize()
+        parsed = _only_negatives(
+            _surface_patterns(_phrase_dates(_negatives(parsed))).normalize())
     except NewsfacetError:
         raise
+    except NotImplementedError as exc:
+        # Whoosh reads + and - before a word only at the top level of a query.
+        raise QuerySyntaxError(f"Query {text!r} puts a '+' or '-' inside brackets; there, "
+                               "write AND word or NOT word") from exc
     except Exception as exc:  # noqa: BLE001 - Whoosh's parser raises what it likes
         raise QuerySyntaxError(f"Query {text!r} cannot be read ({type(exc).__name__}: {exc}); "
                                "quote words that are meant literally") from None
@@ -240,6 +245,30 @@ def parse_text(text: str, parser: MultifieldParser) -> wq.Query:
         raise QuerySyntaxError(f"Query {text!r} has nothing to search for: it holds no word "
                                "or value; quote operators meant as words (\"NOT\")")
     return parsed
+
+
+def _negatives(query: wq.Query) -> wq.Query:
+    """``-police`` alone: every document but those (Whoosh leaves nothing to subtract from)."""
+    if isinstance(query, wq.AndNot):
+        positive = query.a
+        if positive is wq.NullQuery or (isinstance(positive, wq.compound.CompoundQuery)
+                                        and not positive.subqueries):
+            # A bare NOT: Whoosh's normalize drops one ANDed with Every();
+            # _only_negatives adds what it subtracts from afterwards.
+            return wq.Not(_negatives(query.b))
+    if query.is_leaf():
+        return query
+    return query.apply(_negatives)
+
+
+def _only_negatives(query: wq.Query) -> wq.Query:
+    """``NOT police`` alone, or only NOTs: every document but those."""
+    if isinstance(query, wq.Not):
+        return wq.And([wq.Every(), query])
+    if isinstance(query, wq.And) and query.subqueries and all(
+            isinstance(sub, wq.Not) for sub in query.subqueries):
+        return wq.And([wq.Every(), *query.subqueries])
+    return query
 
 
 def _walk(query: wq.Query) -> list[wq.Query]:
