@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import shlex
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -108,11 +109,22 @@ def index_cli(
             typer.echo(f"{problem.kind.value}: {problem}", err=True)
         typer.echo(render.index_summary(report, index))
     if interrupted:
-        typer.echo(f"Interrupted: the {report.indexed} documents indexed so far are committed. "
-                   "Run the same command again to finish.", err=True)
+        typer.echo(interrupted_message(report.indexed, paths, index, rebuild=rebuild), err=True)
         raise typer.Exit(code=EXIT_INTERRUPTED)
     if not report.ok:
         raise typer.Exit(code=EXIT_PARTIAL)
+
+
+def interrupted_message(indexed: int, paths: list[Path], index: Path, *, rebuild: bool) -> str:
+    """What to run to finish an interrupted run. A rebuild that committed something goes
+    on without ``--rebuild`` (which would start over)."""
+    if rebuild and indexed:
+        command = shlex.join(["newsfacet", "index", *map(str, paths), "--index", str(index)])
+        return (f"Interrupted: the {indexed} documents indexed so far by the rebuild are "
+                f"committed. To finish, run without --rebuild (again would start over): "
+                f"{command}")
+    return (f"Interrupted: the {indexed} documents indexed so far are committed. Run the same "
+            "command again to finish.")
 
 
 def _renormalize(index: Path, aliases: Path | None, fmt: SummaryFormat) -> None:

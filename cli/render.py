@@ -146,6 +146,10 @@ def print_related(result: RelatedResult, out: Console) -> None:
     out.print(Columns(tables, padding=(0, 4)))
 
 
+#: Terminals narrower than this get the facet tables one below the other.
+SIDE_BY_SIDE_WIDTH = 100
+
+
 def print_search(result: SearchResult, out: Console) -> None:
     """Ranked hits with snippets, then the facet tables."""
     shown = f"{len(result.hits)} shown" if result.hits else "none on this page"
@@ -168,12 +172,19 @@ def print_search(result: SearchResult, out: Console) -> None:
     fix = suggestion_text(result)
     if fix is not None:
         out.print(fix)
-    if result.facets:
+    if result.total and any(result.facets.values()):  # nothing counted: no empty tables
         out.print()
-        tables = [facet_table(name, counts) for name, counts in result.facets.items()]
+        tables = [facet_table(name, counts) for name, counts in result.facets.items()
+                  if counts]
         if result.dates:
             tables.append(date_table(result))
-        out.print(Columns(tables, padding=(0, 4)))
+        if out.width < SIDE_BY_SIDE_WIDTH:
+            # Four tables side by side wrap and cut names on a narrow terminal.
+            for table in tables:
+                out.print(table)
+                out.print()
+        else:
+            out.print(Columns(tables, padding=(0, 4)))
 
 
 def hit_rows(result: SearchResult) -> list[dict[str, Any]]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -24,6 +26,23 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on (in use, no such address), or ``None``."""
+    if port == 0:
+        return None
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (f"Port {port} on {host} is in use (another newsfacet serve?); "
+                        f"choose another with --port N, or --port 0 for any free one")
+            return f"Cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
 
 
 def serve_cli(
@@ -54,6 +73,11 @@ def serve_cli(
     except NewsfacetError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(code=1) from None
+    problem = port_problem(host, port)
+    if problem:
+        news.close()
+        typer.echo(f"Error: {problem}", err=True)
+        raise typer.Exit(code=1)
     if not is_loopback(host):
         typer.echo(f"Warning: listening on {host}: other machines can read every article in "
                    f"'{index}'. Use --host {DEFAULT_HOST} to keep it local.", err=True)

@@ -7,6 +7,8 @@ Typical use::
     print(report.indexed, report.failed)
 """
 
+from importlib import metadata as _metadata
+
 from index.build import IndexReport, Progress, build_index
 from index.corpus_pass import RenormalizeReport, renormalize
 from index.entities.aliases import ALIASES_ENV, Aliases, load_aliases
@@ -32,6 +34,12 @@ from index.ner.cache import CACHE_ENV, CacheInfo, cache_info, clear_cache, defau
 from index.ner.pipeline import EntityExtractor, Mention, load_pipeline
 from index.store.folder import DEFAULT_INDEX_DIR, INDEX_ENV, default_index_dir
 from index.store.schema import FACETS, Facet
+
+try:
+    #: The installed newsfacet's version, from its package metadata.
+    __version__ = _metadata.version("newsfacet")
+except _metadata.PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "ALIASES_ENV",

@@ -147,6 +147,10 @@ class _Tally:
                            tuple(self.problems), model, workers, self.cached, interrupted)
 
 
+#: Files that hold several records, so possibly several with one id.
+MULTI_RECORD_SUFFIXES = frozenset({".jsonl", ".json", ".csv"})
+
+
 def content_hash(article: Article, model: str) -> str:
     """Fingerprint of everything that decides a document's indexed form."""
     digest = hashlib.blake2b(digest_size=16)
@@ -294,11 +298,19 @@ class _Run:
         tally = self.tally
         self._tick()  # the total, before the first document
         for source in sources:
-            for item in read_source(source):
+            last = _last_records(source)
+            for position, item in enumerate(read_source(source)):
                 if isinstance(item, ReadProblem):
                     tally.note(item)
                     if item.kind is ProblemKind.FAILED:
                         self._tick()
+                    continue
+                if last.get(item.id, position) != position:
+                    # Of records sharing an id in one file, the last one is the article: the
+                    # earlier ones are never indexed, so re-runs find it unchanged.
+                    tally.problems.append(ReadProblem(
+                        item.path, f"duplicate id {item.id!r}; a later record in this file "
+                        "replaces this one", ProblemKind.WARNING))
                     continue
                 digest = content_hash(item, self.model_key)
                 self.seq += 1
@@ -408,6 +420,18 @@ class _Run:
         if self.ner is not None:
             self.ner.close(kill=kill)
             self.ner = None
+
+
+def _last_records(source: SourceFile) -> dict[str, int]:
+    """Where the last record of each id is in a file of several records (a first read;
+    ids alone are kept). Empty for a file of one article."""
+    if source.path.suffix.lower() not in MULTI_RECORD_SUFFIXES:
+        return {}
+    last: dict[str, int] = {}
+    for position, item in enumerate(read_source(source)):
+        if not isinstance(item, ReadProblem):
+            last[item.id] = position
+    return last
 
 
 def _rebuildable_in_place(folder: Path) -> bool:

@@ -42,16 +42,16 @@ def test_only_newsfacet_errors_escape(news: NewsIndex, text: str) -> None:
         assert result.total >= 0
 
 
-@pytest.mark.parametrize("text", [
-    "NOT NOT police", "date:[0000 to 9999]", 'date:"not a date"', 'date:"2019-13-01"',
-    "date:[2019 to 2020", "title:", "(", "AND", "date:", "person:(", "police ANDMAYBE", '"',
-    "Syria (-Russia)",
-])
 @pytest.mark.parametrize("text", ["-police", "NOT police", "-police -fire"])
 def test_a_query_of_only_negatives_is_everything_but(news: NewsIndex, text: str) -> None:
     assert 0 < news.search(text).total < news.search("").total
 
 
+@pytest.mark.parametrize("text", [
+    "NOT NOT police", "date:[0000 to 9999]", 'date:"not a date"', 'date:"2019-13-01"',
+    "date:[2019 to 2020", "title:", "(", "AND", "date:", "person:(", "police ANDMAYBE", '"',
+    "Syria (-Russia)",
+])
 def test_known_bad_queries_are_syntax_errors(news: NewsIndex, text: str) -> None:
     with pytest.raises(QuerySyntaxError):
         news.search(text)

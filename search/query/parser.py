@@ -389,6 +389,8 @@ def resolve_facets(query: wq.Query, columns: Mapping[Facet, FacetColumn],
         text = getattr(query, "text", None)
         if isinstance(query, wq.Phrase):
             text = " ".join(query.words)
+        if isinstance(text, str) and ("*" in text or "?" in text):
+            return _resolve_pattern(facet, text, columns[facet])  # person:"Sergei Sh?igu"
         if isinstance(text, str):
             return resolve_value(facet, text, columns[facet], aliases)
         return query
