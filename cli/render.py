@@ -146,6 +146,8 @@ def print_related(result: RelatedResult, out: Console) -> None:
     out.print(Columns(tables, padding=(0, 4)))
 
 
+#: How ``NewsIndex.similar`` labels its result's query.
+SIMILAR_LABEL = "similar:"
 #: Terminals narrower than this get the facet tables one below the other.
 SIDE_BY_SIDE_WIDTH = 100
 
@@ -155,9 +157,17 @@ def print_search(result: SearchResult, out: Console) -> None:
     shown = f"{len(result.hits)} shown" if result.hits else "none on this page"
     query = repr(result.query) if result.query else "every document"
     filters = "  ".join(f"{k}={'+'.join(v)}" for k, v in result.filters.items())
-    out.print(Text.assemble((f"{result.total:,} matching", "bold"),
-                            f" for {query}" + (f" with {filters}" if filters else "")
-                            + f" (page {result.page} of {result.pages}, {shown})"))
+    if result.query.startswith(SIMILAR_LABEL):
+        # A similarity search matches every article sharing one word with the original:
+        # that count is how many were compared, not how many are alike.
+        out.print(Text.assemble(
+            ("Most like ", "bold"), result.query[len(SIMILAR_LABEL):],
+            f" (compared with the {result.total:,} articles that share a key word or an "
+            f"entity with it; page {result.page} of {result.pages}, {shown})"))
+    else:
+        out.print(Text.assemble((f"{result.total:,} matching", "bold"),
+                                f" for {query}" + (f" with {filters}" if filters else "")
+                                + f" (page {result.page} of {result.pages}, {shown})"))
     for hit in result.hits:
         out.print()
         doc = hit.document

@@ -320,6 +320,14 @@ class NewsIndex:
     def _docnum(self, snap: Snapshot, doc_id: str) -> int:
         docnum = snap.searcher.document_number(**{ID: doc_id})
         if docnum is None:
+            # A path given for an id: ids are paths relative to the folder that was indexed.
+            parts = doc_id.replace("\\", "/").strip("/").split("/")
+            for start in range(1, len(parts)):
+                tail = "/".join(parts[start:])
+                if snap.searcher.document_number(**{ID: tail}) is not None:
+                    raise DocumentNotFoundError(
+                        f"No document with id {doc_id!r} in '{self.path}'; ids are paths "
+                        f"relative to the indexed folder: use {tail!r}")
             raise DocumentNotFoundError(
                 f"No document with id {doc_id!r} in '{self.path}'. Find ids with: "
                 f"newsfacet search TEXT --index {self.path}")

@@ -23,7 +23,7 @@ from index import InvalidValueError, QuerySyntaxError, build_index
 from index.store.analysis import text_analyzer
 from search import NewsIndex
 from search.query.dates import parse_span
-from tests.conftest import ROOT, write_articles
+from tests.conftest import ROOT, SEED_ARTICLE, write_articles
 
 runner = CliRunner()
 
@@ -349,3 +349,33 @@ def test_facet_tables_fit_the_terminal(seeds_index: Path, width: int) -> None:
     assert max(len(line) for line in facet_lines if "·" not in line) <= width
     headers = [line for line in lines if "people" in line and "organizations" in line]
     assert bool(headers) is (width >= 100)  # side by side only when there is room
+
+
+def test_show_with_a_path_names_the_id(news: NewsIndex, seeds_index: Path) -> None:
+    result = runner.invoke(app, ["show", f"seeds/{SEED_ARTICLE}", "--index", str(seeds_index)])
+    assert result.exit_code != 0
+    assert f"use {SEED_ARTICLE!r}" in result.output and "\n" not in result.output.strip()
+
+
+def test_similar_says_how_many_it_compared(seeds_index: Path) -> None:
+    result = runner.invoke(app, ["similar", SEED_ARTICLE, "-n", "2", "--index",
+                                 str(seeds_index)], env={"COLUMNS": "200"})
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(f"Most like {SEED_ARTICLE} (compared with the ")
+    assert "matching" not in first
+
+
+def test_markdown_markup_is_not_indexed(tmp_path: Path) -> None:
+    folder = write_articles(tmp_path / "docs", {
+        "note.md": "# **Storm** hits _Lisbon_\n\nThe **mayor** said [more](http://x.org) "
+                   "about snake_case and 2*3*4.\n\n- one item\n",
+        "plain.txt": "**Stars** stay\n\nA text file keeps its *asterisks*.",
+    })
+    build_index([folder], tmp_path / "index")
+    with NewsIndex(tmp_path / "index") as news:
+        note = news.get("note.md")
+        assert note.title == "Storm hits Lisbon"
+        assert note.text.startswith("The mayor said more about snake_case and 2*3*4.")
+        assert "http" not in note.text and "- one" not in note.text
+        assert news.get("plain.txt").title == "**Stars** stay"
+        assert "<b>mayor</b>" in news.search("mayor").hits[0].snippet

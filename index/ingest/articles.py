@@ -30,6 +30,7 @@ from typing import Any
 from dateutil import parser as date_parser
 
 from index.errors import InputError
+from index.ingest.markdown import strip_markdown
 
 #: Text beyond this many characters (about 30,000 words, ten times a long feature) is not
 #: indexed: the article is indexed up to here and reported as truncated. NER of a text
@@ -257,6 +258,8 @@ def _truncation_warning(path: str, line: int | None = None) -> ReadProblem:
 
 def _text_article(source: SourceFile, text: str, truncated: bool
                   ) -> Iterator[Article | ReadProblem]:
+    if source.path.suffix.lower() == ".md":
+        text = strip_markdown(text)
     lines = text.strip().splitlines()
     title = lines[0].strip().lstrip("#").strip()
     body = "\n".join(lines[1:]).strip()
