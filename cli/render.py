@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
+import typer
 from rich.columns import Columns
 from rich.console import Console
 from rich.table import Table
@@ -29,6 +30,38 @@ class OutputFormat(enum.StrEnum):
     JSON = "json"
     JSONL = "jsonl"
     CSV = "csv"
+
+
+_ALL_FORMATS = tuple(OutputFormat)
+#: The formats each command prints, its default first: the one place they are declared.
+#: ``--format`` offers these and the option parser refuses the others.
+COMMAND_FORMATS: dict[str, tuple[OutputFormat, ...]] = {
+    "search": _ALL_FORMATS,
+    "facets": _ALL_FORMATS,
+    "similar": _ALL_FORMATS,
+    "related": _ALL_FORMATS,
+    "show": (OutputFormat.TABLE, OutputFormat.JSON),
+    "stats": (OutputFormat.TABLE, OutputFormat.JSON),
+    "cache": (OutputFormat.TABLE, OutputFormat.JSON),
+    "entities": (OutputFormat.TABLE, OutputFormat.JSON, OutputFormat.CSV),
+    "export": (OutputFormat.JSONL, OutputFormat.JSON, OutputFormat.CSV),
+}
+
+
+def format_option(command: str) -> Any:
+    """The ``--format``/``-f`` option of ``command``, offering its formats only."""
+    allowed = COMMAND_FORMATS[command]
+    names = [f.value for f in allowed]
+
+    def check(value: OutputFormat | None) -> OutputFormat | None:
+        if value is not None and value not in allowed:
+            raise typer.BadParameter(f"{command} prints {', '.join(names[:-1])} or "
+                                     f"{names[-1]}, not {value.value}")
+        return value
+
+    return typer.Option("--format", "-f", metavar="[" + "|".join(names) + "]",
+                        help=f"Output format: {', '.join(names)} (default {names[0]}).",
+                        callback=check, show_default=False)
 
 
 def console(stream: TextIO | None = None) -> Console:
@@ -69,8 +102,16 @@ def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],
     writer = csv.DictWriter(stream or sys.stdout, fieldnames=list(columns), extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: LIST_SEPARATOR.join(v) if isinstance(v, list) else v
-                         for k, v in row.items()})
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell: a list of names joined, nested data (NER mentions) as JSON text."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return LIST_SEPARATOR.join(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
 
 def facet_table(name: str, counts: Sequence[FacetCount]) -> Table:

@@ -9,7 +9,7 @@ import typer
 
 from cli import render
 from cli.options import DEFAULT_INDEX, CollapseOpt, IndexOpt, user_errors
-from cli.render import OutputFormat
+from cli.render import OutputFormat, format_option
 from search import DEFAULT_LIMIT, NewsIndex
 
 
@@ -18,8 +18,7 @@ def similar_cli(
     limit: Annotated[int, typer.Option("--limit", "-n", help="Hits per page.")] = DEFAULT_LIMIT,
     page: Annotated[int, typer.Option("--page", help="Page number, from 1.")] = 1,
     collapse: CollapseOpt = False,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] =
-        OutputFormat.TABLE,
+    fmt: Annotated[OutputFormat, format_option("similar")] = OutputFormat.TABLE,
     index: IndexOpt = Path(DEFAULT_INDEX),
 ) -> None:
     """Show the articles most like one article: more-like-this over its text and entities.
