@@ -152,14 +152,14 @@ def suggestion_text(result: SearchResult) -> Text | None:
 
 
 def date_table(result: SearchResult) -> Table:
-    """The date histogram as bars (empty buckets left out)."""
+    """The date histogram as bars, empty months and years included: a gap is news too."""
     table = Table(title=f"dates (by {result.date_interval})", title_style="bold",
                   show_header=False, box=None, pad_edge=False)
     table.add_column("bucket", style="dim")
     table.add_column("count", justify="right", style="cyan")
     table.add_column("bar")
     peak = max((c.count for c in result.dates), default=0)
-    for bucket in (b for b in result.dates if b.count):
+    for bucket in result.dates:
         table.add_row(bucket.value, str(bucket.count),
                       "█" * max(1 if bucket.count else 0, round(20 * bucket.count / peak))
                       if peak else "")

@@ -196,7 +196,7 @@ def test_partial_dates_are_spans_in_python(news: NewsIndex) -> None:
 @pytest.mark.parametrize(("kwargs", "words"), [
     ({"since": dt.datetime(2019, 1, 1, 12)}, "since must be a date without a time"),
     ({"until": 0}, "until must be a date"),
-    ({"until": "0"}, "until:"),
+    ({"until": "0"}, "until must be a date: '0' is not a date"),
     ({"since": "2019-13"}, "month 13"),
     ({"since": "2020", "until": "2019"}, "swap them"),
 ])
@@ -379,3 +379,12 @@ def test_markdown_markup_is_not_indexed(tmp_path: Path) -> None:
         assert "http" not in note.text and "- one" not in note.text
         assert news.get("plain.txt").title == "**Stars** stay"
         assert "<b>mayor</b>" in news.search("mayor").hits[0].snippet
+
+
+def test_the_terminal_histogram_shows_empty_months(seeds_index: Path, news: NewsIndex) -> None:
+    months = news.search("Syria", date_interval="month").dates
+    empty = [m.value for m in months if m.count == 0]
+    assert empty  # Syria is not in the news every month of the seeds
+    result = runner.invoke(app, ["search", "Syria", "--interval", "month", "--index",
+                                 str(seeds_index)], env={"COLUMNS": "200"})
+    assert all(month in result.stdout for month in empty)

@@ -133,5 +133,5 @@ def bound(name: str, value: object, *, end: bool,
     try:
         start, stop = parse_span(value, today=today)
     except DateError as exc:
-        raise InvalidValueError(f"{name}: {exc}") from None
+        raise InvalidValueError(f"{name} must be a date: {exc}") from None
     return stop if end else start
