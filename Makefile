@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INDEX ?= news-index
 
-.PHONY: demo test install lint clean
+.PHONY: demo test test-fast install lint clean
 
 $(BIN)/newsfacet: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,14 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -q
 
+# The edit-run loop: everything but the slow subprocess/kill tests and the browser.
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
 lint: install
 	$(BIN)/ruff check index search cli tests benchmarks
-	$(BIN)/mypy index search cli
+	$(BIN)/mypy --strict index search
+	$(BIN)/mypy cli
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache .hypothesis

@@ -24,21 +24,24 @@ at query time, and ``--no-precount`` counts every query.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from whoosh import query as wq
 from whoosh import sorting
 
-from index import Facet, build_index
+from index import Aliases, Facet, build_index
 from index.store import folder as store
 from index.store.schema import BODY, DATE, ID, PATH, RECORD, SOURCE, TITLE, URL
 from search import NewsIndex, snapshot
-from search.query.arguments import make_filters
-from search.query.parser import combine, filter_queries, parse_text, resolve_facets
+from search.counting.facets import FacetColumn
+from search.query.filters import Filters
+from search.query.parser import parse_text, resolve_facets, resolve_value
 
 DEFAULT_DATA = Path("/work/shared/data/bbc-news/txt")
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / \
@@ -57,6 +60,46 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
     "text + 2 filters": ("election", {"people": ["Tony Blair"], "countries": ["United Kingdom"]}),
     "empty query": ("", {}),
 }
+
+
+
+def filter_queries(filters: Filters, columns: Mapping[Facet, FacetColumn],
+                   aliases: Aliases | None = None) -> list[wq.Query]:
+    """The filters as Whoosh queries to AND together, for the comparison with Whoosh's own
+    search: one per value that must match, one OR per facet with alternatives, one NOT per
+    excluded value, and the date range."""
+    out: list[wq.Query] = []
+    for facet in Facet:
+        for value in filters.values(facet):
+            out.append(resolve_value(facet, value, columns[facet], aliases))
+        alternatives = [resolve_value(facet, v, columns[facet], aliases)
+                        for v in filters.any_values(facet)]
+        alternatives = [q for q in alternatives if q is not wq.NullQuery]
+        if filters.any_values(facet):
+            out.append(wq.Or(alternatives) if alternatives else wq.NullQuery)
+        for value in filters.not_values(facet):
+            excluded = resolve_value(facet, value, columns[facet], aliases)
+            if excluded is not wq.NullQuery:
+                out.append(wq.Not(excluded))
+    if filters.since or filters.until:
+        start = dt.datetime.combine(filters.since, dt.time()) if filters.since else None
+        end = dt.datetime.combine(filters.until, dt.time.max) if filters.until else None
+        out.append(wq.DateRange(DATE, start, end))
+    return out
+
+
+def combine(text_query: wq.Query, filters: Sequence[wq.Query]) -> wq.Query:
+    """AND the text query with every filter."""
+    if not filters:
+        return text_query
+    parts = [q for q in (text_query, *filters) if not isinstance(q, wq.Every)]
+    if any(q is wq.NullQuery for q in parts):
+        return wq.NullQuery
+    if all(isinstance(q, wq.Not) for q in parts):
+        parts.insert(0, wq.Every())  # a NOT alone matches nothing in Whoosh
+    if not parts:
+        return wq.Every()
+    return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
 def build(data: Path, folder: Path, copies: int) -> None:
@@ -148,7 +191,7 @@ def whoosh_search(news: NewsIndex, text: str, filters: dict[str, Any], *,
         with news._lock:  # noqa: SLF001 - the benchmark compares against the same searcher
             snap = news._current()  # noqa: SLF001
             text_query = resolve_facets(parse_text(text, news._parser), snap.columns)  # noqa: SLF001
-            final = combine(text_query, filter_queries(make_filters(**filters), snap.columns))
+            final = combine(text_query, filter_queries(Filters.build(**filters), snap.columns))
             if not grouped:
                 return [hit.docnum for hit in snap.searcher.search(final, limit=10)]
             results = snap.searcher.search(final, limit=10, groupedby=facets)

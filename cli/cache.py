@@ -9,6 +9,7 @@ import typer
 from cli import render
 from cli.options import user_errors
 from cli.render import OutputFormat, format_option
+from index import cache_info, clear_cache
 
 app = typer.Typer(
     name="cache",
@@ -28,8 +29,6 @@ def info_cli(fmt: FormatOpt = OutputFormat.TABLE) -> None:
 
     Example: newsfacet cache info --format json
     """
-    from index.ner.cache import cache_info
-
     with user_errors():
         info = cache_info()
     if fmt is OutputFormat.TABLE:
@@ -45,8 +44,6 @@ def clear_cli(fmt: FormatOpt = OutputFormat.TABLE) -> None:
 
     Example: newsfacet cache clear
     """
-    from index.ner.cache import clear_cache
-
     with user_errors():
         before = clear_cache()
     if fmt is OutputFormat.TABLE:

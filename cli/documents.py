@@ -57,7 +57,7 @@ def export_cli(
     Example: newsfacet export --country Syria --sort -date --format jsonl > syria.jsonl
     """
     with user_errors(), NewsIndex(index) as news:
-        docs = news.export(text, sort=sort, collapse=collapse, **filters)
+        docs = news.export(text, sort=sort, collapse=collapse, filters=filters)
         rows = (d.to_dict(text=with_text, mentions=mentions) for d in docs)
         if fmt is OutputFormat.CSV:
             columns = render.DOCUMENT_COLUMNS + (("text",) if with_text else ()) + (

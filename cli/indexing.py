@@ -16,9 +16,13 @@ from rich.console import Console
 
 from cli import render
 from cli.options import DEFAULT_INDEX, IndexOpt, user_errors
-from index import IndexInterrupted, build_index, renormalize
-from index.build import DEFAULT_COMMIT_EVERY
-from index.ner.pipeline import DEFAULT_BATCH_SIZE
+from index import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_COMMIT_EVERY,
+    IndexInterrupted,
+    build_index,
+    renormalize,
+)
 
 MODEL_ENV = "NEWSFACET_MODEL"
 ALIASES_ENV = "NEWSFACET_ALIASES"

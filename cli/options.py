@@ -5,58 +5,29 @@ from __future__ import annotations
 import functools
 import inspect
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import MappingProxyType
 from typing import Annotated, Any
 
 import typer
 
-from search import NewsfacetError, SortOrder
+from search import (
+    DATE_HELP,
+    DATE_KEYWORDS,
+    FILTER_FIELDS,
+    FilterField,
+    Mode,
+    NewsfacetError,
+    SortOrder,
+)
+from search import Filters as LibraryFilters
 
 INDEX_ENV = "NEWSFACET_INDEX"
 DEFAULT_INDEX = "news-index"
 
 IndexOpt = Annotated[Path, typer.Option("--index", "-i", envvar=INDEX_ENV, metavar="DIR",
                                         help="Index directory.")]
-PersonOpt = Annotated[list[str] | None, typer.Option(
-    "--person", "-p", metavar="NAME",
-    help="Only articles naming this person; repeat for all of several.")]
-OrgOpt = Annotated[list[str] | None, typer.Option(
-    "--org", "-o", metavar="NAME",
-    help="Only articles naming this organization; repeatable.")]
-PlaceOpt = Annotated[list[str] | None, typer.Option(
-    "--place", metavar="NAME",
-    help="Only articles naming this place; repeatable.")]
-CountryOpt = Annotated[list[str] | None, typer.Option(
-    "--country", "-c", metavar="NAME",
-    help="Only articles naming or implying this country (name, alias or ISO code); "
-         "repeatable.")]
-AnyPersonOpt = Annotated[list[str] | None, typer.Option(
-    "--any-person", metavar="NAME",
-    help="Articles naming at least one of these people; repeatable.")]
-AnyOrgOpt = Annotated[list[str] | None, typer.Option(
-    "--any-org", metavar="NAME",
-    help="Articles naming at least one of these organizations; repeatable.")]
-AnyPlaceOpt = Annotated[list[str] | None, typer.Option(
-    "--any-place", metavar="NAME",
-    help="Articles naming at least one of these places; repeatable.")]
-AnyCountryOpt = Annotated[list[str] | None, typer.Option(
-    "--any-country", metavar="NAME",
-    help="Articles naming at least one of these countries; repeatable.")]
-NotPersonOpt = Annotated[list[str] | None, typer.Option(
-    "--not-person", metavar="NAME",
-    help="Leave out articles naming this person; repeatable.")]
-NotOrgOpt = Annotated[list[str] | None, typer.Option(
-    "--not-org", metavar="NAME",
-    help="Leave out articles naming this organization; repeatable.")]
-NotPlaceOpt = Annotated[list[str] | None, typer.Option(
-    "--not-place", metavar="NAME",
-    help="Leave out articles naming this place; repeatable.")]
-NotCountryOpt = Annotated[list[str] | None, typer.Option(
-    "--not-country", metavar="NAME",
-    help="Leave out articles naming this country; repeatable.")]
 DisjunctiveOpt = Annotated[bool, typer.Option(
     "--disjunctive", help="Count each facet without its own filters (multi-select UIs).")]
 CollapseOpt = Annotated[bool, typer.Option(
@@ -64,12 +35,6 @@ CollapseOpt = Annotated[bool, typer.Option(
 SortOpt = Annotated[SortOrder | None, typer.Option(
     "--sort", "-s", help="relevance, date (oldest first) or -date (newest first); default "
                          "relevance with text, newest first without.")]
-SinceOpt = Annotated[str | None, typer.Option(
-    "--since", metavar="DATE",
-    help="Dated on or after: 2019, 2019-06, 2019-06-30, '30 June 2019', yesterday, 7d, 3m, 1y.")]
-UntilOpt = Annotated[str | None, typer.Option(
-    "--until", metavar="DATE",
-    help="Dated on or before (same forms; 2019-06 means to the end of June).")]
 TextArg = Annotated[str, typer.Argument(
     metavar="QUERY", help="Query text in Whoosh syntax; empty for all.")]
 
@@ -88,29 +53,35 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(code=0) from None
 
 
-#: What a command decorated with :func:`with_filters` receives: library keyword filters.
-Filters = Mapping[str, Any]
-#: The default of its ``filters`` parameter, always replaced by the options' values.
-NO_FILTERS: Filters = MappingProxyType({})
+#: The default of a ``filters`` parameter, always replaced by the options' values.
+NO_FILTERS = LibraryFilters()
 
-#: The entity and date filter options of every command that selects articles, in the
-#: order --help lists them.
+
+def _option(field: FilterField) -> Any:
+    flags = (field.option, field.short) if field.short else (field.option,)
+    return Annotated[list[str] | None, typer.Option(*flags, metavar="NAME", help=field.help)]
+
+
+def _date_option(name: str) -> Any:
+    return Annotated[str | None, typer.Option(f"--{name}", metavar="DATE", help=DATE_HELP[name])]
+
+
+#: The entity and date filter options of every command that selects articles, generated
+#: from the one filter table, in the order --help lists them: all-of, dates, any-of, none-of.
 FILTER_OPTIONS: tuple[tuple[str, Any], ...] = (
-    ("person", PersonOpt), ("org", OrgOpt), ("place", PlaceOpt), ("country", CountryOpt),
-    ("since", SinceOpt), ("until", UntilOpt),
-    ("any_person", AnyPersonOpt), ("any_org", AnyOrgOpt), ("any_place", AnyPlaceOpt),
-    ("any_country", AnyCountryOpt), ("not_person", NotPersonOpt), ("not_org", NotOrgOpt),
-    ("not_place", NotPlaceOpt), ("not_country", NotCountryOpt),
+    *((f.keyword, _option(f)) for f in FILTER_FIELDS if f.mode is Mode.ALL),
+    *((name, _date_option(name)) for name in DATE_KEYWORDS),
+    *((f.keyword, _option(f)) for f in FILTER_FIELDS if f.mode is not Mode.ALL),
 )
-_ENTITY_FACETS = {"person": "people", "org": "organizations", "place": "places",
-                  "country": "countries"}
+Filters = LibraryFilters
 
 
 def with_filters(command: Callable[..., None]) -> Callable[..., None]:
     """Give a command the filter options in place of its ``filters`` parameter.
 
-    The command receives the chosen filters as the library's keyword arguments
-    (``people=…, any_countries=…, since=…``) in ``filters``; Typer sees the options.
+    The command receives the chosen filters as one checked :class:`search.Filters` value in
+    ``filters``; Typer sees the options. A bad value (a malformed date) is the usual one-line
+    error.
     """
     signature = inspect.signature(command, eval_str=True)
     parameters: list[inspect.Parameter] = []
@@ -125,19 +96,10 @@ def with_filters(command: Callable[..., None]) -> Callable[..., None]:
     @functools.wraps(command)
     def wrapper(**options: Any) -> None:
         chosen = {name: options.pop(name) for name, _ in FILTER_OPTIONS}
-        command(filters=_library_filters(chosen), **options)
+        with user_errors():
+            filters = LibraryFilters.build(**chosen)
+        command(filters=filters, **options)
 
     wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
     wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
     return wrapper
-
-
-def _library_filters(options: dict[str, Any]) -> dict[str, Any]:
-    """Library keyword filters from the CLI options' values."""
-    out: dict[str, Any] = {"since": options["since"], "until": options["until"]}
-    for option, values in options.items():
-        prefix, _, name = option.rpartition("_")
-        if name in _ENTITY_FACETS:
-            out[f"{prefix}_{_ENTITY_FACETS[name]}" if prefix else _ENTITY_FACETS[name]] = \
-                values or ()
-    return out

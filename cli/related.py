@@ -39,7 +39,7 @@ def related_cli(
     Example: newsfacet related --person "Sergei Shoigu" --format csv
     """
     with user_errors(), NewsIndex(index) as news:
-        result = news.related(text, facets=facet or RELATED_FACETS, size=top, **filters)
+        result = news.related(text, facets=facet or RELATED_FACETS, size=top, filters=filters)
         rows = [item.to_dict() for item in result.rows()]
         if fmt is OutputFormat.JSON:
             render.write_json(result.to_dict())

@@ -51,7 +51,7 @@ def search_cli(
     Putin --not-country Turkey --sort -date
     """
     with user_errors(), NewsIndex(index) as news:
-        result = news.search(text, **filters,
+        result = news.search(text, filters=filters,
             limit=limit, page=page, facet_size=facet_size, disjunctive=disjunctive, sort=sort,
             date_interval=interval, collapse=collapse)
         render.write_result(result, fmt)
@@ -80,7 +80,7 @@ def facets_cli(
     with user_errors(), NewsIndex(index) as news:
         chosen = Facet.parse(facet)
         counts = news.facet(chosen, text, size=top, match=match, disjunctive=disjunctive,
-                            **filters)
+                            filters=filters)
         rows = [c.to_dict() for c in counts]
         if fmt is OutputFormat.JSON:
             render.write_json({"facet": chosen.value, "query": text, "values": rows})

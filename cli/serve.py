@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from search import NewsfacetError, NewsIndex
+from search import NewsfacetError, NewsIndex, create_app
 
 INDEX_ENV = "NEWSFACET_INDEX"
 DEFAULT_INDEX = "news-index"
@@ -64,9 +64,7 @@ def serve_cli(
 
     Example: newsfacet serve --index news-index --port 8765, then open http://127.0.0.1:8765/
     """
-    import uvicorn
-
-    from search import create_app
+    import uvicorn  # deferred: only this command needs the server, and it is slow to import
 
     try:
         news = NewsIndex(index)

@@ -11,8 +11,16 @@ from importlib import metadata as _metadata
 
 from index.build import IndexReport, Progress, build_index
 from index.corpus_pass import RenormalizeReport, renormalize
-from index.entities.aliases import ALIASES_ENV, Aliases, load_aliases
+from index.entities.aliases import ALIASES_ENV, Aliases, load_aliases, read_stored
+from index.entities.names import clean_name, name_key
 from index.entities.normalize import Entities, normalize_mentions
+from index.entities.places import (
+    country_for_name,
+    country_for_nationality,
+    country_for_place,
+    country_for_query,
+)
+from index.entities.variants import COUNTRY_LABELS, mention_owner
 from index.errors import (
     CacheError,
     DocumentNotFoundError,
@@ -31,9 +39,18 @@ from index.errors import (
 )
 from index.ingest.articles import Article, ProblemKind, ReadProblem, read_articles
 from index.ner.cache import CACHE_ENV, CacheInfo, cache_info, clear_cache, default_cache_dir
-from index.ner.pipeline import EntityExtractor, Mention, load_pipeline
-from index.store.folder import DEFAULT_INDEX_DIR, INDEX_ENV, default_index_dir
-from index.store.schema import FACETS, Facet
+from index.ner.pipeline import DEFAULT_BATCH_SIZE, Mention, load_pipeline
+from index.store.analysis import SURFACE, fold
+from index.store.folder import (
+    DEFAULT_INDEX_DIR,
+    INDEX_ENV,
+    default_index_dir,
+    open_index,
+    read_meta,
+)
+from index.store.record import StoredRecord
+from index.store.schema import BODY, DATE, FACETS, ID, RECORD, TITLE, Facet
+from index.store.writer import DEFAULT_COMMIT_EVERY
 
 try:
     #: The installed newsfacet's version, from its package metadata.
@@ -45,15 +62,20 @@ __all__ = [
     "ALIASES_ENV",
     "Aliases",
     "Article",
+    "BODY",
     "CACHE_ENV",
+    "COUNTRY_LABELS",
     "CacheError",
     "CacheInfo",
+    "DATE",
+    "DEFAULT_BATCH_SIZE",
+    "DEFAULT_COMMIT_EVERY",
     "DEFAULT_INDEX_DIR",
     "DocumentNotFoundError",
     "Entities",
-    "EntityExtractor",
     "FACETS",
     "Facet",
+    "ID",
     "INDEX_ENV",
     "IndexInterrupted",
     "IndexLockedError",
@@ -70,17 +92,32 @@ __all__ = [
     "ProblemKind",
     "Progress",
     "QuerySyntaxError",
+    "RECORD",
     "ReadProblem",
     "RenormalizeReport",
+    "SURFACE",
+    "StoredRecord",
+    "TITLE",
     "UnknownFacetError",
     "build_index",
     "cache_info",
+    "clean_name",
     "clear_cache",
+    "country_for_name",
+    "country_for_nationality",
+    "country_for_place",
+    "country_for_query",
     "default_cache_dir",
     "default_index_dir",
+    "fold",
     "load_aliases",
     "load_pipeline",
+    "mention_owner",
+    "name_key",
     "normalize_mentions",
+    "open_index",
     "read_articles",
+    "read_meta",
+    "read_stored",
     "renormalize",
 ]

@@ -42,6 +42,7 @@ from index.ner.pipeline import (
 from index.ner.pool import InlineNer, Ner, NerPool
 from index.store import folder as store
 from index.store.parallel import usable_cores
+from index.store.schema import SCHEMA_VERSION
 from index.store.writer import DEFAULT_COMMIT_EVERY, BatchWriter, document_fields, uninterrupted
 
 #: With ``workers=None``, runs expected to send at least this many documents through NER
@@ -261,7 +262,7 @@ def build_index(
         except BaseException:
             run.stop()
             raise
-        store.write_meta(folder, store.IndexMeta(store.SCHEMA_VERSION, model_key))
+        store.write_meta(folder, store.IndexMeta(SCHEMA_VERSION, model_key))
     return tally.report(folder, model_key, run.started_workers)
 
 

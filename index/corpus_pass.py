@@ -27,6 +27,7 @@ from index.ingest.articles import joined_text
 from index.ner.pipeline import Mention
 from index.store import folder as store
 from index.store.parallel import SubWriterLost, bulk_writer
+from index.store.record import StoredRecord
 from index.store.schema import BODY, HASH, RECORD, TITLE, Facet
 
 #: Documents rewritten between two commits.
@@ -103,12 +104,12 @@ def refresh_facets(ix: Any, folder: Path, aliases: Aliases, *, rewrite_all: bool
         items, fresh = _derive(ix, aliases, known)
         changed = 0
         for (fields, digest), entities in zip(items, fresh, strict=True):
-            record = dict(fields.get(RECORD) or {})
-            same = record.get("entities") == entities.to_dict()
+            stored = StoredRecord.of(fields)
+            same = stored.entities == entities
             changed += not same
             if same and not rewrite_all:
                 continue
-            record["entities"] = entities.to_dict()
+            record = stored.with_entities(entities)
             if rewrite_all:
                 writer.add_document(**_document(fields, digest, record, entities))
                 continue
@@ -146,8 +147,7 @@ def _derive(ix: Any, aliases: Aliases, known: Mapping[str, tuple[str, list[Tagge
     with ix.searcher() as searcher:
         for _, fields in searcher.reader().iter_docs():
             digest = fingerprints.get(fields["id"], ("", ""))[0]
-            record = fields.get(RECORD) or {}
-            mentions = [Mention.from_list(m) for m in record.get("mentions", ())]
+            mentions = list(StoredRecord.of(fields).mentions)
             text = joined_text(fields.get(TITLE, ""), fields.get(BODY, ""))
             kept = known.get(fields["id"])
             items.append((fields, digest))
@@ -159,11 +159,11 @@ def _derive(ix: Any, aliases: Aliases, known: Mapping[str, tuple[str, list[Tagge
     return items, fresh
 
 
-def _document(fields: dict[str, Any], digest: str, record: dict[str, Any],
+def _document(fields: dict[str, Any], digest: str, record: StoredRecord,
               entities: Entities) -> dict[str, Any]:
     doc = {name: value for name, value in fields.items()
            if name not in {f.value for f in Facet} and value is not None}
-    doc[RECORD] = record
+    doc[RECORD] = record.to_dict()
     doc[HASH] = digest
     for facet in Facet:
         values = entities.get(facet)

@@ -29,7 +29,15 @@ from search.counting.facets import DEFAULT_FACET_SIZE
 from search.counting.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, CoMention, RelatedResult
 from search.engine import DEFAULT_LIMIT, MAX_LIMIT, NewsIndex
 from search.query.arguments import SortOrder
-from search.query.parser import Filters
+from search.query.filters import (
+    DATE_HELP,
+    DATE_KEYWORDS,
+    FILTER_FIELDS,
+    FILTER_KEYWORDS,
+    FilterField,
+    Filters,
+    Mode,
+)
 from search.results import Document, FacetCount, Hit, IndexStats, SearchResult, Suggestion
 
 if _typing.TYPE_CHECKING:
@@ -57,6 +65,8 @@ def create_app(index: "NewsIndex | str | os.PathLike[str]", **options: _typing.A
 
 __all__ = [
     "CoMention",
+    "DATE_HELP",
+    "DATE_KEYWORDS",
     "DEFAULT_FACET_SIZE",
     "DEFAULT_LIMIT",
     "DEFAULT_RELATED_SIZE",
@@ -66,14 +76,18 @@ __all__ = [
     "DocumentNotFoundError",
     "EntitySummary",
     "FACETS",
+    "FILTER_FIELDS",
+    "FILTER_KEYWORDS",
     "Facet",
     "FacetCount",
+    "FilterField",
     "Filters",
     "Hit",
     "IndexNotFoundError",
     "IndexStats",
     "InvalidValueError",
     "MAX_LIMIT",
+    "Mode",
     "NewsIndex",
     "NewsfacetError",
     "QuerySyntaxError",

@@ -17,17 +17,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from index import Facet
-from index.entities import places
-from index.entities.aliases import Aliases, read_stored
-from index.entities.mentions import initials
-from index.entities.names import clean_name, clean_person, group_key, name_key
+from index import COUNTRY_LABELS, Facet, clean_name, mention_owner, name_key, read_stored
 from search.engine import NewsIndex
 
 #: Entities listed when not asked otherwise.
 DEFAULT_TOP = 50
 #: NER labels of the mentions that can imply a country: places and nationalities.
-COUNTRY_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,41 +84,7 @@ def _variants(news: NewsIndex, facet: Facet) -> dict[str, Counter[str]]:
             text, label = str(mention[0]), str(mention[1])
             if facet is Facet.COUNTRIES and label not in COUNTRY_LABELS:
                 continue
-            target = _owner(facet, text, values, aliases)
+            target = mention_owner(facet, text, values, aliases)
             if target is not None:
                 found[name_key(target)][clean_name(text)] += 1
     return found
-
-
-def _owner(facet: Facet, text: str, values: tuple[str, ...], aliases: Aliases) -> str | None:
-    """The entity among a document's ``values`` that mention ``text`` was merged into."""
-    name = clean_person(text) if facet is Facet.PEOPLE else clean_name(text)
-    if not name:
-        return None
-    mapped = aliases.resolve(facet, name)
-    if mapped is not None and mapped != name and mapped in values:
-        return mapped
-    if facet is Facet.COUNTRIES:
-        country = places.country_for_name(name) or places.country_for_place(name) \
-            or places.country_for_nationality(name)
-        return country if country in values else None
-    key = group_key(facet, name)
-    for value in values:
-        if group_key(facet, value) == key:
-            return value
-    words = tuple(name_key(name).split())
-    runs = [v for v in values if _is_run(tuple(name_key(v).split()), words)]
-    if facet is Facet.PEOPLE and len(runs) == 1:
-        return runs[0]
-    letters = name.replace(".", "")
-    if facet is Facet.ORGANIZATIONS and letters.isupper():
-        expanded = [v for v in values if letters in initials(v)]
-        if len(expanded) == 1:
-            return expanded[0]
-    return None
-
-
-def _is_run(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
-    n = len(shorter)
-    return 0 < n < len(longer) and any(longer[i:i + n] == shorter
-                                       for i in range(len(longer) - n + 1))

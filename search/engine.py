@@ -19,16 +19,27 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from index import DocumentNotFoundError, Facet
-from index.entities.aliases import read_stored
-from index.store import folder as store
-from index.store.schema import BODY, DATE, ID, RECORD, TITLE
+from index import (
+    BODY,
+    DATE,
+    ID,
+    TITLE,
+    DocumentNotFoundError,
+    Facet,
+    InvalidValueError,
+    StoredRecord,
+    default_index_dir,
+    open_index,
+    read_meta,
+    read_stored,
+)
 from search.counting.collapse import collapse as collapse_mask
 from search.counting.dates import DateInterval
 from search.counting.facets import DEFAULT_FACET_SIZE
 from search.counting.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, RelatedResult, co_mentions
-from search.query.arguments import SortOrder, check_range, choice, make_filters, sort_order
-from search.query.parser import Filters, make_parser, parse_text, resolve_facets, resolve_ids
+from search.query.arguments import SortOrder, check_range, choice, sort_order
+from search.query.filters import Filters
+from search.query.parser import make_parser, parse_text, resolve_facets, resolve_ids
 from search.query.suggest import entity_suggestion, text_suggestion
 from search.ranking.scoring import supports, top
 from search.ranking.snippets import Snippets, query_terms
@@ -64,8 +75,8 @@ class NewsIndex:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        self.path = Path(path) if path is not None else store.default_index_dir()
-        self._ix = store.open_index(self.path)
+        self.path = Path(path) if path is not None else default_index_dir()
+        self._ix = open_index(self.path)
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
         self._parser = make_parser(self._ix.schema)
@@ -104,34 +115,23 @@ class NewsIndex:
         self,
         text: str = "",
         *,
-        people: Iterable[str] = (),
-        organizations: Iterable[str] = (),
-        places: Iterable[str] = (),
-        countries: Iterable[str] = (),
-        since: dt.date | str | None = None,
-        until: dt.date | str | None = None,
+        filters: Filters | None = None,
         limit: int = DEFAULT_LIMIT,
         page: int = 1,
         facet_size: int = DEFAULT_FACET_SIZE,
         facets: bool = True,
-        any_people: Iterable[str] = (),
-        any_organizations: Iterable[str] = (),
-        any_places: Iterable[str] = (),
-        any_countries: Iterable[str] = (),
-        not_people: Iterable[str] = (),
-        not_organizations: Iterable[str] = (),
-        not_places: Iterable[str] = (),
-        not_countries: Iterable[str] = (),
         disjunctive: bool = False,
         sort: SortOrder | str | None = None,
         date_interval: DateInterval | str = DateInterval.AUTO,
         collapse: bool = False,
+        **filter_keywords: Any,
     ) -> SearchResult:
         """Search the index.
 
         Args:
             text: a query in Whoosh syntax; empty matches every document that passes the
                 filters (newest first).
+            filters: a :class:`Filters` value; or give its keywords instead:
             people, organizations, places, countries: values that must all match.
             any_people, any_organizations, any_places, any_countries: values of which at
                 least one must match.
@@ -156,19 +156,17 @@ class NewsIndex:
         check_range("facet_size", facet_size, 0, None)
         order = sort_order(sort, text)
         interval = choice("date_interval", date_interval, DateInterval)
-        filters = make_filters(people, organizations, places, countries, since, until,
-                               any_people, any_organizations, any_places, any_countries,
-                               not_people, not_organizations, not_places, not_countries)
+        chosen = _filters(filters, filter_keywords)
         with self._lock:
             snap = self._current()
             text_query = resolve_facets(parse_text(text, self._parser), snap.columns, snap.aliases)
-            return self._execute(snap, text, text_query, filters, limit=limit, page=page,
+            return self._execute(snap, text, text_query, chosen, limit=limit, page=page,
                                  facet_size=facet_size, facets=facets, disjunctive=disjunctive,
                                  order=order, interval=interval, collapse=collapse)
 
     def facet(self, facet: Facet | str, text: str = "", *, size: int = DEFAULT_FACET_SIZE,
               match: str | None = None, disjunctive: bool = False,
-              **filters: Any) -> tuple[FacetCount, ...]:
+              filters: Filters | None = None, **filter_keywords: Any) -> tuple[FacetCount, ...]:
         """Counts of one facet over the documents matching ``text`` and ``filters``.
 
         Args:
@@ -184,7 +182,7 @@ class NewsIndex:
         """
         chosen = Facet.parse(str(getattr(facet, "value", facet)))
         check_range("size", size, 0, None)
-        flt = make_filters(**filters)
+        flt = _filters(filters, filter_keywords)
         with self._lock:
             snap = self._current()
             selection = self._select(snap, text, flt)
@@ -198,7 +196,8 @@ class NewsIndex:
                                     within=within, match=match)
 
     def related(self, text: str = "", *, facets: Iterable[Facet | str] = RELATED_FACETS,
-                size: int = DEFAULT_RELATED_SIZE, **filters: Any) -> RelatedResult:
+                size: int = DEFAULT_RELATED_SIZE, filters: Filters | None = None,
+                **filter_keywords: Any) -> RelatedResult:
         """The entities most often named in the articles matching ``text`` and ``filters``.
 
         Each facet lists its values by count (then name) with their lift: how many times
@@ -212,7 +211,7 @@ class NewsIndex:
         """
         chosen = [Facet.parse(str(getattr(f, "value", f))) for f in facets]
         check_range("size", size, 0, None)
-        flt = make_filters(**filters)
+        flt = _filters(filters, filter_keywords)
         with self._lock:
             snap = self._current()
             selection = self._select(snap, text, flt)
@@ -231,7 +230,8 @@ class NewsIndex:
 
     def similar(self, doc_id: str, *, limit: int = DEFAULT_LIMIT, page: int = 1,
                 facet_size: int = DEFAULT_FACET_SIZE, facets: bool = False,
-                collapse: bool = False, **filters: Any) -> SearchResult:
+                collapse: bool = False, filters: Filters | None = None,
+                **filter_keywords: Any) -> SearchResult:
         """Articles like ``doc_id``: sharing its key terms and its entities, best first.
 
         The article itself is left out; so are its copies when ``collapse`` is on, which
@@ -242,7 +242,7 @@ class NewsIndex:
         """
         check_range("limit", limit, 1, MAX_LIMIT)
         check_range("page", page, 1, None)
-        flt = make_filters(**filters)
+        flt = _filters(filters, filter_keywords)
         with self._lock:
             snap = self._current()
             docnum = self._docnum(snap, doc_id)
@@ -270,7 +270,8 @@ class NewsIndex:
             return _document(snap.searcher.stored_fields(self._docnum(snap, doc_id)))
 
     def export(self, text: str = "", *, sort: SortOrder | str | None = None,
-               collapse: bool = False, **filters: Any) -> Iterator[Document]:
+               collapse: bool = False, filters: Filters | None = None,
+               **filter_keywords: Any) -> Iterator[Document]:
         """Every matching document, text included; streams any number.
 
         Args:
@@ -280,7 +281,7 @@ class NewsIndex:
             collapse: one document per story.
             filters: keyword filters as for :meth:`search`.
         """
-        flt = make_filters(**filters)
+        flt = _filters(filters, filter_keywords)
         order = None if sort is None else sort_order(sort, text)
         with self._lock:
             snap = self._current()
@@ -311,7 +312,7 @@ class NewsIndex:
                         for facet in Facet}
             segments = len(self._ix._segments())  # noqa: SLF001 - no public accessor
             size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
-            return IndexStats(str(self.path), snap.live_count, store.read_meta(self.path).model,
+            return IndexStats(str(self.path), snap.live_count, read_meta(self.path).model,
                               dt.date.fromordinal(int(dated.min())) if len(dated) else None,
                               dt.date.fromordinal(int(dated.max())) if len(dated) else None,
                               entities, segments, size)
@@ -461,22 +462,33 @@ def _like_query(snap: Snapshot, fields: dict[str, Any]) -> wq.Query:
     key_terms = snap.searcher.key_terms_from_text(BODY, body, numterms=SIMILAR_TERMS)
     top = max((weight for _, weight in key_terms), default=1.0) or 1.0
     parts: list[wq.Query] = [wq.Term(BODY, term, boost=weight / top) for term, weight in key_terms]
-    entities = (fields.get(RECORD) or {}).get("entities", {})
+    entities = StoredRecord.of(fields).entities
     for facet in Facet:
-        for value in entities.get(facet.value, ()):
+        for value in entities.get(facet):
             parts.append(wq.Term(facet.value, value, boost=SIMILAR_ENTITY_BOOST))
     return wq.Or(parts) if parts else wq.NullQuery
 
 
 def _document(fields: dict[str, Any], *, text: bool = True) -> Document:
-    record = fields.get(RECORD) or {}
-    entities = record.get("entities", {})
+    record = StoredRecord.of(fields)
     date = fields.get(DATE)
     return Document(
         id=fields["id"], title=fields.get("title", ""), path=fields.get("path", ""),
         date=date.date() if isinstance(date, dt.datetime) else None,
         source=fields.get("source"), url=fields.get("url"),
-        **{f.value: tuple(entities.get(f.value, ())) for f in Facet},
+        **{f.value: record.entities.get(f) for f in Facet},
         text=fields.get(BODY, "") if text else "",
-        mentions=tuple(tuple(m) for m in record.get("mentions", ())) if text else (),
+        mentions=tuple((m.text, m.label, m.start) for m in record.mentions) if text else (),
     )
+
+
+def _filters(filters: Filters | None, keywords: dict[str, Any]) -> Filters:
+    """The filters of a call: a :class:`Filters` value or its keywords, not both."""
+    if filters is None:
+        return Filters.build(**keywords)
+    if keywords:
+        raise InvalidValueError(f"Give filters= or filter keywords ({', '.join(sorted(keywords))}"
+                                "), not both: add them to the Filters value")
+    if not isinstance(filters, Filters):
+        raise InvalidValueError(f"filters must be a Filters value, got {filters!r}")
+    return filters

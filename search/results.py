@@ -4,12 +4,45 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from index import Facet
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+class FrozenMap(Mapping[K, V]):
+    """A read-only mapping that compares equal to a dict with the same items, hashes, and
+    pickles: result values keep no live or unpicklable object inside."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[K, V] | None = None) -> None:
+        self._items: dict[K, V] = dict(items or {})
+
+    def __getitem__(self, key: K) -> V:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self._items) == dict(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._items.items()))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._items!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (self._items,))
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +158,7 @@ FacetCounts = Mapping[str, tuple[FacetCount, ...]]
 
 
 def _frozen_facets(value: FacetCounts) -> FacetCounts:
-    return MappingProxyType(dict(value))
+    return FrozenMap(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,10 +173,10 @@ class SearchResult:
     query: str
     total: int
     hits: tuple[Hit, ...]
-    facets: FacetCounts = field(default_factory=lambda: MappingProxyType({}))
+    facets: FacetCounts = field(default_factory=FrozenMap)
     page: int = 1
     limit: int = 10
-    filters: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=FrozenMap)
     dates: tuple[FacetCount, ...] = ()
     date_interval: str | None = None
     suggestions: tuple[Suggestion, ...] = ()
@@ -152,7 +185,7 @@ class SearchResult:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "facets", _frozen_facets(self.facets))
-        object.__setattr__(self, "filters", MappingProxyType(dict(self.filters)))
+        object.__setattr__(self, "filters", FrozenMap(self.filters))
 
     @property
     def pages(self) -> int:
@@ -194,7 +227,7 @@ class IndexStats:
     size_bytes: int
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "entities", MappingProxyType(dict(self.entities)))
+        object.__setattr__(self, "entities", FrozenMap(self.entities))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index import Facet
-from index.entities.aliases import Aliases
+from index import Aliases, Facet
 from search.counting.dates import DateColumn
 from search.counting.facets import FacetColumn
-from search.query.parser import Filters, resolve_ids
+from search.query.filters import Filters
+from search.query.parser import resolve_ids
 
 
 @dataclass(frozen=True, slots=True)

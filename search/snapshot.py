@@ -18,9 +18,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from index import Facet
-from index.entities.aliases import Aliases
-from index.store.schema import DATE
+from index import DATE, Aliases, Facet
 from search.counting.collapse import signatures
 from search.counting.dates import DateColumn, DateInterval
 from search.counting.facets import DEFAULT_FACET_SIZE, FacetColumn, Tally

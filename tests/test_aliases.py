@@ -18,7 +18,7 @@ from index import (
     renormalize,
 )
 from search import NewsIndex, list_entities
-from tests.conftest import write_articles
+from tests.helpers import write_articles
 
 ARTICLES = {
     "putin.txt": "Putin visit\n\nVladimir Putin met Angela Merkel in Berlin on Monday. "

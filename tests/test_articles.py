@@ -10,7 +10,7 @@ import pytest
 
 from index import Article, InputError, ProblemKind, ReadProblem, read_articles
 from index.ingest.articles import MAX_TEXT_CHARS, parse_date
-from tests.conftest import write_articles
+from tests.helpers import write_articles
 
 
 def read(path: Path) -> tuple[list[Article], list[ReadProblem]]:

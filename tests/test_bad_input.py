@@ -13,7 +13,7 @@ from cli.indexing import EXIT_PARTIAL
 from index import ProblemKind, Progress, build_index
 from index.ingest.articles import MAX_TEXT_CHARS
 from search import Facet, NewsIndex
-from tests.conftest import write_articles
+from tests.helpers import write_articles
 
 GOOD = {
     "good/one.txt": "Merkel meets Macron in Paris\n\nAngela Merkel met Emmanuel Macron in Paris.",

@@ -6,7 +6,7 @@ import importlib.util
 from pathlib import Path
 
 from search import Facet, NewsIndex
-from tests.conftest import ROOT, write_articles
+from tests.helpers import ROOT, write_articles
 
 
 def load_benchmark() -> object:

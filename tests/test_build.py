@@ -21,7 +21,7 @@ from index import (
 )
 from index.store.folder import STALE_FILE, open_index, write_lock
 from search import NewsIndex
-from tests.conftest import seed_corpus, write_articles
+from tests.helpers import seed_corpus, write_articles
 
 STORIES = {
     "politics/a.txt": "Merkel meets Macron in Berlin\n\nAngela Merkel met Emmanuel Macron in "
@@ -141,6 +141,7 @@ def test_a_second_writer_is_refused_with_the_holders_pid(tmp_path: Path) -> None
     assert build_index([corpus], index_dir).unchanged == 3
 
 
+@pytest.mark.root
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only folders")
 def test_read_only_index_is_a_clear_error(tmp_path: Path) -> None:
     corpus = write_articles(tmp_path / "corpus", STORIES)
@@ -169,6 +170,7 @@ def _mount_read_only(folder: Path) -> bool:
     return True
 
 
+@pytest.mark.root
 def test_an_index_on_a_read_only_file_system_is_a_clear_error(tmp_path: Path) -> None:
     # The same check as the one above, for a user (root) whom permissions do not stop.
     corpus = write_articles(tmp_path / "corpus", STORIES)

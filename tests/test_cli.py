@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
-from tests.conftest import SEED_ARTICLE, write_articles
+from tests.helpers import SEED_ARTICLE, write_articles
 
 runner = CliRunner()
 

@@ -18,7 +18,9 @@ from cli.app import app
 from cli.indexing import EXIT_INTERRUPTED
 from index.store.folder import LOCK_FILE, index_exists
 from search import NewsIndex
-from tests.conftest import seed_corpus
+from tests.helpers import seed_corpus
+
+pytestmark = pytest.mark.slow
 
 NEWSFACET = [sys.executable, "-c", "from cli.app import main; main()"]
 #: Small commits and batches so a run of a few dozen articles commits many times.

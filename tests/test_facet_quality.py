@@ -8,7 +8,7 @@ from index import Entities, Facet, Mention, normalize_mentions
 from index.entities.corpus import CorpusView, unify_displays
 from index.entities.mentions import ORG, PERSON, PLACE, tag_mentions
 from search import NewsIndex, list_entities
-from tests.conftest import SEED_ARTICLE
+from tests.helpers import SEED_ARTICLE
 
 
 def test_seed_article_people_are_exactly_the_four(news: NewsIndex) -> None:

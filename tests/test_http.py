@@ -17,7 +17,7 @@ from cli.serve import is_loopback
 from index import build_index
 from search import NewsIndex, create_app
 from search.http.params import MAX_FILTER_VALUES, MAX_PAGE_SIZE, MAX_QUERY_CHARS
-from tests.conftest import LiveServer, assert_json_error, write_articles
+from tests.helpers import LiveServer, assert_json_error, write_articles
 
 
 @pytest.fixture(scope="module")

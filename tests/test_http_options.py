@@ -12,7 +12,7 @@ import pytest
 
 from index import build_index
 from search import NewsIndex, create_app
-from tests.conftest import LiveServer, assert_json_error, write_articles
+from tests.helpers import LiveServer, assert_json_error, write_articles
 
 
 @pytest.fixture(scope="module")
@@ -235,7 +235,7 @@ def test_openapi_lists_the_new_parameters_and_endpoints(client: httpx.Client) ->
 def test_every_request_of_the_load_benchmark_is_valid(client: httpx.Client) -> None:
     import importlib.util
 
-    from tests.conftest import ROOT
+    from tests.helpers import ROOT
 
     spec = importlib.util.spec_from_file_location("http_load", ROOT / "benchmarks" / "http_load.py")
     assert spec and spec.loader

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from cli.render import COMMAND_FORMATS, OutputFormat
-from tests.conftest import SEED_ARTICLE
+from tests.helpers import SEED_ARTICLE
 
 runner = CliRunner()
 

@@ -11,6 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 #: Flags for a machine with no network and no display: nothing may try to reach out.

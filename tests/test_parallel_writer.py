@@ -17,7 +17,9 @@ from index import build_index
 from index.store.folder import open_index, write_lock
 from index.store.parallel import SafeMpWriter, SubWriterLost, bulk_writer
 from search import NewsIndex
-from tests.conftest import seed_corpus
+from tests.helpers import seed_corpus
+
+pytestmark = pytest.mark.slow
 
 ARTICLES = 40
 EXIT_TIMEOUT_S = 30

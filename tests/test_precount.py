@@ -15,7 +15,7 @@ from index.entities.names import name_key
 from index.store import folder as store
 from index.store.schema import ID
 from search import NewsIndex, snapshot
-from search.query.arguments import make_filters
+from search.query.filters import Filters
 from search.select import select
 
 
@@ -84,7 +84,7 @@ def test_a_filter_on_a_frequent_value_is_answered_from_its_precounted_counts(
     with NewsIndex(seeds_index) as news:
         result = news.search(countries=["Russia"])
         snap = news._current()  # noqa: SLF001 - checks which counts answer, not behaviour
-        selection = select(snap.live, make_filters(countries=["Russia"]), snap.columns, snap.dates,
+        selection = select(snap.live, Filters.build(countries=["Russia"]), snap.columns, snap.dates,
                            snap.aliases)
         assert selection.required == ((Facet.COUNTRIES, snap.columns[Facet.COUNTRIES]
                                        .lookup("Russia")),)
@@ -115,7 +115,7 @@ def test_required_entities_are_the_values_every_match_must_carry(news: NewsIndex
     putin = (Facet.PEOPLE, snap.columns[Facet.PEOPLE].lookup("Vladimir Putin"))
 
     def required(**filters: Any) -> set[tuple[Facet, int | None]]:
-        return set(select(snap.live, make_filters(**filters), snap.columns, snap.dates,
+        return set(select(snap.live, Filters.build(**filters), snap.columns, snap.dates,
                           snap.aliases).required)
 
     assert required(countries=["Russia"]) == {russia}

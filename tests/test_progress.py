@@ -11,7 +11,11 @@ import sys
 import termios
 from pathlib import Path
 
-from tests.conftest import seed_corpus
+import pytest
+
+from tests.helpers import seed_corpus
+
+pytestmark = pytest.mark.slow
 
 NEWSFACET = [sys.executable, "-c", "from cli.app import main; main()"]
 ARTICLES = 12

@@ -23,7 +23,7 @@ from index import InvalidValueError, QuerySyntaxError, build_index
 from index.store.analysis import text_analyzer
 from search import NewsIndex
 from search.query.dates import parse_span
-from tests.conftest import ROOT, SEED_ARTICLE, write_articles
+from tests.helpers import ROOT, SEED_ARTICLE, write_articles
 
 runner = CliRunner()
 

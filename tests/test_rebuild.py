@@ -6,7 +6,7 @@ from pathlib import Path
 
 from index import Progress, build_index
 from search import NewsIndex
-from tests.conftest import write_articles
+from tests.helpers import write_articles
 
 
 def ids(index_dir: Path) -> list[str]:

@@ -19,7 +19,7 @@ from search import (
     QuerySyntaxError,
     UnknownFacetError,
 )
-from tests.conftest import SEED_ARTICLE
+from tests.helpers import SEED_ARTICLE
 
 
 def ids(news: NewsIndex, text: str = "", **filters: object) -> set[str]:

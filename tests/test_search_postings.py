@@ -97,7 +97,7 @@ def test_the_posting_cache_keeps_to_its_memory_budget(news: NewsIndex) -> None:
 
 def test_phrases_match_as_whoosh_does_across_segments_with_deletions(tmp_path) -> None:
     from index import build_index
-    from tests.conftest import write_articles
+    from tests.helpers import write_articles
 
     stories = {f"s{i}.txt": f"Story {i}\n\nThe prime minister spoke. Air strikes hit the "
                             f"town {i}; a minister said prime time was over."

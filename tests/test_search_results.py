@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import threading
 from collections import Counter
 from pathlib import Path
@@ -9,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from index import build_index
-from search import DocumentNotFoundError, Facet, NewsIndex, Suggestion
-from tests.conftest import SEED_ARTICLE, write_articles
+from search import DocumentNotFoundError, Facet, Filters, InvalidValueError, NewsIndex, Suggestion
+from tests.helpers import SEED_ARTICLE, write_articles
 
 SHOIGU = "Sergei Shoigu"
 
@@ -196,3 +197,24 @@ def test_a_rare_misspelling_found_in_an_article_still_gets_a_suggestion(
         assert result.total == 1
         assert result.suggestions == (Suggestion("text", "goverment", "government"),)
         assert news.search("government budget").suggestions == ()
+
+
+def test_result_values_pickle_and_compare_equal(news: NewsIndex) -> None:
+    result = news.search("air strikes", countries=["Syria"], facet_size=5)
+    related = news.related(people=[SHOIGU])
+    stats = news.stats()
+    for value in (result, related, stats, news.get(result.hits[0].id)):
+        copy = pickle.loads(pickle.dumps(value))
+        assert copy == value and copy.to_dict() == value.to_dict()
+    assert result.facets == {name: tuple(counts) for name, counts in result.facets.items()}
+    assert hash(result.filters) == hash(pickle.loads(pickle.dumps(result)).filters)
+
+
+def test_filters_come_as_one_value_or_as_keywords(news: NewsIndex) -> None:
+    chosen = Filters.build(countries="Syria", not_people=[SHOIGU], since="2015-01-01")
+    assert news.search(filters=chosen) == news.search(countries=["Syria"], not_people=[SHOIGU],
+                                                      since="2015-01-01")
+    with pytest.raises(InvalidValueError, match="not both"):
+        news.search(filters=chosen, people=[SHOIGU])
+    with pytest.raises(InvalidValueError, match="Unknown filter 'person'"):
+        news.search(person=[SHOIGU])

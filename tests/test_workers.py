@@ -14,7 +14,9 @@ from index import NerWorkerError, build_index
 from index.build import AUTO_WORKERS_MIN_DOCS, auto_workers
 from index.ner.pool import NerPool
 from search import NewsIndex
-from tests.conftest import seed_corpus
+from tests.helpers import seed_corpus
+
+pytestmark = pytest.mark.slow
 
 
 def test_auto_workers_use_every_core_only_for_big_runs() -> None:

@@ -219,7 +219,8 @@ def parse_date(value: Any) -> dt.date | None:
     except ValueError:
         pass
     try:
-        return date_parser.parse(text).date()
+        parsed: dt.datetime = date_parser.parse(text)
+        return parsed.date()
     except (ValueError, OverflowError, date_parser.ParserError) as exc:
         raise ValueError(f"unreadable date {text!r}") from exc
 

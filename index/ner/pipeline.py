@@ -9,10 +9,10 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from index.errors import ModelNotFoundError
 from index.ner.casing import CASING_VERSION, restore_case
@@ -28,7 +28,6 @@ KEPT_LABELS = frozenset({"PERSON", "PER", "ORG", "GPE", "LOC", "FAC", "NORP"})
 _ENTITY_COMPONENTS = ("ner", "entity_ruler", "span_ruler")
 _EMBEDDERS = ("tok2vec", "transformer")
 
-Context = TypeVar("Context")
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,40 +179,3 @@ def mention_tuples(nlp: Any, texts: list[str], batch_size: int = DEFAULT_BATCH_S
 def _tuples(doc: Any, text: str) -> list[MentionTuple]:
     return [(text[ent.start_char:ent.end_char], ent.label_, ent.start_char) for ent in doc.ents
             if ent.label_ in KEPT_LABELS]
-
-
-class EntityExtractor:
-    """Runs NER over a stream of texts with ``nlp.pipe``.
-
-    Args:
-        model: spaCy pipeline name; ``None`` for the default.
-        batch_size: texts per ``nlp.pipe`` batch.
-        workers: processes for ``nlp.pipe``; 1 keeps everything in this process.
-    """
-
-    def __init__(self, model: str | None = None, *, batch_size: int = DEFAULT_BATCH_SIZE,
-                 workers: int = 1) -> None:
-        self.nlp = load_pipeline(model)
-        self.model_id = model_id(self.nlp)
-        self.batch_size = batch_size
-        self.workers = max(1, workers)
-
-    def extract(self, items: Iterable[tuple[str, Context]]
-                ) -> Iterator[tuple[list[Mention], Context]]:
-        """Yield the mentions of each ``(text, context)`` pair, in input order.
-
-        The model reads a copy with ALL-CAPS lines re-cased (:func:`restore_case`); the
-        mentions keep the original spelling and offsets.
-        """
-        originals: dict[int, str] = {}
-
-        def recased() -> Iterator[tuple[str, tuple[int, Context]]]:
-            for number, (text, context) in enumerate(items):
-                originals[number] = text
-                yield restore_case(text), (number, context)
-
-        docs = self.nlp.pipe(recased(), as_tuples=True, batch_size=self.batch_size,
-                             n_process=self.workers)
-        for doc, (number, context) in docs:
-            text = originals.pop(number)
-            yield [Mention(*found) for found in _tuples(doc, text)], context

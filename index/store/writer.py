@@ -23,6 +23,7 @@ from index.ingest.articles import Article, ner_text
 from index.ner.cache import NerCache
 from index.ner.pipeline import Mention, MentionTuple
 from index.store import folder as store
+from index.store.record import StoredRecord
 from index.store.schema import BODY, DATE, HASH, ID, PATH, RECORD, SOURCE, TITLE, URL, Facet
 
 #: Documents written between two commits: bounds the work a crash can lose.
@@ -51,8 +52,7 @@ def document_fields(article: Article, digest: str, mentions: list[MentionTuple],
     doc: dict[str, Any] = {
         ID: article.id, TITLE: article.title, BODY: article.text, PATH: article.path,
         HASH: digest,
-        RECORD: {"mentions": [list(m) for m in mentions], "entities": entities.to_dict(),
-                 "model": model, "truncated": article.truncated},
+        RECORD: StoredRecord(tuple(found), entities, model, article.truncated).to_dict(),
     }
     if article.date:
         doc[DATE] = dt.datetime.combine(article.date, dt.time())

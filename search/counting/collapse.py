@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from index.store.schema import BODY, TITLE
+from index import BODY, TITLE
 
 #: Words of the body's opening compared to tell copies of one story.
 SIGNATURE_WORDS = 40

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index import Facet
-from index.entities.names import name_key
+from index import Facet, name_key
 from search.results import FacetCount
 
 #: Facet values returned per facet when not asked otherwise.

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 from index import Facet
 from search.counting.facets import FacetColumn, Tally
+from search.results import FrozenMap
 
 #: Facets whose co-mentions ``related`` lists unless told otherwise.
 RELATED_FACETS: tuple[Facet, ...] = (Facet.PEOPLE, Facet.ORGANIZATIONS, Facet.COUNTRIES)
@@ -42,12 +42,12 @@ class RelatedResult:
     query: str
     total: int
     related: Mapping[str, tuple[CoMention, ...]] = field(
-        default_factory=lambda: MappingProxyType({}))
-    filters: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+        default_factory=FrozenMap)
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=FrozenMap)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "related", MappingProxyType(dict(self.related)))
-        object.__setattr__(self, "filters", MappingProxyType(dict(self.filters)))
+        object.__setattr__(self, "related", FrozenMap(self.related))
+        object.__setattr__(self, "filters", FrozenMap(self.filters))
 
     def rows(self) -> list[CoMention]:
         """Every co-mention, facet by facet."""

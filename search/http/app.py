@@ -214,7 +214,7 @@ def create_app(
         (`{facet: [{value, count}]}`), `dates` (`{interval, buckets: [{value, count}]}`),
         `did_you_mean` (`[{field, given, suggestion}]`), `sort` and `collapsed`.
         """
-        result = await call(news.search, check_query(q), **filters, limit=limit, page=page,
+        result = await call(news.search, check_query(q), filters=filters, limit=limit, page=page,
                             facet_size=facet_size, facets=facets, disjunctive=disjunctive,
                             sort=sort, date_interval=interval, collapse=collapse)
         return result.to_dict()
@@ -241,7 +241,7 @@ def create_app(
         except NewsfacetError as exc:
             raise library_error(exc) from None
         counts = await call(news.facet, chosen, check_query(q), size=size, match=match,
-                            disjunctive=disjunctive, **filters)
+                            disjunctive=disjunctive, filters=filters)
         return {"facet": chosen.value, "query": q, "values": [c.to_dict() for c in counts]}
 
     @app.get("/api/related", tags=["search"], responses=ERROR_RESPONSES)
@@ -262,7 +262,7 @@ def create_app(
         themselves are left out.
         """
         chosen = parse_facets(facets, "facets") or list(RELATED_FACETS)
-        result = await call(news.related, check_query(q), facets=chosen, size=size, **filters)
+        result = await call(news.related, check_query(q), facets=chosen, size=size, filters=filters)
         return result.to_dict()
 
     @app.get("/api/documents/{doc_id:path}", tags=["documents"], responses=ERROR_RESPONSES)
@@ -289,7 +289,7 @@ def create_app(
         `similar:ID`). The article itself is left out, and so are its copies with `collapse`.
         """
         result = await call(news.similar, doc_id, limit=limit, page=page, collapse=collapse,
-                            **filters)
+                            filters=filters)
         return result.to_dict()
 
     @app.get("/api/stats", tags=["index"], responses=ERROR_RESPONSES)

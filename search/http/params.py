@@ -7,21 +7,23 @@ them), ``not_people=`` (none of them), the same for the other facets, and ``sinc
 
 from __future__ import annotations
 
+import inspect
 import re
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from index import FACETS, Facet, NewsfacetError
+from index import Facet, NewsfacetError
 from search.counting.dates import DateInterval
+from search.query.filters import DATE_HELP, DATE_KEYWORDS, FILTER_FIELDS, FILTER_KEYWORDS
+from search.query.filters import Filters as LibraryFilters
+from search.query.parser import MAX_QUERY_CHARS
 
 #: Largest page of hits one request may ask for.
 MAX_PAGE_SIZE = 100
 #: Deepest page one request may ask for: ranking cost grows with page x limit.
 MAX_PAGE = 500
-#: Longest query text, in characters.
-MAX_QUERY_CHARS = 500
 #: Most terms with a wildcard (``*`` or ``?``) in one query; each one expands to many terms.
 MAX_WILDCARD_TERMS = 3
 #: Most values of one filter parameter, and the longest value.
@@ -91,60 +93,42 @@ IntervalParam = Annotated[DateInterval | None, Query(description=(
     "Date histogram buckets: auto (month, or year over more than three years), month or "
     "year."))]
 
-_WHAT = {"people": "person", "organizations": "organization", "places": "place",
-         "countries": "country (name, alias or ISO code)"}
-_HOW = {"": ("Only articles naming this {what}.", "every value must match"),
-        "any_": ("Only articles naming at least one of these: {what}.", "one must match"),
-        "not_": ("No articles naming this {what}.", "none may match")}
-#: Every filter parameter, e.g. ``people``, ``any_people``, ``not_people``.
-FILTER_NAMES: tuple[str, ...] = tuple(prefix + f.value for prefix in _HOW for f in FACETS)
+#: Every entity filter parameter, e.g. ``people``, ``any_people``, ``not_people``.
+FILTER_NAMES: tuple[str, ...] = tuple(f.keyword for f in FILTER_FIELDS)
 
 
-def _values(name: str) -> Any:
-    head, sep, facet = name.rpartition("_")
-    lead, how = _HOW[head + sep]
-    return Query(max_length=MAX_FILTER_VALUES, description=lead.format(what=_WHAT[facet])
-                 + f" Repeat the parameter for several values; {how}.")
-
-
-_List = list[str]
-
-
-def entity_filters(
-    people: Annotated[_List, _values("people")] = [],  # noqa: B006
-    organizations: Annotated[_List, _values("organizations")] = [],  # noqa: B006
-    places: Annotated[_List, _values("places")] = [],  # noqa: B006
-    countries: Annotated[_List, _values("countries")] = [],  # noqa: B006
-    any_people: Annotated[_List, _values("any_people")] = [],  # noqa: B006
-    any_organizations: Annotated[_List, _values("any_organizations")] = [],  # noqa: B006
-    any_places: Annotated[_List, _values("any_places")] = [],  # noqa: B006
-    any_countries: Annotated[_List, _values("any_countries")] = [],  # noqa: B006
-    not_people: Annotated[_List, _values("not_people")] = [],  # noqa: B006
-    not_organizations: Annotated[_List, _values("not_organizations")] = [],  # noqa: B006
-    not_places: Annotated[_List, _values("not_places")] = [],  # noqa: B006
-    not_countries: Annotated[_List, _values("not_countries")] = [],  # noqa: B006
-    since: Annotated[str | None, Query(description=(
-        "Dated on or after: 2019, 2019-06, 2019-06-30, '30 June 2019', yesterday, 7d, 3m, "
-        "1y; a partial date counts from its first day."))] = None,
-    until: Annotated[str | None, Query(description=(
-        "Dated on or before (same forms); a partial date counts to its last day."))] = None,
-) -> dict[str, Any]:
-    """The filter keywords of :meth:`NewsIndex.search`, checked.
-
-    (FastAPI builds a fresh list per request, so the ``[]`` defaults are never shared.)
-    """
-    given = dict(locals())
-    chosen: dict[str, Any] = {}
+def _filters(**given: Any) -> LibraryFilters:
     for name in FILTER_NAMES:
-        for value in given[name]:
+        for value in given[name] or ():
             if len(value) > MAX_VALUE_CHARS:
                 raise ApiError(422, "invalid_value", f"{name} values are at most "
                                f"{MAX_VALUE_CHARS} characters, got {len(value)}", name)
-        chosen[name] = tuple(given[name])
-    return {**chosen, "since": since, "until": until}
+    try:
+        return LibraryFilters.build(**given)
+    except NewsfacetError as exc:
+        about = next((k for k in FILTER_KEYWORDS if str(exc).startswith(k)), None)
+        raise ApiError(422, "invalid_value", str(exc), about) from None
 
 
-Filters = Annotated[dict[str, Any], Depends(entity_filters)]
+def _parameter(name: str, annotation: Any) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                             annotation=annotation)
+
+
+# FastAPI reads a dependency's parameters from its signature; this one's comes from the
+# filter table, so every filter of the library is a parameter, with the same help.
+_filters.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [_parameter(f.keyword, Annotated[list[str] | None, Query(
+        max_length=MAX_FILTER_VALUES,
+        description=f"{f.help.rstrip('.').replace('; repeatable', '')}. Repeat the parameter "
+                    "for several values.")]) for f in FILTER_FIELDS]
+    + [_parameter(name, Annotated[str | None, Query(max_length=MAX_VALUE_CHARS,
+                                                     description=DATE_HELP[name])])
+       for name in DATE_KEYWORDS],
+    return_annotation=LibraryFilters)
+entity_filters = _filters
+
+Filters = Annotated[LibraryFilters, Depends(entity_filters)]
 
 
 def date_interval(

@@ -11,19 +11,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 from whoosh import fields as wf
 from whoosh import query as wq
 from whoosh.fields import Schema
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser, PlusMinusPlugin, SingleQuotePlugin
 
-from index import Facet, NewsfacetError, QuerySyntaxError
-from index.entities import places
-from index.entities.aliases import Aliases
-from index.store.analysis import SURFACE, fold
-from index.store.schema import BODY, DATE, TITLE
+from index import (
+    BODY,
+    DATE,
+    SURFACE,
+    TITLE,
+    Aliases,
+    Facet,
+    NewsfacetError,
+    QuerySyntaxError,
+    country_for_name,
+    country_for_query,
+    fold,
+)
 from search.counting.facets import FacetColumn
 from search.query.dates import DateError, parse_span
 
@@ -39,61 +46,6 @@ _FIELD_ALIASES: dict[str, list[str]] = {
 }
 QUERY_FIELDS: tuple[str, ...] = (TITLE, BODY, DATE, *(f.value for f in Facet),
                                   *(a for aliases in _FIELD_ALIASES.values() for a in aliases))
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """Entity and date filters.
-
-    Per facet: every value of ``people`` must match (AND), at least one of ``any_people``
-    (OR), and none of ``not_people`` (NOT); the same for the other facets.
-    """
-
-    people: tuple[str, ...] = ()
-    organizations: tuple[str, ...] = ()
-    places: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
-    since: dt.date | None = None
-    until: dt.date | None = None
-    any_people: tuple[str, ...] = ()
-    any_organizations: tuple[str, ...] = ()
-    any_places: tuple[str, ...] = ()
-    any_countries: tuple[str, ...] = ()
-    not_people: tuple[str, ...] = ()
-    not_organizations: tuple[str, ...] = ()
-    not_places: tuple[str, ...] = ()
-    not_countries: tuple[str, ...] = ()
-
-    def values(self, facet: Facet) -> tuple[str, ...]:
-        """The values of one facet that must all match."""
-        return getattr(self, facet.value)  # type: ignore[no-any-return]
-
-    def any_values(self, facet: Facet) -> tuple[str, ...]:
-        """The values of one facet of which one must match."""
-        return getattr(self, f"any_{facet.value}")  # type: ignore[no-any-return]
-
-    def not_values(self, facet: Facet) -> tuple[str, ...]:
-        """The values of one facet that must not match."""
-        return getattr(self, f"not_{facet.value}")  # type: ignore[no-any-return]
-
-    def narrows(self, facet: Facet) -> bool:
-        """Whether any filter is set on ``facet``."""
-        return bool(self.values(facet) or self.any_values(facet) or self.not_values(facet))
-
-    def to_dict(self) -> dict[str, tuple[str, ...]]:
-        """Non-empty filters by name (``people``, ``any_people``, ``not_people``…), dates as
-        ISO text."""
-        out = {}
-        for facet in Facet:
-            for prefix in ("", "any_", "not_"):
-                values = getattr(self, f"{prefix}{facet.value}")
-                if values:
-                    out[f"{prefix}{facet.value}"] = values
-        if self.since:
-            out["since"] = (self.since.isoformat(),)
-        if self.until:
-            out["until"] = (self.until.isoformat(),)
-        return out
 
 
 #: ``+`` and ``-`` are operators only at the start of a word (after a space or bracket):
@@ -329,7 +281,7 @@ def resolve_ids(facet: Facet, value: str, column: FacetColumn,
             candidates.insert(0, mapped)
     country = None
     if facet in (Facet.COUNTRIES, Facet.PLACES):
-        country = places.country_for_query(candidates[0])
+        country = country_for_query(candidates[0])
         if country:
             candidates.insert(0, country)
     for candidate in candidates:
@@ -339,7 +291,7 @@ def resolve_ids(facet: Facet, value: str, column: FacetColumn,
             break
     if facet is Facet.PLACES and country:
         # A country place may be shown as "U.S." in one index and "United States" in another.
-        ids = sorted({*ids, *column.grouped(places.country_for_name).get(country, ())})
+        ids = sorted({*ids, *column.grouped(country_for_name).get(country, ())})
     if facet is Facet.PEOPLE:
         # A surname alone also finds the articles that give the full name.
         ids = sorted({*ids, *column.find_runs(candidates[0])})
@@ -397,41 +349,3 @@ def resolve_facets(query: wq.Query, columns: Mapping[Facet, FacetColumn],
     if query.is_leaf():
         return query
     return query.apply(lambda sub: resolve_facets(sub, columns, aliases))
-
-
-def filter_queries(filters: Filters, columns: Mapping[Facet, FacetColumn],
-                   aliases: Aliases | None = None) -> list[wq.Query]:
-    """The filters as Whoosh queries to AND together: one per value that must match, one OR
-    per facet with alternatives, one NOT per excluded value, and the date range."""
-    out: list[wq.Query] = []
-    for facet in Facet:
-        for value in filters.values(facet):
-            out.append(resolve_value(facet, value, columns[facet], aliases))
-        alternatives = [resolve_value(facet, v, columns[facet], aliases)
-                        for v in filters.any_values(facet)]
-        alternatives = [q for q in alternatives if q is not wq.NullQuery]
-        if filters.any_values(facet):
-            out.append(wq.Or(alternatives) if alternatives else wq.NullQuery)
-        for value in filters.not_values(facet):
-            excluded = resolve_value(facet, value, columns[facet], aliases)
-            if excluded is not wq.NullQuery:
-                out.append(wq.Not(excluded))
-    if filters.since or filters.until:
-        start = dt.datetime.combine(filters.since, dt.time()) if filters.since else None
-        end = dt.datetime.combine(filters.until, dt.time.max) if filters.until else None
-        out.append(wq.DateRange(DATE, start, end))
-    return out
-
-
-def combine(text_query: wq.Query, filters: Sequence[wq.Query]) -> wq.Query:
-    """AND the text query with every filter."""
-    if not filters:
-        return text_query
-    parts = [q for q in (text_query, *filters) if not isinstance(q, wq.Every)]
-    if any(q is wq.NullQuery for q in parts):
-        return wq.NullQuery
-    if all(isinstance(q, wq.Not) for q in parts):
-        parts.insert(0, wq.Every())  # a NOT alone matches nothing in Whoosh
-    if not parts:
-        return wq.Every()
-    return parts[0] if len(parts) == 1 else wq.And(parts)

@@ -20,9 +20,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from index import Facet
-from index.entities.names import name_key
-from index.store.schema import BODY, TITLE
+from index import BODY, TITLE, Facet, name_key
 from search.counting.facets import FacetColumn
 from search.results import Suggestion
 
@@ -85,7 +83,8 @@ def _likeness(word: str, stems: list[str]) -> np.ndarray:
     stands for (``minster`` is like ``minist``, of ``minister``)."""
     whole = process.cdist([word], stems, scorer=fuzz.ratio)[0]
     starts = process.cpdist([word[:len(stem)] for stem in stems], stems, scorer=fuzz.ratio)
-    return np.maximum(whole, starts) / 100
+    similarity: np.ndarray = np.maximum(whole, starts) / 100
+    return similarity
 
 
 def text_suggestion(text: str, searcher: Any, lexicon: Lexicon) -> Suggestion | None:

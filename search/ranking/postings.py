@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import pickle
 from collections import OrderedDict
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from whoosh import query as wq
@@ -72,7 +72,8 @@ class Postings:
 def query_mask(query: wq.Query, searcher: Any, live: np.ndarray,
                postings: Postings | None = None) -> np.ndarray:
     """A boolean per document number: live documents matching ``query``."""
-    return _evaluate(query, searcher, live, postings or Postings(searcher.reader())) & live
+    mask = _evaluate(query, searcher, live, postings or Postings(searcher.reader()))
+    return cast(np.ndarray, mask & live)
 
 
 def _evaluate(q: wq.Query, searcher: Any, live: np.ndarray, postings: Postings) -> np.ndarray:
@@ -90,11 +91,15 @@ def _evaluate(q: wq.Query, searcher: Any, live: np.ndarray, postings: Postings) 
         return np.logical_and.reduce(parts) if parts else live.copy()
     if (kind is wq.Or and not getattr(q, "minmatch", 0)) or kind is wq.DisjunctionMax:
         parts = [_evaluate(sub, searcher, live, postings) for sub in q.subqueries]
-        return np.logical_or.reduce(parts) if parts else np.zeros(len(live), dtype=bool)
+        if not parts:
+            return np.zeros(len(live), dtype=bool)
+        either: np.ndarray = np.logical_or.reduce(parts)
+        return either
     if kind is wq.Not:
-        return live & ~_evaluate(q.query, searcher, live, postings)
+        return cast(np.ndarray, live & ~_evaluate(q.query, searcher, live, postings))
     if kind is wq.AndNot:
-        return _evaluate(q.a, searcher, live, postings) & ~_evaluate(q.b, searcher, live, postings)
+        kept = _evaluate(q.a, searcher, live, postings)
+        return cast(np.ndarray, kept & ~_evaluate(q.b, searcher, live, postings))
     if kind is wq.AndMaybe:
         return _evaluate(q.a, searcher, live, postings)
     if kind is wq.Phrase and q.slop == 1 and q.words:
@@ -102,7 +107,8 @@ def _evaluate(q: wq.Query, searcher: Any, live: np.ndarray, postings: Postings) 
         mask[phrase_docs(postings, q.fieldname, q.words)] = True
         return mask
     if kind is wq.Require:
-        return _evaluate(q.a, searcher, live, postings) & _evaluate(q.b, searcher, live, postings)
+        required = _evaluate(q.a, searcher, live, postings)
+        return cast(np.ndarray, required & _evaluate(q.b, searcher, live, postings))
     mask = np.zeros(len(live), dtype=bool)
     mask[np.fromiter(searcher.docs_for_query(q), dtype=np.int64)] = True
     return mask

@@ -64,7 +64,8 @@ class Scorer:
         if kind in (wq.AndNot, wq.Require):
             return self.scores(query.a, size)
         if kind is wq.AndMaybe:
-            return self.scores(query.a, size) + self.scores(query.b, size)
+            summed: np.ndarray = self.scores(query.a, size) + self.scores(query.b, size)
+            return summed
         raise TypeError(f"cannot score {query!r}")
 
     def _term(self, term: wq.Term, size: int) -> np.ndarray:

@@ -1,0 +1,57 @@
+"""What each index document keeps beside its text: the stored record.
+
+The record is the pivot of the pipeline: the raw NER mentions (so facets can be derived
+again without the model), the entities they became, the model that found them and
+whether the text was cut at the length limit. It is stored as a plain dict of JSON-ready
+values in the ``record`` field; :class:`StoredRecord` is the one place that writes and
+reads that dict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from index.entities.normalize import Entities
+from index.ner.pipeline import Mention
+from index.store.schema import RECORD, Facet
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRecord:
+    """One document's raw mentions, entities, model and truncation flag."""
+
+    mentions: tuple[Mention, ...] = ()
+    entities: Entities = field(default_factory=Entities)
+    model: str = ""
+    truncated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored form: ``{"mentions": [[text, label, start]...], "entities": {...},
+        "model": ..., "truncated": ...}``."""
+        return {"mentions": [m.to_list() for m in self.mentions],
+                "entities": self.entities.to_dict(), "model": self.model,
+                "truncated": self.truncated}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> StoredRecord:
+        """Inverse of :meth:`to_dict`; missing keys (older indexes) take their defaults."""
+        if not data:
+            return cls()
+        entities = data.get("entities") or {}
+        return cls(
+            mentions=tuple(Mention.from_list(m) for m in data.get("mentions") or ()),
+            entities=Entities(**{f.value: tuple(entities.get(f.value) or ()) for f in Facet}),
+            model=str(data.get("model") or ""),
+            truncated=bool(data.get("truncated", False)),
+        )
+
+    @classmethod
+    def of(cls, fields: Mapping[str, Any]) -> StoredRecord:
+        """The record of a document's stored fields."""
+        return cls.from_dict(fields.get(RECORD))
+
+    def with_entities(self, entities: Entities) -> StoredRecord:
+        """The same record with other entities."""
+        return replace(self, entities=entities)
