@@ -59,7 +59,7 @@ def split_joined(word: str) -> list[str]:
     return [part for part in _SPLIT.split(_POSSESSIVE.sub("", word)) if part]
 
 
-class FoldFilter(Filter):
+class FoldFilter(Filter):  # type: ignore[misc]
     """Folds case and accents of every token."""
 
     def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
@@ -68,7 +68,7 @@ class FoldFilter(Filter):
             yield token
 
 
-class JoinFilter(Filter):
+class JoinFilter(Filter):  # type: ignore[misc]
     """Joined words: whole (joiners removed) and, when indexing, also as their parts at the
     same position; a query looks for the whole word only."""
 
@@ -91,7 +91,7 @@ class JoinFilter(Filter):
                     yield token
 
 
-class SurfaceStemFilter(Filter):
+class SurfaceStemFilter(Filter):  # type: ignore[misc]
     """Stems every token; when indexing, also keeps a word whose stem differs as written,
     marked with :data:`SURFACE`."""
 

@@ -39,7 +39,9 @@ class DateError(InvalidValueError):
 
 
 def _end_of_month(year: int, month: int) -> dt.date:
-    return (dt.date(year, month, 1) + relativedelta(months=1)) - dt.timedelta(days=1)
+    if month == 12:
+        return dt.date(year, 12, 31)
+    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
 
 
 def _span(year: int, month: int | None, day: int | None, text: str) -> tuple[dt.date, dt.date]:

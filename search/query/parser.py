@@ -53,7 +53,7 @@ QUERY_FIELDS: tuple[str, ...] = (TITLE, BODY, DATE, *(f.value for f in Facet),
 _WORD_START = r"(?:^|(?<=[\s(]))"
 
 
-class _QueryDate(wf.DATETIME):
+class _QueryDate(wf.DATETIME):  # type: ignore[misc]
     """The date field as the query parser sees it: values in any form of
     :mod:`search.query.dates`, each a span of days."""
 
