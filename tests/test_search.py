@@ -149,7 +149,7 @@ def test_facet_method_and_unknown_facet(news: NewsIndex) -> None:
         ("OR air", "Operator OR"),
         ("colour:red", "Unknown field 'colour'"),
         ("person:", "has no value"),
-        ("date:someday", "nothing to search for"),
+        ("date:someday", "is not a date"),
     ],
 )
 def test_bad_query_syntax_is_reported(news: NewsIndex, text: str, message: str) -> None:
