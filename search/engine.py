@@ -462,7 +462,7 @@ def _like_query(snap: Snapshot, fields: dict[str, Any]) -> wq.Query:
     key_terms = snap.searcher.key_terms_from_text(BODY, body, numterms=SIMILAR_TERMS)
     top = max((weight for _, weight in key_terms), default=1.0) or 1.0
     parts: list[wq.Query] = [wq.Term(BODY, term, boost=weight / top) for term, weight in key_terms]
-    entities = StoredRecord.of(fields).entities
+    entities = StoredRecord.of(fields, mentions=False).entities
     for facet in Facet:
         for value in entities.get(facet):
             parts.append(wq.Term(facet.value, value, boost=SIMILAR_ENTITY_BOOST))
@@ -470,7 +470,7 @@ def _like_query(snap: Snapshot, fields: dict[str, Any]) -> wq.Query:
 
 
 def _document(fields: dict[str, Any], *, text: bool = True) -> Document:
-    record = StoredRecord.of(fields)
+    record = StoredRecord.of(fields, mentions=text)
     date = fields.get(DATE)
     return Document(
         id=fields["id"], title=fields.get("title", ""), path=fields.get("path", ""),

@@ -35,22 +35,28 @@ class StoredRecord:
                 "truncated": self.truncated}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any] | None) -> StoredRecord:
-        """Inverse of :meth:`to_dict`; missing keys (older indexes) take their defaults."""
+    def from_dict(cls, data: Mapping[str, Any] | None, *, mentions: bool = True
+                  ) -> StoredRecord:
+        """Inverse of :meth:`to_dict`; missing keys (older indexes) take their defaults.
+
+        ``mentions=False`` leaves the mentions out: a page of hits needs only the entities,
+        and reading a document's mentions costs more than the rest of its record.
+        """
         if not data:
             return cls()
         entities = data.get("entities") or {}
         return cls(
-            mentions=tuple(Mention.from_list(m) for m in data.get("mentions") or ()),
+            mentions=tuple(Mention.from_list(m) for m in data.get("mentions") or ())
+            if mentions else (),
             entities=Entities(**{f.value: tuple(entities.get(f.value) or ()) for f in Facet}),
             model=str(data.get("model") or ""),
             truncated=bool(data.get("truncated", False)),
         )
 
     @classmethod
-    def of(cls, fields: Mapping[str, Any]) -> StoredRecord:
-        """The record of a document's stored fields."""
-        return cls.from_dict(fields.get(RECORD))
+    def of(cls, fields: Mapping[str, Any], *, mentions: bool = True) -> StoredRecord:
+        """The record of a document's stored fields (without its mentions if not wanted)."""
+        return cls.from_dict(fields.get(RECORD), mentions=mentions)
 
     def with_entities(self, entities: Entities) -> StoredRecord:
         """The same record with other entities."""

@@ -93,6 +93,7 @@ DATE_HELP: Mapping[str, str] = {
 }
 #: Every filter keyword: the entity filters' and the dates'.
 FILTER_KEYWORDS: tuple[str, ...] = (*(f.keyword for f in FILTER_FIELDS), *DATE_KEYWORDS)
+_KEYWORD_SET = frozenset(FILTER_KEYWORDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,12 +131,13 @@ class Filters:
             InvalidValueError: an unknown keyword, a value that is not text, or a date that
                 is malformed or after the other bound.
         """
-        unknown = sorted(set(keywords) - set(FILTER_KEYWORDS))
+        unknown = keywords.keys() - _KEYWORD_SET
         if unknown:
-            raise InvalidValueError(f"Unknown filter {unknown[0]!r}; filters are: "
+            raise InvalidValueError(f"Unknown filter {min(unknown)!r}; filters are: "
                                     f"{', '.join(FILTER_KEYWORDS)}")
-        values: dict[str, Any] = {f.keyword: _clean(f.keyword, keywords.get(f.keyword, ()))
-                                  for f in FILTER_FIELDS}
+        # Only the keywords given are read: a search builds its filters on every call.
+        values = {name: _clean(name, given) for name, given in keywords.items()
+                  if name not in DATE_KEYWORDS and given}
         since = as_date("since", keywords.get("since"))
         until = as_date("until", keywords.get("until"), end=True)
         if since and until and since > until:
