@@ -125,7 +125,7 @@ class Filters:
         """Checked filters from keyword values (any of :data:`FILTER_KEYWORDS`).
 
         Entity values may be one string or an iterable of strings; blank ones are dropped.
-        Dates may be ``date`` objects or text in any form of :mod:`search.query.dates`
+        Dates may be ``date`` objects or text in any form of :mod:`search.query.dates`.
 
         Raises:
             InvalidValueError: an unknown keyword, a value that is not text, or a date that
