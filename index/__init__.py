@@ -40,7 +40,7 @@ from index.errors import (
 from index.ingest.articles import Article, ProblemKind, ReadProblem, read_articles
 from index.ner.cache import CACHE_ENV, CacheInfo, cache_info, clear_cache, default_cache_dir
 from index.ner.pipeline import DEFAULT_BATCH_SIZE, Mention, load_pipeline
-from index.store.analysis import SURFACE, fold
+from index.store.analysis import SURFACE, fold, split_joined
 from index.store.folder import (
     DEFAULT_INDEX_DIR,
     INDEX_ENV,
@@ -120,4 +120,5 @@ __all__ = [
     "read_meta",
     "read_stored",
     "renormalize",
+    "split_joined",
 ]

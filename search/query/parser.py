@@ -30,6 +30,7 @@ from index import (
     country_for_name,
     country_for_query,
     fold,
+    split_joined,
 )
 from search.counting.facets import FacetColumn
 from search.query.dates import DateError, parse_span
@@ -48,6 +49,9 @@ QUERY_FIELDS: tuple[str, ...] = (TITLE, BODY, DATE, *(f.value for f in Facet),
                                   *(a for aliases in _FIELD_ALIASES.values() for a in aliases))
 
 
+#: Weight of a joined word's parts written apart (``Jong Un`` for ``Jong-un``) against the
+#: word as typed: half, so "anti-abortion" ranks above "anti abortion" (relevance benchmark).
+APART_WEIGHT = 0.5
 #: ``+`` and ``-`` are operators only at the start of a word (after a space or bracket):
 #: inside one they join it (``COVID-19``, ``al-Assad``, ``date:2019-01-04``).
 _WORD_START = r"(?:^|(?<=[\s(]))"
@@ -182,8 +186,8 @@ def parse_text(text: str, parser: MultifieldParser) -> wq.Query:
                 raise error
             if error:
                 raise QuerySyntaxError(f"Query {text!r} cannot be read: {error}")
-        parsed = _only_negatives(
-            _surface_patterns(_phrase_dates(_negatives(parsed))).normalize())
+        parsed = _only_negatives(_surface_patterns(_phrase_dates(_joined_words(
+            _negatives(parsed), text, parser.schema))).normalize())
     except NewsfacetError:
         raise
     except NotImplementedError as exc:
@@ -221,6 +225,28 @@ def _only_negatives(query: wq.Query) -> wq.Query:
             isinstance(sub, wq.Not) for sub in query.subqueries):
         return wq.And([wq.Every(), *query.subqueries])
     return query
+
+
+def _joined_words(query: wq.Query, text: str, schema: Schema) -> wq.Query:
+    """A joined word also finds its parts written apart: ``Jong-un`` finds "Jong-un" (the
+    joined term) and "Jong Un" (the parts as a phrase)."""
+    if isinstance(query, wq.Term) and query.fieldname in (TITLE, BODY):
+        start, end = getattr(query, "startchar", None), getattr(query, "endchar", None)
+        if start is None or end is None:
+            return query
+        parts = split_joined(text[start:end])
+        if len(parts) < 2:
+            return query
+        analyzer = schema[query.fieldname].analyzer
+        words = [t.text for part in parts for t in analyzer(part, mode="query")]
+        if len(words) < 2:
+            return query
+        # The word as typed ranks first: the parts written apart are the likelier other word.
+        return wq.Or([query, wq.Phrase(query.fieldname, words,
+                                       boost=query.boost * APART_WEIGHT)])
+    if query.is_leaf():
+        return query
+    return query.apply(lambda sub: _joined_words(sub, text, schema))
 
 
 def _walk(query: wq.Query) -> list[wq.Query]:
