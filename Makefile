@@ -15,11 +15,12 @@ $(BIN)/newsfacet: pyproject.toml
 install: $(BIN)/newsfacet
 
 demo: install
-	$(BIN)/newsfacet index seeds/ --index $(INDEX)
+	$(BIN)/newsfacet index seeds/ --index $(INDEX)   # text files, a WARC archive and an RSS feed
 	$(BIN)/newsfacet stats --index $(INDEX)
 	$(BIN)/newsfacet search "air strikes" --country Russia --person "Sergei Shoigu" --index $(INDEX)
 	$(BIN)/newsfacet search --country Syria --limit 3 --index $(INDEX)
 	$(BIN)/newsfacet facets people "election" --top 10 --index $(INDEX)
+	$(BIN)/newsfacet search "Van Halen" --index $(INDEX)          # a page from seeds/web/*.warc.gz
 
 test: install
 	$(BIN)/python -m pytest -q

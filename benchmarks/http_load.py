@@ -8,6 +8,12 @@ only. Prints requests/s, p50/p95 latency and the error count; exits 1 on any err
 
     python benchmarks/http_load.py                 # 8 clients, 20 s
     python benchmarks/http_load.py --clients 4 --seconds 5
+    python benchmarks/http_load.py --costly 6      # plus 6 clients sending costly queries
+
+With ``--costly N``, N more clients send only wildcard and range queries within the API's
+limits for the same time; the figures of the ordinary clients are printed apart, and only
+their errors count (a costly query may end with 400 query_too_costly or 503 query_timeout,
+and the answers of each kind are counted).
 """
 
 from __future__ import annotations
@@ -59,6 +65,16 @@ MIX: tuple[tuple[str, dict[str, str | list[str]]], ...] = (
 )
 
 
+#: Queries within the documented limits that expand to many words (wildcards, open ranges).
+COSTLY_MIX: tuple[tuple[str, dict[str, str | list[str]]], ...] = (
+    ("/api/search", {"q": "*e* *a* *o*"}),
+    ("/api/search", {"q": "body:[0 to zzzzz]"}),
+    ("/api/search", {"q": "body:[a to m]"}),
+    ("/api/search", {"q": "*tion* OR *ment*"}),
+    ("/api/facets/people", {"q": "s* t* *ing"}),
+)
+
+
 def ensure_index(corpus: Path, index: Path) -> None:
     """Build the benchmark index once; later runs reuse it."""
     if (index / "newsfacet.json").exists():
@@ -98,13 +114,23 @@ def start_server(index: Path, port: int) -> subprocess.Popen[bytes]:
 
 
 def client(base: str, offset: int, deadline: float, latencies: list[float],
-           errors: list[str]) -> None:
-    """Send the mix round-robin until the deadline; record each latency or error."""
+           errors: list[str], mix: tuple[tuple[str, dict[str, str | list[str]]], ...] = MIX,
+           statuses: list[int] | None = None) -> None:
+    """Send the mix round-robin until the deadline; record each latency or error (or,
+    given ``statuses``, each answer's status instead of errors)."""
     with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT) as http:
         for n in range(MAX_REQUESTS_PER_CLIENT):
             if time.monotonic() >= deadline:
                 return
-            path, params = MIX[(offset + n) % len(MIX)]
+            path, params = mix[(offset + n) % len(mix)]
+            if statuses is not None:
+                start = time.perf_counter()
+                try:
+                    statuses.append(http.get(path, params=params).status_code)
+                except httpx.HTTPError:
+                    statuses.append(0)
+                latencies.append(time.perf_counter() - start)
+                continue
             start = time.perf_counter()
             try:
                 response = http.get(path, params=params)
@@ -124,9 +150,13 @@ def main() -> int:
     parser.add_argument("--index", type=Path, default=DEFAULT_INDEX)
     parser.add_argument("--clients", type=int, default=DEFAULT_CLIENTS)
     parser.add_argument("--seconds", type=float, default=DEFAULT_SECONDS)
+    parser.add_argument("--costly", type=int, default=0,
+                        help="Clients sending only wildcard and range queries (default 0).")
     args = parser.parse_args()
-    if not 1 <= args.clients <= 64 or not 0 < args.seconds <= 300:
-        parser.error("--clients must be 1 to 64 and --seconds above 0 and at most 300")
+    if not 1 <= args.clients <= 64 or not 0 < args.seconds <= 300 or \
+            not 0 <= args.costly <= 64:
+        parser.error("--clients must be 1 to 64, --costly 0 to 64 and --seconds above 0 "
+                     "and at most 300")
 
     ensure_index(args.corpus, args.index)
     port = free_port()
@@ -135,13 +165,18 @@ def main() -> int:
     try:
         with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT) as warm:
             for path, params in MIX:  # warm caches; not measured
-                warm.get(path, params=params).raise_for_status()
+                warm.get(path, params=params)
         per_client: list[list[float]] = [[] for _ in range(args.clients)]
         errors: list[str] = []
         start = time.monotonic()
         deadline = start + args.seconds
         threads = [threading.Thread(target=client, args=(base, i, deadline, per_client[i], errors))
                    for i in range(args.clients)]
+        costly_latencies: list[float] = []
+        statuses: list[int] = []
+        threads += [threading.Thread(target=client, args=(base, i, deadline, costly_latencies,
+                                                          errors, COSTLY_MIX, statuses))
+                    for i in range(args.costly)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -161,6 +196,10 @@ def main() -> int:
     print(f"requests: {len(latencies):,}  requests/s: {len(latencies) / elapsed:,.1f}")
     print(f"latency p50: {cuts[49] * 1000:.1f} ms  p95: {cuts[94] * 1000:.1f} ms  "
           f"max: {latencies[-1] * 1000:.1f} ms")
+    if args.costly:
+        kinds = {code: statuses.count(code) for code in sorted(set(statuses))}
+        print(f"costly clients: {args.costly}, answers {len(statuses):,} by status {kinds}, "
+              f"max {max(costly_latencies, default=0) * 1000:.0f} ms")
     print(f"errors: {len(errors)}")
     for error in errors[:10]:
         print(f"  {error}")

@@ -53,5 +53,5 @@ def entities_cli(
         table.add_column("merged spellings", overflow="fold")
         for entity in found:
             variants = render.LIST_SEPARATOR.join(entity.variants)
-            table.add_row(entity.name, str(entity.count), variants)
+            table.add_row(render.clean(entity.name), str(entity.count), render.clean(variants))
         render.console().print(table)

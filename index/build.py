@@ -10,10 +10,12 @@ id, so none is ever there twice.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,24 +23,13 @@ from typing import Any
 from index.corpus_pass import AliasSource, refresh_facets, resolve_aliases
 from index.entities.mentions import Tagged
 from index.errors import IndexInterrupted, IndexWriteError, NewsfacetError
-from index.ingest.articles import (
-    Article,
-    ProblemKind,
-    ReadProblem,
-    SourceFile,
-    estimate_documents,
-    iter_source_files,
-    ner_text,
-    read_source,
-)
+from index.ingest.files import DEFAULT_FOLLOW_LINKS, walk_sources
+from index.ingest.language import detect_language
+from index.ingest.reading import estimate_documents, read_source
+from index.ingest.records import Article, ProblemKind, ReadProblem, SourceFile, ner_text
 from index.ner.cache import NerCache, ner_key
-from index.ner.pipeline import (
-    DEFAULT_BATCH_SIZE,
-    MentionTuple,
-    default_model_name,
-    describe_model,
-    model_id,
-)
+from index.ner.models import TEXT_ONLY, ModelChoice, Pipeline, choose_models
+from index.ner.pipeline import DEFAULT_BATCH_SIZE, MentionTuple
 from index.ner.pool import InlineNer, Ner, NerPool
 from index.store import folder as store
 from index.store.parallel import usable_cores
@@ -71,6 +62,8 @@ class IndexReport:
     workers: int = 0
     cached: int = 0
     interrupted: bool = False
+    #: Articles indexed for text only, by language: no pipeline reads their language.
+    without_model: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -90,6 +83,7 @@ class IndexReport:
             "seconds": round(self.seconds, 3), "docs_per_second": round(self.docs_per_second, 1),
             "model": self.model, "workers": self.workers, "ner_cached": self.cached,
             "interrupted": self.interrupted,
+            "without_model": dict(sorted(self.without_model.items())),
             "problems": [{"path": p.path, "line": p.line, "kind": p.kind.value, "reason": p.reason}
                          for p in self.problems],
         }
@@ -126,6 +120,7 @@ class _Tally:
     problems: list[ReadProblem] = field(default_factory=list)
     seen_ids: set[str] = field(default_factory=set)
     failed_paths: set[str] = field(default_factory=set)
+    without_model: Counter[str] = field(default_factory=Counter)
 
     def note(self, problem: ReadProblem) -> None:
         self.problems.append(problem)
@@ -145,18 +140,20 @@ class _Tally:
                ) -> IndexReport:
         return IndexReport(str(folder), self.indexed, self.unchanged, self.removed, self.failed,
                            self.skipped, time.perf_counter() - self.started,
-                           tuple(self.problems), model, workers, self.cached, interrupted)
+                           tuple(self.problems), model, workers, self.cached, interrupted,
+                           dict(self.without_model))
 
 
 #: Files that hold several records, so possibly several with one id.
-MULTI_RECORD_SUFFIXES = frozenset({".jsonl", ".json", ".csv"})
+MULTI_RECORD_SUFFIXES = (".jsonl", ".json", ".csv")
 
 
 def content_hash(article: Article, model: str) -> str:
     """Fingerprint of everything that decides a document's indexed form."""
     digest = hashlib.blake2b(digest_size=16)
     for part in (model, article.title, article.text, str(article.date or ""),
-                 article.url or "", article.source or "", str(article.truncated)):
+                 article.url or "", article.source or "", str(article.truncated),
+                 article.language or ""):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\x00")
     return digest.hexdigest()
@@ -172,6 +169,7 @@ def build_index(
     index_dir: str | os.PathLike[str],
     *,
     model: str | None = None,
+    models: Mapping[str, str] | None = None,
     workers: int | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     rebuild: bool = False,
@@ -181,6 +179,7 @@ def build_index(
     wait: bool = False,
     use_cache: bool = True,
     cache_dir: str | os.PathLike[str] | None = None,
+    follow_links: bool = DEFAULT_FOLLOW_LINKS,
 ) -> IndexReport:
     """Index the articles under ``paths`` into ``index_dir``, incrementally.
 
@@ -192,7 +191,11 @@ def build_index(
     Args:
         paths: files or folders to index.
         index_dir: the index directory (created when missing).
-        model: spaCy pipeline name; ``None`` for the default English one.
+        model: spaCy pipeline name; ``None`` for the default English one. It reads
+            articles in its language and those whose language is unknown.
+        models: pipelines of other languages, by ISO 639-1 code (``{"fr":
+            "fr_core_news_sm"}``). Articles in a language no pipeline reads are indexed
+            for text only, without entities, and counted in the report.
         workers: NER processes; ``None`` for one per core when the run is big enough
             to gain from it (:data:`AUTO_WORKERS_MIN_DOCS`), else NER in this process.
         batch_size: texts per NER batch.
@@ -204,6 +207,9 @@ def build_index(
         cache_dir: the NER cache folder; ``None`` for :func:`index.ner.cache.default_cache_dir`.
         aliases: an alias table or alias file path; ``None`` keeps the one stored in the
             index (see :mod:`index.entities.aliases`).
+        follow_links: read files and folders that symbolic links point to outside
+            ``paths`` (by default they are skipped and reported, see
+            :mod:`index.ingest.files`).
 
     Raises:
         InputError: a path does not exist.
@@ -215,19 +221,20 @@ def build_index(
     """
     tally = _Tally()
     roots = [Path(p) for p in paths]
-    sources = list(iter_source_files(roots))  # fails fast on a missing path
+    sources = []
+    for found in walk_sources(roots, follow_links=follow_links):  # fails fast on a bad path
+        if isinstance(found, ReadProblem):
+            tally.note(found)
+        else:
+            sources.append(found)
     folder = Path(index_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise store.write_error(folder, exc) from None
     table = resolve_aliases(folder, aliases)
-    name = model or default_model_name()
-    inline: InlineNer | None = None
-    model_key = describe_model(name)
-    if model_key is None:  # not an installed package: only loading it tells what it is
-        inline = InlineNer(name, batch_size)
-        model_key = model_id(inline.nlp)
+    choice = choose_models(model, models, batch_size=batch_size)
+    model_key = choice.default.key
     with store.write_lock(folder, wait=wait):
         clear_first = rebuild and _rebuildable_in_place(folder)
         ix = store.create_or_open(folder, rebuild=rebuild and not clear_first)
@@ -236,8 +243,8 @@ def build_index(
         expected = max(0, tally.total - len(known))
         chosen = workers if workers is not None else auto_workers(expected)
         cache = NerCache(cache_dir) if use_cache else None
-        run = _Run(BatchWriter(ix, folder, commit_every, cache, clear_first=clear_first), name,
-                   model_key, tally, progress, batch_size, cache, inline,
+        run = _Run(BatchWriter(ix, folder, commit_every, cache, clear_first=clear_first),
+                   choice, tally, progress, batch_size, cache,
                    in_process=chosen == 1 and (workers is None or expected <
                                                AUTO_WORKERS_MIN_DOCS),
                    workers=chosen)
@@ -262,7 +269,8 @@ def build_index(
         except BaseException:
             run.stop()
             raise
-        store.write_meta(folder, store.IndexMeta(SCHEMA_VERSION, model_key))
+        store.write_meta(folder, store.IndexMeta(SCHEMA_VERSION, model_key,
+                                                 _all_roots(folder, roots, rebuild)))
     return tally.report(folder, model_key, run.started_workers)
 
 
@@ -271,29 +279,46 @@ def build_index(
 _Pending = tuple[Article, str, str, bool, int]
 
 
-class _Run:
-    """One index run's moving parts: the reader loop, the NER runner and the writer."""
+@dataclass(slots=True)
+class _Lane:
+    """One pipeline's NER runner and the documents waiting for it."""
 
-    def __init__(self, writer: BatchWriter, model: str, model_key: str, tally: _Tally,
+    pipeline: Pipeline
+    ner: Ner | None = None
+    buffer: list[_Pending] = field(default_factory=list)
+
+
+class _Run:
+    """One index run's moving parts: the reader loop, the NER runners and the writer."""
+
+    def __init__(self, writer: BatchWriter, choice: ModelChoice, tally: _Tally,
                  progress: ProgressCallback | None, batch_size: int,
-                 cache: NerCache | None, inline: InlineNer | None, *, in_process: bool,
-                 workers: int) -> None:
-        self.model, self.model_key, self.tally = model, model_key, tally
+                 cache: NerCache | None, *, in_process: bool, workers: int) -> None:
+        self.choice, self.fingerprint, self.tally = choice, choice.fingerprint(), tally
         self.progress, self.batch_size = progress, max(1, batch_size)
         self.cache = cache
         self.writer = writer
-        self.ner: Ner | None = inline if in_process else None
-        if inline is not None and not in_process:
-            inline.close()
+        self.lanes: dict[str, _Lane] = {}
+        default = self._lane(choice.default)
+        if choice.loaded is not None:
+            if in_process:
+                default.ner = choice.loaded
+            else:
+                choice.loaded.close()
         self.in_process, self.workers = in_process, workers
         self.started_workers = 0
-        self.batches: dict[int, list[_Pending]] = {}
-        self.buffer: list[_Pending] = []
+        self.batches: dict[int, tuple[_Lane, list[_Pending]]] = {}
         self.seq = 0
         self.latest: dict[str, int] = {}
         self.next_batch = 0
         #: The tagged mentions of the articles written, for the corpus pass to reuse.
         self.tagged: dict[str, tuple[str, list[Tagged]]] = {}
+
+    def _lane(self, pipeline: Pipeline) -> _Lane:
+        lane = self.lanes.get(pipeline.name)
+        if lane is None:
+            lane = self.lanes[pipeline.name] = _Lane(pipeline)
+        return lane
 
     def index(self, sources: list[SourceFile], known: dict[str, tuple[str, str]]) -> None:
         tally = self.tally
@@ -313,7 +338,7 @@ class _Run:
                         item.path, f"duplicate id {item.id!r}; a later record in this file "
                         "replaces this one", ProblemKind.WARNING))
                     continue
-                digest = content_hash(item, self.model_key)
+                digest = content_hash(item, self.fingerprint)
                 self.seq += 1
                 if item.id in tally.seen_ids:
                     tally.problems.append(ReadProblem(
@@ -327,57 +352,73 @@ class _Run:
                     continue
                 self._queue(item, digest, item.id in known, self.seq)
             self._drain(block=False)
-        self._send()
-        while self.ner is not None and self.ner.pending():
+        for lane in list(self.lanes.values()):
+            self._send(lane)
+        while any(lane.ner is not None and lane.ner.pending() for lane in self.lanes.values()):
             self._drain(block=True)
 
     def _queue(self, article: Article, digest: str, replaces: bool, seq: int) -> None:
+        if article.language is None:  # detected only for what is indexed: it costs ~2 ms
+            found = detect_language(f"{article.title}\n{article.text}")
+            article = replace(article, language=found) if found else article
+        pipeline = self.choice.for_language(article.language)
+        if pipeline is None:
+            self.tally.without_model[article.language or ""] += 1
+            self._write(article, digest, [], replaces, seq, TEXT_ONLY)
+            return
         text = ner_text(article)
-        key = ner_key(text, self.model_key)
+        key = ner_key(text, pipeline.key)
         cached = self.cache.get(key) if self.cache is not None else None
         if cached is not None:
             self.tally.cached += 1
-            self._write(article, digest, cached, replaces, seq)
+            self._write(article, digest, cached, replaces, seq, pipeline.key)
             return
-        self.buffer.append((article, digest, key, replaces, seq))
-        if len(self.buffer) >= self.batch_size:
-            self._send()
+        lane = self._lane(pipeline)
+        lane.buffer.append((article, digest, key, replaces, seq))
+        if len(lane.buffer) >= self.batch_size:
+            self._send(lane)
 
-    def _send(self) -> None:
-        if not self.buffer:
+    def _send(self, lane: _Lane) -> None:
+        if not lane.buffer:
             return
-        if self.ner is None:
-            self.ner = InlineNer(self.model, self.batch_size) if self.in_process else \
-                NerPool(self.model, self.workers, self.batch_size)
-        self.started_workers = 0 if self.in_process else self.workers
+        if lane.ner is None:
+            name = lane.pipeline.name
+            lane.ner = InlineNer(name, self.batch_size) if self.in_process else \
+                NerPool(name, self.workers, self.batch_size)
+            self.started_workers += 0 if self.in_process else self.workers
         batch_id, self.next_batch = self.next_batch, self.next_batch + 1
-        self.batches[batch_id] = self.buffer
-        texts = [ner_text(item[0]) for item in self.buffer]
-        self.buffer = []
-        if not self.ner.ready():
-            self._drain(block=True)
-        self.ner.submit(batch_id, texts)
+        self.batches[batch_id] = (lane, lane.buffer)
+        texts = [ner_text(item[0]) for item in lane.buffer]
+        lane.buffer = []
+        if not lane.ner.ready():
+            self._drain(block=True, only=lane)
+        lane.ner.submit(batch_id, texts)
         self._drain(block=False)
 
-    def _drain(self, block: bool) -> None:
-        if self.ner is None or not self.ner.pending():
-            return
-        for batch_id, results in self.ner.results(block):
-            for (article, digest, key, replaces, seq), result in zip(self.batches.pop(batch_id),
-                                                                results, strict=True):
-                if isinstance(result, str):
-                    self.tally.note(ReadProblem(article.path, result))
-                    self._tick()
-                    continue
-                if self.cache is not None:
-                    self.cache.put(key, result)
-                self._write(article, digest, result, replaces, seq)
+    def _drain(self, block: bool, only: _Lane | None = None) -> None:
+        for lane in [only] if only is not None else list(self.lanes.values()):
+            if lane.ner is None or not lane.ner.pending():
+                continue
+            for batch_id, results in lane.ner.results(block):
+                done_lane, items = self.batches.pop(batch_id)
+                for (article, digest, key, replaces, seq), result in zip(items, results,
+                                                                        strict=True):
+                    if isinstance(result, str):
+                        self.tally.note(ReadProblem(article.path, result))
+                        self._tick()
+                        continue
+                    if self.cache is not None:
+                        self.cache.put(key, result)
+                    self._write(article, digest, result, replaces, seq,
+                                done_lane.pipeline.key)
+            if block:
+                return  # one lane's batch came back: the caller checks again
 
     def _write(self, article: Article, digest: str, mentions: list[MentionTuple],
-               replaces: bool, seq: int) -> None:
+               replaces: bool, seq: int, model_key: str) -> None:
         if self.latest.get(article.id, seq) != seq:
             return  # a later copy with the same id was read since this one went to NER
-        doc, tagged = document_fields(article, digest, mentions, self.model_key)
+        doc, tagged = document_fields(article, digest, mentions, model_key)
         if len(self.tagged) < MAX_KEPT_TAGGED or article.id in self.tagged:
             self.tagged[article.id] = (digest, tagged)
         with uninterrupted():  # the document and its count go in together
@@ -418,15 +459,17 @@ class _Run:
             self.cache.close()
 
     def _close_ner(self, kill: bool = False) -> None:
-        if self.ner is not None:
-            self.ner.close(kill=kill)
-            self.ner = None
+        for lane in self.lanes.values():
+            if lane.ner is not None:
+                lane.ner.close(kill=kill)
+                lane.ner = None
 
 
 def _last_records(source: SourceFile) -> dict[str, int]:
     """Where the last record of each id is in a file of several records (a first read;
     ids alone are kept). Empty for a file of one article."""
-    if source.path.suffix.lower() not in MULTI_RECORD_SUFFIXES:
+    name = source.path.name.lower()
+    if not name.removesuffix(".gz").endswith(MULTI_RECORD_SUFFIXES):
         return {}
     last: dict[str, int] = {}
     for position, item in enumerate(read_source(source)):
@@ -436,12 +479,23 @@ def _last_records(source: SourceFile) -> dict[str, int]:
 
 
 def _rebuildable_in_place(folder: Path) -> bool:
-    """Whether a rebuild can keep the index there until its first commit (same schema)."""
+    """Whether a rebuild can keep the index there until its first commit (same schema,
+    readable table of contents); a damaged one is started over at once."""
     try:
-        store.read_meta(folder)
+        store.open_index(folder)
     except NewsfacetError:
         return False
     return True
+
+
+def _all_roots(folder: Path, roots: list[Path], rebuilt: bool) -> tuple[str, ...]:
+    """The roots of this run and, unless it started over, of the runs before it."""
+    found = {str(r.expanduser().resolve()) for r in roots}
+    if not rebuilt:
+        # A new or damaged index has none: this run's roots only.
+        with contextlib.suppress(NewsfacetError):
+            found.update(store.read_meta(folder).roots)
+    return tuple(sorted(found))
 
 
 def _gone(known: dict[str, tuple[str, str]], roots: list[Path], tally: _Tally) -> list[str]:

@@ -23,7 +23,8 @@ from index.entities.corpus import CorpusView, unify_displays
 from index.entities.mentions import Tagged, tag_mentions
 from index.entities.normalize import Entities, normalize_mentions
 from index.errors import IndexWriteError
-from index.ingest.articles import joined_text
+from index.ingest.records import joined_text
+from index.ner.models import TEXT_ONLY
 from index.ner.pipeline import Mention
 from index.store import folder as store
 from index.store.parallel import SubWriterLost, bulk_writer
@@ -143,19 +144,23 @@ def _derive(ix: Any, aliases: Aliases, known: Mapping[str, tuple[str, list[Tagge
     """Every stored document with its content hash, and its facets as the corpus sees them."""
     fingerprints = store.indexed_fingerprints(ix)
     items: list[tuple[dict[str, Any], str]] = []
-    inputs: list[tuple[list[Mention], str, list[Tagged]]] = []
+    inputs: list[tuple[list[Mention], str, list[Tagged], bool]] = []
     with ix.searcher() as searcher:
         for _, fields in searcher.reader().iter_docs():
             digest = fingerprints.get(fields["id"], ("", ""))[0]
-            mentions = list(StoredRecord.of(fields).mentions)
+            stored = StoredRecord.of(fields)
+            mentions = list(stored.mentions)
             text = joined_text(fields.get(TITLE, ""), fields.get(BODY, ""))
             kept = known.get(fields["id"])
             items.append((fields, digest))
             inputs.append((mentions, text, kept[1] if kept and kept[0] == digest
-                           else tag_mentions(mentions, text)))
-    corpus = CorpusView.build((tagged, text) for _, text, tagged in inputs)
-    fresh = unify_displays([normalize_mentions(m, text, aliases=aliases, corpus=corpus,
-                                               tagged=tagged) for m, text, tagged in inputs])
+                           else tag_mentions(mentions, text), stored.model == TEXT_ONLY))
+    # An article no pipeline read (its language has none) gets no entities from the
+    # corpus either: names found in English text say nothing of a Polish one.
+    corpus = CorpusView.build((tagged, text) for _, text, tagged, alone in inputs if not alone)
+    fresh = unify_displays([normalize_mentions(m, text, aliases=aliases,
+                                               corpus=None if alone else corpus, tagged=tagged)
+                            for m, text, tagged, alone in inputs])
     return items, fresh
 
 

@@ -9,10 +9,13 @@ line that names the value at fault and the fix. The CLI prints that line and exi
     ├── IndexNotFoundError      no index at the given directory
     ├── IndexLockedError        another process is writing to the index
     ├── IndexVersionError       the index was written by an incompatible version
+    ├── CorruptIndexError       an index file is damaged or holds what an index never does
     ├── IndexWriteError         the index directory cannot be written (read-only, disk full)
     ├── NerWorkerError          an NER worker process died (out of memory, killed)
     ├── CacheError              the NER cache cannot be read or cleared
     ├── QuerySyntaxError        the text query does not parse
+    ├── QueryTooCostlyError     wildcards and ranges expand to too many words
+    ├── QueryTimeoutError       a search ran past its time limit and was stopped
     ├── UnknownFacetError       a facet name is not one of people/organizations/places/countries
     ├── InvalidValueError       an option value is out of range or malformed (dates, limits)
     └── DocumentNotFoundError   no document with the given id
@@ -50,6 +53,10 @@ class IndexVersionError(NewsfacetError):
     """Raised when the index on disk was written with an incompatible schema version."""
 
 
+class CorruptIndexError(NewsfacetError):
+    """Raised when an index file is truncated, damaged or crafted; rebuilding fixes it."""
+
+
 class IndexWriteError(NewsfacetError):
     """Raised when the index directory cannot be written (read-only, disk full)."""
 
@@ -76,6 +83,14 @@ class IndexInterrupted(KeyboardInterrupt):
 
 class QuerySyntaxError(NewsfacetError):
     """Raised when a text query has a syntax error."""
+
+
+class QueryTooCostlyError(NewsfacetError):
+    """Raised when a query's wildcards, ranges and fuzzy terms match too many words."""
+
+
+class QueryTimeoutError(NewsfacetError):
+    """Raised when a search runs past the time limit it was given; its work is stopped."""
 
 
 class UnknownFacetError(NewsfacetError):

@@ -34,6 +34,8 @@ from search.query.filters import (
     DATE_KEYWORDS,
     FILTER_FIELDS,
     FILTER_KEYWORDS,
+    LANGUAGE_HELP,
+    LANGUAGE_KEYWORD,
     FilterField,
     Filters,
     Mode,
@@ -63,6 +65,15 @@ def create_app(index: "NewsIndex | str | os.PathLike[str]", **options: _typing.A
     return app.create_app(index, **options)
 
 
+def serve_app(app: "FastAPI", *, host: str, port: int) -> None:
+    """Serve an app from :func:`create_app` on ``host:port`` with uvicorn until stopped;
+    clients that trickle their request headers are disconnected (see
+    :mod:`search.http.guard`)."""
+    from search.http import guard
+
+    guard.run(app, host=host, port=port)
+
+
 __all__ = [
     "CoMention",
     "DATE_HELP",
@@ -86,6 +97,8 @@ __all__ = [
     "IndexNotFoundError",
     "IndexStats",
     "InvalidValueError",
+    "LANGUAGE_HELP",
+    "LANGUAGE_KEYWORD",
     "MAX_LIMIT",
     "Mode",
     "NewsIndex",
@@ -99,4 +112,5 @@ __all__ = [
     "UnknownFacetError",
     "create_app",
     "list_entities",
+    "serve_app",
 ]

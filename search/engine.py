@@ -23,6 +23,8 @@ from index import (
     BODY,
     DATE,
     ID,
+    LANGUAGE,
+    POSTING_ERRORS,
     TITLE,
     DocumentNotFoundError,
     Facet,
@@ -32,14 +34,22 @@ from index import (
     open_index,
     read_meta,
     read_stored,
+    reading_index,
 )
 from search.counting.collapse import collapse as collapse_mask
 from search.counting.dates import DateInterval
 from search.counting.facets import DEFAULT_FACET_SIZE
 from search.counting.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, RelatedResult, co_mentions
 from search.query.arguments import SortOrder, check_range, choice, sort_order
+from search.query.cost import expand_terms, time_limit
 from search.query.filters import Filters
-from search.query.parser import make_parser, parse_text, resolve_facets, resolve_ids
+from search.query.parser import (
+    make_parser,
+    parse_text,
+    resolve_facets,
+    resolve_ids,
+    with_languages,
+)
 from search.query.suggest import entity_suggestion, text_suggestion
 from search.ranking.scoring import supports, top
 from search.ranking.snippets import Snippets, query_terms
@@ -72,11 +82,14 @@ class NewsIndex:
 
     Raises:
         IndexNotFoundError: there is no index at ``path``.
+        CorruptIndexError: its table of contents or newsfacet.json is damaged.
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else default_index_dir()
         self._ix = open_index(self.path)
+        #: The folders and files the index was built from (see ``IndexMeta.roots``).
+        self.roots: tuple[str, ...] = read_meta(self.path).roots
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
         self._parser = make_parser(self._ix.schema)
@@ -101,14 +114,50 @@ class NewsIndex:
 
     def _current(self) -> Snapshot:
         """The snapshot of the latest commit (call with the lock held)."""
-        if self._snapshot is None:
-            self._snapshot = Snapshot(self._ix.searcher(), read_stored(self.path))
-        elif not self._snapshot.searcher.up_to_date():
-            # A new searcher, not ``refresh()``: refresh reuses the reader of a segment that
-            # only had deletions, and so keeps showing the deleted documents.
-            self._snapshot.close()
-            self._snapshot = Snapshot(self._ix.searcher(), read_stored(self.path))
+        with reading_index(self.path):
+            if self._snapshot is None:
+                self._snapshot = Snapshot(self._ix.searcher(), read_stored(self.path))
+            elif not self._snapshot.searcher.up_to_date():
+                # A new searcher, not ``refresh()``: refresh reuses the reader of a segment
+                # that only had deletions, and so keeps showing the deleted documents.
+                self._snapshot.close()
+                self._snapshot = None
+                self._snapshot = Snapshot(self._ix.searcher(), read_stored(self.path))
+                self.roots = read_meta(self.path).roots
         return self._snapshot
+
+    def _stored(self, snap: Snapshot, docnum: int) -> dict[str, Any]:
+        """The stored fields of one document, checked to be what newsfacet stores."""
+        with reading_index(self.path):
+            fields = snap.searcher.stored_fields(docnum)
+            if not isinstance(fields, dict) or not isinstance(fields.get(ID), str):
+                raise ValueError(f"document {docnum} has no stored id")
+            return fields
+
+    def _read(self, snap: Snapshot, docnum: int, *, text: bool = True) -> Document:
+        """One stored document as a :class:`Document`."""
+        fields = self._stored(snap, docnum)
+        with reading_index(self.path):
+            return _document(fields, text=text)
+
+    def check(self) -> None:
+        """Read the whole index once: its table of contents, every segment and column,
+        every stored document and the term dictionary.
+
+        ``newsfacet serve`` runs it before listening, so a damaged index is an error at
+        start, not a server answering errors forever. Reads every document, so it takes
+        about as long as an export without text.
+
+        Raises:
+            CorruptIndexError: a file is truncated, damaged or holds what an index never does.
+        """
+        with self._lock:
+            snap = self._current()
+            for docnum in np.flatnonzero(snap.live).tolist():
+                self._read(snap, docnum)
+            with reading_index(self.path):
+                for _ in snap.searcher.reader().all_terms():
+                    pass
 
     # -- searching -------------------------------------------------------------------
     def search(
@@ -124,6 +173,7 @@ class NewsIndex:
         sort: SortOrder | str | None = None,
         date_interval: DateInterval | str = DateInterval.AUTO,
         collapse: bool = False,
+        timeout: float | None = None,
         **filter_keywords: Any,
     ) -> SearchResult:
         """Search the index.
@@ -146,9 +196,13 @@ class NewsIndex:
                 ``None`` for relevance with text, newest first without.
             date_interval: ``auto`` (month, or year over long spans), ``month`` or ``year``.
             collapse: show near-duplicate copies of one story once, with their count.
+            timeout: seconds the search may run (``None``: no limit); past it, the search
+                stops its work and raises ``QueryTimeoutError``.
 
         Raises:
             QuerySyntaxError: the text does not parse.
+            QueryTooCostlyError: wildcards and ranges match too many words.
+            QueryTimeoutError: the search ran past ``timeout``.
             InvalidValueError: a limit, page, sort, interval or date is out of range.
         """
         check_range("limit", limit, 1, MAX_LIMIT)
@@ -157,16 +211,17 @@ class NewsIndex:
         order = sort_order(sort, text)
         interval = choice("date_interval", date_interval, DateInterval)
         chosen = _filters(filters, filter_keywords)
-        with self._lock:
+        with time_limit(timeout), self._lock:
             snap = self._current()
-            text_query = resolve_facets(parse_text(text, self._parser), snap.columns, snap.aliases)
+            text_query = self._text_query(snap, text)
             return self._execute(snap, text, text_query, chosen, limit=limit, page=page,
                                  facet_size=facet_size, facets=facets, disjunctive=disjunctive,
                                  order=order, interval=interval, collapse=collapse)
 
     def facet(self, facet: Facet | str, text: str = "", *, size: int = DEFAULT_FACET_SIZE,
               match: str | None = None, disjunctive: bool = False,
-              filters: Filters | None = None, **filter_keywords: Any) -> tuple[FacetCount, ...]:
+              filters: Filters | None = None, timeout: float | None = None,
+              **filter_keywords: Any) -> tuple[FacetCount, ...]:
         """Counts of one facet over the documents matching ``text`` and ``filters``.
 
         Args:
@@ -183,7 +238,7 @@ class NewsIndex:
         chosen = Facet.parse(str(getattr(facet, "value", facet)))
         check_range("size", size, 0, None)
         flt = _filters(filters, filter_keywords)
-        with self._lock:
+        with time_limit(timeout), self._lock:
             snap = self._current()
             selection = self._select(snap, text, flt)
             within = selection.required
@@ -197,7 +252,7 @@ class NewsIndex:
 
     def related(self, text: str = "", *, facets: Iterable[Facet | str] = RELATED_FACETS,
                 size: int = DEFAULT_RELATED_SIZE, filters: Filters | None = None,
-                **filter_keywords: Any) -> RelatedResult:
+                timeout: float | None = None, **filter_keywords: Any) -> RelatedResult:
         """The entities most often named in the articles matching ``text`` and ``filters``.
 
         Each facet lists its values by count (then name) with their lift: how many times
@@ -212,7 +267,7 @@ class NewsIndex:
         chosen = [Facet.parse(str(getattr(f, "value", f))) for f in facets]
         check_range("size", size, 0, None)
         flt = _filters(filters, filter_keywords)
-        with self._lock:
+        with time_limit(timeout), self._lock:
             snap = self._current()
             selection = self._select(snap, text, flt)
             mask = selection.final()
@@ -231,7 +286,7 @@ class NewsIndex:
     def similar(self, doc_id: str, *, limit: int = DEFAULT_LIMIT, page: int = 1,
                 facet_size: int = DEFAULT_FACET_SIZE, facets: bool = False,
                 collapse: bool = False, filters: Filters | None = None,
-                **filter_keywords: Any) -> SearchResult:
+                timeout: float | None = None, **filter_keywords: Any) -> SearchResult:
         """Articles like ``doc_id``: sharing its key terms and its entities, best first.
 
         The article itself is left out; so are its copies when ``collapse`` is on, which
@@ -243,10 +298,10 @@ class NewsIndex:
         check_range("limit", limit, 1, MAX_LIMIT)
         check_range("page", page, 1, None)
         flt = _filters(filters, filter_keywords)
-        with self._lock:
+        with time_limit(timeout), self._lock:
             snap = self._current()
             docnum = self._docnum(snap, doc_id)
-            fields = snap.searcher.stored_fields(docnum)
+            fields = self._stored(snap, docnum)
             like = _like_query(snap, fields)
             excluded: int | np.ndarray = docnum
             if collapse:
@@ -267,7 +322,7 @@ class NewsIndex:
         """
         with self._lock:
             snap = self._current()
-            return _document(snap.searcher.stored_fields(self._docnum(snap, doc_id)))
+            return self._read(snap, self._docnum(snap, doc_id))
 
     def export(self, text: str = "", *, sort: SortOrder | str | None = None,
                collapse: bool = False, filters: Filters | None = None,
@@ -291,17 +346,16 @@ class NewsIndex:
                 mask, _ = collapse_mask(mask, snap.signatures())
             docnums = np.flatnonzero(mask)
             if order is SortOrder.RELEVANCE and text.strip():
-                query = resolve_facets(parse_text(text, self._parser), snap.columns, snap.aliases)
+                query = self._text_query(snap, text)
                 results = snap.searcher.search(query, limit=None, filter=set(docnums.tolist()))
                 docnums = np.array([hit.docnum for hit in results], dtype=np.int64)
             elif order is not None and order is not SortOrder.RELEVANCE:
                 docnums = snap.dates.order(docnums, newest_first=order is SortOrder.NEWEST)
         for start in range(0, len(docnums), _EXPORT_BATCH):
             with self._lock:
-                searcher = self._current().searcher
-                batch = [searcher.stored_fields(int(n))
-                         for n in docnums[start:start + _EXPORT_BATCH]]
-            yield from (_document(fields) for fields in batch)
+                snap = self._current()
+                batch = [self._read(snap, int(n)) for n in docnums[start:start + _EXPORT_BATCH]]
+            yield from batch
 
     def stats(self) -> IndexStats:
         """Document count, date span, distinct entities per facet, size on disk."""
@@ -335,15 +389,27 @@ class NewsIndex:
         return int(docnum)
 
     def _select(self, snap: Snapshot, text: str, filters: Filters) -> Selection:
-        text_query = resolve_facets(parse_text(text, self._parser), snap.columns, snap.aliases)
-        return select(snap.mask(text_query), filters, snap.columns, snap.dates, snap.aliases)
+        text_query = self._text_query(snap, text)
+        return select(self._mask(snap, with_languages(text_query, filters)), filters,
+                      snap.columns, snap.dates, snap.aliases)
+
+    def _text_query(self, snap: Snapshot, text: str) -> wq.Query:
+        """The text parsed, facet values resolved, wildcards and ranges expanded to words."""
+        query = resolve_facets(parse_text(text, self._parser), snap.columns, snap.aliases)
+        return expand_terms(query, snap.searcher.reader())
+
+    def _mask(self, snap: Snapshot, text_query: wq.Query) -> np.ndarray:
+        """The documents the text query matches; a damaged posting list is an error."""
+        with reading_index(self.path, POSTING_ERRORS):
+            return snap.mask(text_query)
 
     def _execute(self, snap: Snapshot, text: str, text_query: wq.Query, filters: Filters, *,
                  limit: int, page: int, facet_size: int, facets: bool, disjunctive: bool,
                  order: SortOrder, interval: DateInterval, collapse: bool,
                  exclude: int | np.ndarray | None = None, label: str | None = None,
                  ) -> SearchResult:
-        selection = select(snap.mask(text_query), filters, snap.columns, snap.dates, snap.aliases)
+        selection = select(self._mask(snap, with_languages(text_query, filters)), filters,
+                           snap.columns, snap.dates, snap.aliases)
         final = selection.final()
         if exclude is not None:
             final[exclude] = False
@@ -405,9 +471,11 @@ class NewsIndex:
             if not isinstance(text_query, wq.Every) else frozenset()
         hits = []
         for rank, docnum in enumerate(page_docs, start=start + 1):
-            fields = snap.searcher.stored_fields(docnum)
+            fields = self._stored(snap, docnum)
             snippet = self._snippets.make(fields.get(BODY, ""), terms)
-            hits.append(Hit(_document(fields, text=False), scores.get(docnum), snippet, rank,
+            with reading_index(self.path):
+                document = _document(fields, text=False)
+            hits.append(Hit(document, scores.get(docnum), snippet, rank,
                             int(copies[docnum]) if copies is not None else 1))
         return tuple(hits)
 
@@ -475,7 +543,7 @@ def _document(fields: dict[str, Any], *, text: bool = True) -> Document:
     return Document(
         id=fields["id"], title=fields.get("title", ""), path=fields.get("path", ""),
         date=date.date() if isinstance(date, dt.datetime) else None,
-        source=fields.get("source"), url=fields.get("url"),
+        source=fields.get("source"), url=fields.get("url"), language=fields.get(LANGUAGE),
         **{f.value: record.entities.get(f) for f in Facet},
         text=fields.get(BODY, "") if text else "",
         mentions=tuple((m.text, m.label, m.start) for m in record.mentions) if text else (),

@@ -86,6 +86,7 @@ class Document:
     date: dt.date | None = None
     source: str | None = None
     url: str | None = None
+    language: str | None = None
     people: tuple[str, ...] = ()
     organizations: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
@@ -107,7 +108,7 @@ class Document:
         out: dict[str, Any] = {
             "id": self.id, "title": self.title, "path": self.path,
             "date": self.date.isoformat() if self.date else None,
-            "source": self.source, "url": self.url,
+            "source": self.source, "url": self.url, "language": self.language,
         }
         for facet in Facet:
             out[facet.value] = list(self.entities(facet))

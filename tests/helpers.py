@@ -11,6 +11,8 @@ from typing import Any
 
 import uvicorn
 
+from index import relative_path
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_ARTICLE = "000_e2b58924dca44a21.txt"
@@ -36,12 +38,12 @@ def write_articles(folder: Path, articles: dict[str, str]) -> Path:
 class LiveServer:
     """A real uvicorn server for an ASGI app, in a thread, on an ephemeral loopback port."""
 
-    def __init__(self, app: object) -> None:
+    def __init__(self, app: object, **config: Any) -> None:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.bind(("127.0.0.1", 0))
         host, port = self._socket.getsockname()
         self.url = f"http://{host}:{port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **config))
         self._thread = threading.Thread(target=self.server.run,
                                         kwargs={"sockets": [self._socket]}, daemon=True)
 
@@ -58,6 +60,15 @@ class LiveServer:
         self.server.should_exit = True
         self._thread.join(timeout=30)
         self._socket.close()
+
+
+def served(news: Any, result: Any) -> dict[str, Any]:
+    """A search result's JSON as the HTTP API serves it: document paths relative to the
+    indexed folders."""
+    body: dict[str, Any] = result.to_dict()
+    for hit in body["hits"]:
+        hit["path"] = relative_path(hit["path"], news.roots)
+    return body
 
 
 def assert_json_error(response: Any, status: int, code: str, parameter: str) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from index import Article, InputError, ProblemKind, ReadProblem, read_articles
-from index.ingest.articles import MAX_TEXT_CHARS, parse_date
+from index.ingest.dates import parse_date
+from index.ingest.records import MAX_TEXT_CHARS
 from tests.helpers import write_articles
 
 
@@ -98,7 +99,7 @@ def test_bad_date_is_a_warning_not_a_failure(tmp_path: Path) -> None:
     [
         ("empty.txt", b"", "empty file"),
         ("blank.txt", b"  \n\n ", "empty file"),
-        ("latin1.txt", "Caf\u00e9 story".encode("latin-1"), "not valid UTF-8"),
+        ("garbled.txt", b"Title\n\n" + bytes(range(0x80, 0x100)) * 4, "not valid UTF-8"),
         ("binary.txt", b"\x89PNG\r\n\x00\x00\x00", "binary file"),
     ],
 )
@@ -119,7 +120,8 @@ def test_unknown_extension_and_readme_are_skipped(tmp_path: Path) -> None:
     articles, problems = read(tmp_path)
     assert [a.id for a in articles] == ["notes.txt"]
     assert sorted((Path(p.path).name, p.kind) for p in problems) == [
-        ("README.md", ProblemKind.SKIPPED), ("photo.jpg", ProblemKind.SKIPPED)]
+        (".hidden.txt", ProblemKind.SKIPPED), ("README.md", ProblemKind.SKIPPED),
+        ("photo.jpg", ProblemKind.SKIPPED)]
     assert "unsupported file type (extension '.jpg')" in next(p.reason for p in problems
                                                      if p.path.endswith("jpg"))
 

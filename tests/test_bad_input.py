@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from cli.app import app
 from cli.indexing import EXIT_PARTIAL
 from index import ProblemKind, Progress, build_index
-from index.ingest.articles import MAX_TEXT_CHARS
+from index.ingest.records import MAX_TEXT_CHARS
 from search import Facet, NewsIndex
 from tests.helpers import write_articles
 
@@ -25,7 +25,7 @@ def test_a_folder_of_bad_files_is_indexed_around_them(tmp_path: Path) -> None:
     corpus = write_articles(tmp_path / "corpus", GOOD)
     (corpus / "binary.txt").write_bytes(b"\x7fELF\x00\x01\x02" * 1000)
     (corpus / "empty.txt").write_bytes(b"")
-    (corpus / "latin1.txt").write_bytes("Caf\xe9 news\n\nPar\xeds".encode("latin-1"))
+    (corpus / "garbled.txt").write_bytes(b"Title\n\n" + bytes(range(0x80, 0x100)) * 4)
     with (corpus / "huge.txt").open("w", encoding="utf-8") as handle:
         handle.write("A very long report\n\n")
         sentence = "The committee in Geneva heard evidence again today. "
@@ -47,13 +47,15 @@ def test_a_folder_of_bad_files_is_indexed_around_them(tmp_path: Path) -> None:
     problems = {(Path(p["path"]).name, p["line"]): p for p in report["problems"]}
     assert "binary" in problems[("binary.txt", None)]["reason"]
     assert problems[("empty.txt", None)]["reason"] == "empty file"
-    assert "not valid UTF-8" in problems[("latin1.txt", None)]["reason"]
+    assert "not valid UTF-8" in problems[("garbled.txt", None)]["reason"]
     assert "bad JSON" in problems[("feed.jsonl", 3)]["reason"]
     assert problems[("feed.jsonl", 3)]["kind"] == "failed"
     assert "indexed up to" in problems[("huge.txt", None)]["reason"]
     assert problems[("huge.txt", None)]["kind"] == "warning"
-    assert "symbolic links" in problems[("loop.txt", None)]["reason"]
-    assert report["failed"] == 6  # binary, empty, latin1, one JSONL line, two loop links
+    assert "symbolic link loop" in problems[("loop.txt", None)]["reason"]
+    assert problems[("loop.txt", None)]["kind"] == "skipped"
+    assert "folder" in problems[("up", None)]["reason"]
+    assert report["failed"] == 4  # binary, empty, garbled, one JSONL line
     assert report["indexed"] == 2 + 5 + 1
     with NewsIndex(tmp_path / "ix") as news:
         assert news.search("", limit=1).total == 8

@@ -86,7 +86,7 @@ def test_export_streams_enriched_documents(seeds_index: Path) -> None:
     lines = run("export", "-i", seeds_index).splitlines()
     assert len(lines) == 241
     first = json.loads(lines[0])
-    assert set(first) == {"id", "title", "path", "date", "source", "url", "people",
+    assert set(first) == {"id", "title", "path", "date", "source", "url", "language", "people",
                           "organizations", "places", "countries"}
     filtered = [json.loads(x) for x in run("export", "--country", "Syria", "--text",
                                            "-i", seeds_index).splitlines()]

@@ -14,10 +14,10 @@ import httpx
 import pytest
 
 from cli.serve import is_loopback
-from index import build_index
+from index import build_index, relative_path
 from search import NewsIndex, create_app
 from search.http.params import MAX_FILTER_VALUES, MAX_PAGE_SIZE, MAX_QUERY_CHARS
-from tests.helpers import LiveServer, assert_json_error, write_articles
+from tests.helpers import LiveServer, assert_json_error, served, write_articles
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def test_health(client: httpx.Client) -> None:
 def test_search_returns_the_library_result_as_json(client: httpx.Client, news: NewsIndex) -> None:
     response = client.get("/api/search", params={"q": "fire", "limit": 3, "facet_size": 4})
     assert response.status_code == 200
-    expected = news.search("fire", limit=3, facet_size=4).to_dict()
+    expected = served(news, news.search("fire", limit=3, facet_size=4))
     assert response.json() == expected
     assert expected["total"] > 3
     assert any("<b>" in hit["snippet"] for hit in expected["hits"])
@@ -45,8 +45,8 @@ def test_search_passes_every_filter_and_date(client: httpx.Client, news: NewsInd
     params = [("countries", "United States"), ("people", "Trump"), ("since", "2019-01-01"),
               ("until", "2019-12-31"), ("limit", "5")]
     body = client.get("/api/search", params=params).json()
-    expected = news.search("", countries=["United States"], people=["Trump"],
-                           since="2019-01-01", until="2019-12-31", limit=5).to_dict()
+    expected = served(news, news.search("", countries=["United States"], people=["Trump"],
+                           since="2019-01-01", until="2019-12-31", limit=5))
     assert body == expected
     assert 0 < body["total"] < news.search("", facets=False).total
     assert body["filters"] == {"people": ["Trump"], "countries": ["United States"],
@@ -57,7 +57,7 @@ def test_search_pages(client: httpx.Client, news: NewsIndex) -> None:
     first = client.get("/api/search", params={"q": "police", "limit": 2, "page": 1}).json()
     second = client.get("/api/search", params={"q": "police", "limit": 2, "page": 2}).json()
     assert second["page"] == 2
-    assert second == news.search("police", limit=2, page=2).to_dict()
+    assert second == served(news, news.search("police", limit=2, page=2))
     assert {h["id"] for h in first["hits"]}.isdisjoint(h["id"] for h in second["hits"])
 
 
@@ -84,7 +84,8 @@ def test_document(client: httpx.Client, news: NewsIndex) -> None:
     doc_id = news.search("fire", limit=1).hits[0].id
     response = client.get(f"/api/documents/{doc_id}")
     assert response.status_code == 200
-    assert response.json() == news.get(doc_id).to_dict(text=True, mentions=True)
+    expected = news.get(doc_id).to_dict(text=True, mentions=True)
+    assert response.json() == {**expected, "path": relative_path(expected["path"], news.roots)}
     assert response.json()["text"]
 
 
@@ -191,9 +192,9 @@ def test_a_search_over_its_time_limit_gets_a_clear_error(news: NewsIndex) -> Non
     # A limit of 0 s fails every search at once, without racing the search itself.
     with LiveServer(create_app(news, query_timeout=0)) as server:
         response = httpx.get(f"{server.url}/api/search", params={"q": "fire*"})
-    assert response.status_code == 400
+    assert response.status_code == 503
     error = response.json()["error"]
-    assert (error["code"], error["parameter"]) == ("query_timeout", "q")
+    assert (error["code"], error["parameter"]) == ("query_timeout", None)
     assert "wildcards" in error["message"]
 
 
@@ -217,7 +218,7 @@ def test_stats(tmp_path: Path) -> None:
     with LiveServer(create_app(tmp_path / "index")) as server:
         body = httpx.get(f"{server.url}/api/stats").json()
     with NewsIndex(tmp_path / "index") as news:
-        assert body == news.stats().to_dict()
+        assert body == {**news.stats().to_dict(), "path": "index"}
     assert (body["documents"], body["earliest"], body["latest"]) == (2, "2019-03-01",
                                                                      "2019-05-02")
 

@@ -12,7 +12,7 @@ import pytest
 
 from index import build_index
 from search import NewsIndex, create_app
-from tests.helpers import LiveServer, assert_json_error, write_articles
+from tests.helpers import LiveServer, assert_json_error, served, write_articles
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def test_search_with_any_and_not_filters(client: httpx.Client, news: NewsIndex) 
     body = _get(client, "/api/search", params)
     expected = news.search("police", any_countries=["China", "Canada"],
                            not_countries=["Hong Kong"], not_people=["Trump"])
-    assert body == expected.to_dict()
+    assert body == served(news, expected)
     assert 0 < expected.total < news.search("police", any_countries=["China", "Canada"]).total
     assert body["filters"]["not_countries"] == ["Hong Kong"]
 
@@ -47,7 +47,7 @@ def test_every_facet_takes_any_and_not(client: httpx.Client, news: NewsIndex,
                 + [(f"not_{facet}", values[0])])
     filters: dict[str, Any] = {f"any_{facet}": values, f"not_{facet}": values[:1]}
     expected = news.search("", **filters)
-    assert body == expected.to_dict()
+    assert body == served(news, expected)
     assert 0 < expected.total <= top[1].count
 
 
@@ -55,8 +55,8 @@ def test_disjunctive_facets_keep_the_alternatives(client: httpx.Client,
                                                   news: NewsIndex) -> None:
     params = {"q": "police", "countries": "China", "disjunctive": "true", "facet_size": 5}
     body = _get(client, "/api/search", params)
-    assert body == news.search("police", countries=["China"], disjunctive=True,
-                               facet_size=5).to_dict()
+    assert body == served(news, news.search("police", countries=["China"], disjunctive=True,
+                               facet_size=5))
     unfiltered = news.search("police", facet_size=5).facet("countries")
     assert body["facets"]["countries"] == [c.to_dict() for c in unfiltered]
     narrowed = _get(client, "/api/search", {**params, "disjunctive": "false"})
@@ -66,7 +66,7 @@ def test_disjunctive_facets_keep_the_alternatives(client: httpx.Client,
 @pytest.mark.parametrize("sort", ["relevance", "date", "-date"])
 def test_sort(client: httpx.Client, news: NewsIndex, sort: str) -> None:
     body = _get(client, "/api/search", {"q": "police", "sort": sort, "limit": 20})
-    assert body == news.search("police", sort=sort, limit=20).to_dict()
+    assert body == served(news, news.search("police", sort=sort, limit=20))
     assert body["sort"] == sort
     dates = [h["date"] for h in body["hits"]]
     if sort != "relevance":
@@ -78,7 +78,7 @@ def test_sort(client: httpx.Client, news: NewsIndex, sort: str) -> None:
 def test_date_histogram_interval(client: httpx.Client, news: NewsIndex, name: str,
                                  interval: str) -> None:
     body = _get(client, "/api/search", {"q": "police", name: interval})
-    expected = news.search("police", date_interval=interval).to_dict()
+    expected = served(news, news.search("police", date_interval=interval))
     assert body == expected
     assert body["dates"]["interval"] == ("month" if interval == "auto" else interval)
     assert sum(b["count"] for b in body["dates"]["buckets"]) == body["total"] > 0
@@ -94,14 +94,14 @@ def test_interval_and_date_interval_must_agree(client: httpx.Client) -> None:
 
 def test_did_you_mean(client: httpx.Client, news: NewsIndex) -> None:
     body = _get(client, "/api/search", {"q": "polise", "countries": "Untied States"})
-    assert body == news.search("polise", countries=["Untied States"]).to_dict()
+    assert body == served(news, news.search("polise", countries=["Untied States"]))
     assert {(s["field"], s["suggestion"]) for s in body["did_you_mean"]} == {
         ("text", "police"), ("countries", "United States")}
 
 
 def test_search_collapsed(client: httpx.Client, news: NewsIndex) -> None:
     body = _get(client, "/api/search", {"q": "police", "collapse": "true"})
-    assert body == news.search("police", collapse=True).to_dict()
+    assert body == served(news, news.search("police", collapse=True))
     assert body["collapsed"] is True
     assert all(hit["copies"] >= 1 for hit in body["hits"])
 
@@ -153,14 +153,14 @@ def test_related_with_text_facets_and_every_filter_kind(client: httpx.Client,
 def test_similar(client: httpx.Client, news: NewsIndex) -> None:
     doc_id = news.search("fire", limit=1).hits[0].id
     body = _get(client, f"/api/similar/{doc_id}", {"limit": 5})
-    expected = news.similar(doc_id, limit=5).to_dict()
+    expected = served(news, news.similar(doc_id, limit=5))
     assert body == expected
     assert body["query"] == f"similar:{doc_id}"
     assert len(body["hits"]) == 5 and doc_id not in [h["id"] for h in body["hits"]]
     second = _get(client, f"/api/similar/{doc_id}", {"limit": 5, "page": 2,
                                                      "countries": "United States"})
-    assert second == news.similar(doc_id, limit=5, page=2,
-                                  countries=["United States"]).to_dict()
+    assert second == served(news, news.similar(doc_id, limit=5, page=2,
+                                  countries=["United States"]))
 
 
 STORY = ("Flood defences fail in Carlisle\n\nThe River Eden burst its banks in Carlisle on "
@@ -181,12 +181,12 @@ def test_similar_ids_with_slashes_and_collapsed_copies(tmp_path: Path) -> None:
             httpx.Client(base_url=server.url) as http:
         plain = _get(http, f"/api/similar/{doc_id}", {})
         collapsed = _get(http, f"/api/similar/{doc_id}", {"collapse": "true"})
-        assert plain == news.similar(doc_id).to_dict()
-        assert collapsed == news.similar(doc_id, collapse=True).to_dict()
+        assert plain == served(news, news.similar(doc_id))
+        assert collapsed == served(news, news.similar(doc_id, collapse=True))
         assert plain["hits"][0]["id"] == "copies/2019-12-07-carlisle.txt"
         assert "copies/2019-12-07-carlisle.txt" not in [h["id"] for h in collapsed["hits"]]
         search = _get(http, "/api/search", {"q": "Carlisle", "collapse": "true"})
-        assert search == news.search("Carlisle", collapse=True).to_dict()
+        assert search == served(news, news.search("Carlisle", collapse=True))
         assert [h["copies"] for h in search["hits"]] == [2]
         missing = http.get("/api/similar/world/no-such.txt")
         assert missing.status_code == 404

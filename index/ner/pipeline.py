@@ -132,7 +132,22 @@ def describe_model(name: str | None = None) -> str | None:
     Raises:
         ModelNotFoundError: no pipeline is named and none of the defaults is installed.
     """
-    name = name or default_model_name()
+    meta = _package_meta(name or default_model_name())
+    return None if meta is None else _identify(meta, meta.get("pipeline", []))
+
+
+def model_language(name: str | None = None) -> str | None:
+    """The language code (``"en"``) of an installed pipeline package, read from its
+    ``meta.json`` without loading it; None when it is not an installed package.
+
+    Raises:
+        ModelNotFoundError: no pipeline is named and none of the defaults is installed.
+    """
+    meta = _package_meta(name or default_model_name())
+    return str(meta["lang"]) if meta and meta.get("lang") else None
+
+
+def _package_meta(name: str) -> dict[str, Any] | None:
     try:
         spec = importlib.util.find_spec(name)
     except (ImportError, ValueError):
@@ -144,7 +159,8 @@ def describe_model(name: str | None = None) -> str | None:
             meta = json.loads(meta_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        return _identify(meta, meta.get("pipeline", []))
+        if isinstance(meta, dict):
+            return meta
     return None
 
 

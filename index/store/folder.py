@@ -9,7 +9,10 @@ from __future__ import annotations
 import errno
 import json
 import os
+import pickle
+import struct
 import tempfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,8 +22,20 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.index import FileIndex
 
-from index.errors import IndexLockedError, IndexNotFoundError, IndexVersionError, IndexWriteError
+from index.errors import (
+    CorruptIndexError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexVersionError,
+    IndexWriteError,
+    NewsfacetError,
+)
+from index.store import safe_pickle
 from index.store.schema import HASH, ID, PATH, SCHEMA_VERSION, build_schema
+
+# Every index is opened through this module: from here on, nothing Whoosh unpickles from an
+# index folder can name code to run (a crafted folder is data, never a program).
+safe_pickle.install()
 
 #: Where the index lives when no path is given and $NEWSFACET_INDEX is unset.
 DEFAULT_INDEX_DIR = "news-index"
@@ -30,6 +45,17 @@ LOCK_FILE = "newsfacet.lock"
 #: Present from a run's first commit until its corpus pass is done: a run killed in
 #: between leaves it, and the next run does the pass even when no file changed.
 STALE_FILE = "facets.stale"
+#: Whoosh's table of contents, one per generation; its presence is what makes an index.
+TOC_PATTERN = "_MAIN_*.toc"
+#: What Whoosh raises on a truncated or garbled file, for reads whose only input is the
+#: index itself (opening a generation, its columns, a stored document).
+READ_ERRORS: tuple[type[BaseException], ...] = (
+    pickle.UnpicklingError, EOFError, struct.error, zlib.error, OSError, ValueError,
+    IndexError, KeyError, TypeError, AttributeError, AssertionError)
+#: ... and for reads that also depend on a query (posting lists), the errors that only a
+#: damaged file can cause.
+POSTING_ERRORS: tuple[type[BaseException], ...] = (
+    pickle.UnpicklingError, EOFError, struct.error, zlib.error)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +64,27 @@ class IndexMeta:
 
     schema_version: int
     model: str | None = None
+    #: The folders and files given to ``index`` (absolute): document paths are shown
+    #: relative to them where a path must not reveal the machine's layout (over HTTP).
+    roots: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"schema_version": self.schema_version, "model": self.model}
+        return {"schema_version": self.schema_version, "model": self.model,
+                "roots": list(self.roots)}
+
+
+def relative_path(path: str, roots: tuple[str, ...]) -> str:
+    """``path`` relative to the root that holds it (a root that is a file: its name);
+    only the file name when no root holds it, never an absolute path."""
+    target = Path(path)
+    for root in sorted(roots, key=len, reverse=True):
+        base = Path(root)
+        if target == base:
+            return target.name
+        if base in target.parents:
+            return target.relative_to(base).as_posix()
+    return target.name
 
 
 def default_index_dir() -> Path:
@@ -52,7 +95,8 @@ def default_index_dir() -> Path:
 def index_exists(path: str | os.PathLike[str]) -> bool:
     """Whether a newsfacet index is at ``path``."""
     folder = Path(path)
-    return (folder / META_FILE).is_file() and whoosh_index.exists_in(str(folder))
+    # Only file names: whoosh's exists_in() unpickles the schema, which may be damaged.
+    return (folder / META_FILE).is_file() and any(folder.glob(TOC_PATTERN))
 
 
 def read_meta(path: str | os.PathLike[str]) -> IndexMeta:
@@ -61,14 +105,23 @@ def read_meta(path: str | os.PathLike[str]) -> IndexMeta:
     Raises:
         IndexNotFoundError: there is no index at ``path``.
         IndexVersionError: the index has another schema version.
+        CorruptIndexError: ``newsfacet.json`` is not what newsfacet writes.
     """
     folder = Path(path)
     if not index_exists(folder):
         raise IndexNotFoundError(
             f"No index at '{folder}'. Build one first: newsfacet index seeds/ --index {folder}"
         )
-    data = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-    meta = IndexMeta(int(data.get("schema_version", 0)), data.get("model"))
+    try:
+        data = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+        model, roots = data.get("model"), data.get("roots", [])
+        if not isinstance(model, str | None):
+            raise TypeError(f"model is {model!r}")
+        if not isinstance(roots, list) or not all(isinstance(r, str) for r in roots):
+            raise TypeError(f"roots is {roots!r}")
+        meta = IndexMeta(int(data.get("schema_version", 0)), model, tuple(roots))
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, AttributeError) as exc:
+        raise corrupt_index(folder, f"{META_FILE} is unreadable ({describe(exc)})") from None
     if meta.schema_version != SCHEMA_VERSION:
         raise IndexVersionError(
             f"The index at '{folder}' has schema version {meta.schema_version}, this newsfacet "
@@ -105,15 +158,45 @@ def clear_facets_stale(folder: Path) -> None:
     (folder / STALE_FILE).unlink(missing_ok=True)
 
 
+def corrupt_index(folder: str | os.PathLike[str], reason: str) -> CorruptIndexError:
+    """The one-line error for a damaged index: what is wrong and how to rebuild it."""
+    return CorruptIndexError(
+        f"The index at '{folder}' is damaged: {reason}. Rebuild it from the articles: "
+        f"newsfacet index ARTICLES --index {folder} --rebuild")
+
+
+def describe(exc: BaseException) -> str:
+    """One short line saying what a reading error was."""
+    text = " ".join(str(exc).split()).rstrip(".")
+    if len(text) > 120:
+        text = text[:117] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+@contextmanager
+def reading_index(folder: str | os.PathLike[str],
+                  errors: tuple[type[BaseException], ...] = READ_ERRORS
+            ) -> Iterator[None]:
+    """Turn what a damaged index file makes Whoosh raise into :class:`CorruptIndexError`."""
+    try:
+        yield
+    except NewsfacetError:
+        raise
+    except errors as exc:
+        raise corrupt_index(folder, describe(exc)) from None
+
+
 def open_index(path: str | os.PathLike[str]) -> FileIndex:
     """Open an existing index for reading.
 
     Raises:
         IndexNotFoundError: there is no index at ``path``.
         IndexVersionError: the index has another schema version.
+        CorruptIndexError: its table of contents is damaged.
     """
     read_meta(path)
-    return whoosh_index.open_dir(str(path))
+    with reading_index(path):
+        return whoosh_index.open_dir(str(path))
 
 
 def create_or_open(path: str | os.PathLike[str], *, rebuild: bool = False) -> FileIndex:
@@ -135,11 +218,12 @@ def create_or_open(path: str | os.PathLike[str], *, rebuild: bool = False) -> Fi
     except OSError as exc:
         raise write_error(folder, exc) from None
     read_meta(folder)
-    return whoosh_index.open_dir(str(folder))
+    with reading_index(folder):
+        return whoosh_index.open_dir(str(folder))
 
 
 def _refuse_foreign(folder: Path) -> None:
-    if whoosh_index.exists_in(str(folder)) or (folder / META_FILE).exists():
+    if any(folder.glob(TOC_PATTERN)) or (folder / META_FILE).exists():
         return  # a half-created newsfacet index: safe to start over
     raise IndexWriteError(
         f"'{folder}' is a folder with other files in it, not a newsfacet index. "

@@ -13,9 +13,9 @@ from index.errors import UnknownFacetError
 from index.store.analysis import text_analyzer
 
 #: Bumped whenever the schema or the stored record changes shape; an index written with
-#: another version is rebuilt by ``--rebuild``. Version 2: words joined by hyphens, ``&``,
+#: another version is rebuilt by ``--rebuild``. Version 3: words joined by hyphens, ``&``,
 #: dots and apostrophes, no stop words, accents folded (``index.store.analysis``).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Title terms weigh this much more than body terms in ranking.
 TITLE_BOOST = 2.0
@@ -64,6 +64,7 @@ DATE = "date"
 PATH = "path"
 SOURCE = "source"
 URL = "url"
+LANGUAGE = "language"
 HASH = "hash"
 RECORD = "record"
 
@@ -89,6 +90,8 @@ def build_schema() -> fields.Schema:
             PATH: fields.ID(stored=True, sortable=True),
             SOURCE: fields.ID(stored=True),
             URL: fields.STORED(),
+            # ISO 639-1 code, declared by the source or detected; a filter, not a facet.
+            LANGUAGE: fields.ID(stored=True),
             HASH: fields.ID(sortable=True),
             RECORD: fields.STORED(),
         }

@@ -19,12 +19,24 @@ from whoosh.writing import CLEAR
 
 from index.entities.mentions import Tagged, tag_mentions
 from index.entities.normalize import normalize_mentions
-from index.ingest.articles import Article, ner_text
+from index.ingest.records import Article, ner_text
 from index.ner.cache import NerCache
 from index.ner.pipeline import Mention, MentionTuple
 from index.store import folder as store
 from index.store.record import StoredRecord
-from index.store.schema import BODY, DATE, HASH, ID, PATH, RECORD, SOURCE, TITLE, URL, Facet
+from index.store.schema import (
+    BODY,
+    DATE,
+    HASH,
+    ID,
+    LANGUAGE,
+    PATH,
+    RECORD,
+    SOURCE,
+    TITLE,
+    URL,
+    Facet,
+)
 
 #: Documents written between two commits: bounds the work a crash can lose.
 DEFAULT_COMMIT_EVERY = 500
@@ -60,6 +72,8 @@ def document_fields(article: Article, digest: str, mentions: list[MentionTuple],
         doc[SOURCE] = article.source
     if article.url:
         doc[URL] = article.url
+    if article.language:
+        doc[LANGUAGE] = article.language
     for facet in Facet:
         values = entities.get(facet)
         if values:

@@ -19,6 +19,11 @@ _MICROS_PER_DAY = 86_400 * 1_000_000
 _NO_DATE = np.iinfo(np.uint64).max
 #: Spans of more than this many months are bucketed by year when the interval is automatic.
 MAX_MONTH_BUCKETS = 36
+#: Most buckets a histogram has, whatever the dates (one article dated 9999 must not make a
+#: 100,000-bucket answer): longer spans go by year, then by groups of years.
+MAX_DATE_BUCKETS = 240
+#: Widths, in years, of the buckets of a span too long for one bucket a year.
+_YEAR_GROUPS = (2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000)
 
 
 class DateInterval(str, enum.Enum):  # noqa: UP042 - same form as Facet
@@ -82,7 +87,9 @@ class DateColumn:
         """Matches per month or year, oldest first, empty buckets included.
 
         With ``AUTO`` the interval is month unless the matches span more than
-        :data:`MAX_MONTH_BUCKETS` months.
+        :data:`MAX_MONTH_BUCKETS` months. There are never more than :data:`MAX_DATE_BUCKETS`
+        buckets: a longer span of months goes by year, and a longer span of years by groups
+        of 2, 5, 10, 20, 50... years, each labelled ``FIRST/LAST`` (``1990/1999``).
         """
         days = self.ordinals[mask & self.has_date]
         if not len(days):
@@ -91,12 +98,23 @@ class DateColumn:
         months = (last.year - first.year) * 12 + last.month - first.month + 1
         if interval is DateInterval.AUTO:
             interval = DateInterval.YEAR if months > MAX_MONTH_BUCKETS else DateInterval.MONTH
+        if months > MAX_DATE_BUCKETS:
+            interval = DateInterval.YEAR
         as_days = np.datetime64("0001-01-01", "D") + (days - 1).astype("timedelta64[D]")
         # Months since 1970-01 -> months since year 0, so that // 12 is the calendar year.
         month = as_days.astype("datetime64[M]").astype(np.int64) + 1970 * 12
-        if interval is DateInterval.YEAR:
+        years = last.year - first.year + 1
+        if interval is DateInterval.YEAR and years > MAX_DATE_BUCKETS:
+            width = next(w for w in _YEAR_GROUPS if years / w <= MAX_DATE_BUCKETS - 1)
+            start = first.year - first.year % width
+            counts = np.bincount((month // 12 - start) // width,
+                                 minlength=(last.year - start) // width + 1)
+            labels = [f"{max(1, start + i * width):04d}/"
+                      f"{min(dt.MAXYEAR, start + (i + 1) * width - 1):04d}"
+                      for i in range(len(counts))]
+        elif interval is DateInterval.YEAR:
             bucket, start = month // 12, first.year
-            counts = np.bincount(bucket - start, minlength=last.year - start + 1)
+            counts = np.bincount(bucket - start, minlength=years)
             labels = [str(start + i) for i in range(len(counts))]
         else:
             start = first.year * 12 + first.month - 1

@@ -18,35 +18,40 @@ names the parameter, serves its OpenAPI schema at ``/openapi.json`` and interact
 
 from __future__ import annotations
 
-import asyncio
+import base64
+import hashlib
 import os
 import re
 from collections.abc import AsyncIterator, Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from index import (
+    CorruptIndexError,
     DocumentNotFoundError,
     Facet,
     InvalidValueError,
     NewsfacetError,
     QuerySyntaxError,
+    QueryTimeoutError,
+    QueryTooCostlyError,
     UnknownFacetError,
+    relative_path,
 )
 from search.counting.facets import DEFAULT_FACET_SIZE
 from search.counting.related import DEFAULT_RELATED_SIZE, RELATED_FACETS
 from search.engine import DEFAULT_LIMIT, NewsIndex
+from search.http.guard import Guard
+from search.http.lanes import Lanes
 from search.http.params import (
     DEFAULT_FACET_VALUES,
     MAX_FACET_SIZE,
@@ -97,29 +102,45 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Bad query or parameter (code says which)"},
     404: {"model": ErrorBody, "description": "No such document or endpoint"},
     422: {"model": ErrorBody, "description": "A parameter value is malformed or out of range"},
+    503: {"model": ErrorBody, "description": "The query took too long, or the index is damaged"},
 }
+#: The Swagger UI files the docs page loads; nothing else of the vendor folder is served.
+DOCS_ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png")
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
 #: Library errors -> (HTTP status, error code, parameter they are about).
 _LIBRARY_ERRORS: tuple[tuple[type[NewsfacetError], int, str, str | None], ...] = (
     (QuerySyntaxError, 400, "query_syntax", "q"),
+    (QueryTooCostlyError, 400, "query_too_costly", "q"),
+    (QueryTimeoutError, 503, "query_timeout", None),
     (UnknownFacetError, 400, "unknown_facet", "facet"),
     (DocumentNotFoundError, 404, "not_found", "id"),
     (InvalidValueError, 422, "invalid_value", None),
+    (CorruptIndexError, 503, "index_damaged", None),
     (NewsfacetError, 400, "bad_request", None),
 )
 _PARAMETER_LEAD = re.compile(r"^([a-z_]+)\b")
 
 
-def library_error(exc: NewsfacetError) -> ApiError:
-    """The HTTP error for a library error; its message already names the value and the fix."""
+def library_error(exc: NewsfacetError, *, hidden: Sequence[tuple[str, str]] = ()) -> ApiError:
+    """The HTTP error for a library error; its message already names the value and the fix.
+
+    Args:
+        exc: the library error.
+        hidden: ``(text, replacement)`` pairs applied to the message, so that it names the
+            index by its folder name and never by its path on the server.
+    """
+    message = str(exc)
+    for text, replacement in hidden:
+        message = message.replace(text, replacement)
     for kind, status, code, parameter in _LIBRARY_ERRORS:
         if isinstance(exc, kind):
-            if parameter is None:
+            if parameter is None and status == 422:
                 # InvalidValueError messages start with the option name ("since must be ...").
-                lead = _PARAMETER_LEAD.match(str(exc))
+                lead = _PARAMETER_LEAD.match(message)
                 parameter = lead.group(1) if lead else None
-            return ApiError(status, code, str(exc), parameter)
+            return ApiError(status, code, message, parameter)
     raise AssertionError("unreachable: NewsfacetError is the last entry")  # pragma: no cover
 
 
@@ -129,6 +150,7 @@ def create_app(
     *,
     cors_origins: Sequence[str] = (),
     query_timeout: float = DEFAULT_QUERY_TIMEOUT,
+    allowed_hosts: Sequence[str] | None = None,
 ) -> FastAPI:
     """The ASGI app serving ``index``: JSON API under ``/api``, page at ``/``, docs at ``/docs``.
 
@@ -136,9 +158,13 @@ def create_app(
         index: an open :class:`NewsIndex` (the caller keeps ownership) or an index directory
             (opened now, closed when the app shuts down).
         cors_origins: origins allowed to call the API from a browser; none by default.
-        query_timeout: seconds a library call may run before the request fails with
-            ``query_timeout`` (0 fails every call at once). The call itself runs on to its
-            end in its worker thread.
+        query_timeout: seconds a search may take from the moment its request arrives
+            (0 fails every call at once); past it the search stops its own work and the
+            request gets a 503 ``query_timeout``. Searches with wildcards, ranges or fuzzy
+            terms run in a lane of their own (see :mod:`search.http.lanes`).
+        allowed_hosts: host names the app answers to (``Host`` header, port ignored);
+            ``None`` for any. ``newsfacet serve`` on a loopback address passes
+            ``LOOPBACK_HOSTS`` plus ``--allowed-host`` names, against DNS rebinding.
 
     Raises:
         IndexNotFoundError: ``index`` is a path with no index.
@@ -149,12 +175,12 @@ def create_app(
     """
     news = index if isinstance(index, NewsIndex) else NewsIndex(index)
     owned = news is not index
-    executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsfacet-http")
+    lanes = Lanes(news, timeout=query_timeout)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        executor.shutdown(wait=False, cancel_futures=True)
+        lanes.close()
         if owned:
             news.close()
 
@@ -167,21 +193,30 @@ def create_app(
         dependencies=[Depends(reject_unknown_parameters)],
     )
     app.state.news = news
+    name = news.path.name or str(news.path)
+    hidden = sorted({(str(news.path.resolve()), name), (str(news.path), name)},
+                    key=lambda pair: -len(pair[0]))
 
-    async def call(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
-        """Run one library call in a worker thread, within the time limit."""
-        loop = asyncio.get_running_loop()
-        job = loop.run_in_executor(executor, partial(fn, *args, **kwargs))
+    def shown(path: str) -> str:
+        return relative_path(path, news.roots) if path else path
+
+    def relative_hits(result: dict[str, Any]) -> dict[str, Any]:
+        for hit in result.get("hits", ()):
+            hit["path"] = shown(hit["path"])
+        return result
+
+    async def call(fn: Callable[..., _T], *args: Any, timed: bool = True, **kwargs: Any) -> _T:
+        """Run one library call in its lane, within the time limit."""
         try:
-            return await asyncio.wait_for(job, timeout=query_timeout)
+            return await lanes.call(fn, *args, timed=timed, **kwargs)
         except TimeoutError:
-            raise ApiError(400, "query_timeout", f"The query took longer than {query_timeout:g} "
-                           "s; use fewer wildcards, longer prefixes or more filters",
-                           "q") from None
+            raise ApiError(503, "query_timeout", f"The query took longer than {query_timeout:g} "
+                           "s; use fewer wildcards, longer prefixes or more filters") from None
         except NewsfacetError as exc:
-            raise library_error(exc) from None
+            raise library_error(exc, hidden=hidden) from None
 
     _install_error_handlers(app)
+    app.add_middleware(Guard, allowed_hosts=allowed_hosts)
     if cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
@@ -214,10 +249,11 @@ def create_app(
         (`{facet: [{value, count}]}`), `dates` (`{interval, buckets: [{value, count}]}`),
         `did_you_mean` (`[{field, given, suggestion}]`), `sort` and `collapsed`.
         """
-        result = await call(news.search, check_query(q), filters=filters, limit=limit, page=page,
-                            facet_size=facet_size, facets=facets, disjunctive=disjunctive,
-                            sort=sort, date_interval=interval, collapse=collapse)
-        return result.to_dict()
+        result = await call(lanes.index_for(q).search, check_query(q), filters=filters,
+                            limit=limit, page=page, facet_size=facet_size, facets=facets,
+                            disjunctive=disjunctive, sort=sort, date_interval=interval,
+                            collapse=collapse)
+        return relative_hits(result.to_dict())
 
     @app.get("/api/facets/{facet}", tags=["search"], responses=ERROR_RESPONSES)
     async def facet_values(
@@ -239,9 +275,9 @@ def create_app(
         try:
             chosen = Facet.parse(facet)
         except NewsfacetError as exc:
-            raise library_error(exc) from None
-        counts = await call(news.facet, chosen, check_query(q), size=size, match=match,
-                            disjunctive=disjunctive, filters=filters)
+            raise library_error(exc, hidden=hidden) from None
+        counts = await call(lanes.index_for(q).facet, chosen, check_query(q), size=size,
+                            match=match, disjunctive=disjunctive, filters=filters)
         return {"facet": chosen.value, "query": q, "values": [c.to_dict() for c in counts]}
 
     @app.get("/api/related", tags=["search"], responses=ERROR_RESPONSES)
@@ -262,7 +298,8 @@ def create_app(
         themselves are left out.
         """
         chosen = parse_facets(facets, "facets") or list(RELATED_FACETS)
-        result = await call(news.related, check_query(q), facets=chosen, size=size, filters=filters)
+        result = await call(lanes.index_for(q).related, check_query(q), facets=chosen,
+                            size=size, filters=filters)
         return result.to_dict()
 
     @app.get("/api/documents/{doc_id:path}", tags=["documents"], responses=ERROR_RESPONSES)
@@ -271,8 +308,9 @@ def create_app(
 
         Only indexed documents are served; the id is looked up in the index, never on disk.
         """
-        found = await call(news.get, doc_id)
-        return found.to_dict(text=True, mentions=True)
+        found = (await call(news.get, doc_id, timed=False)).to_dict(text=True, mentions=True)
+        found["path"] = shown(found["path"])
+        return found
 
     @app.get("/api/similar/{doc_id:path}", tags=["documents"], responses=ERROR_RESPONSES)
     async def similar(
@@ -290,12 +328,15 @@ def create_app(
         """
         result = await call(news.similar, doc_id, limit=limit, page=page, collapse=collapse,
                             filters=filters)
-        return result.to_dict()
+        return relative_hits(result.to_dict())
 
     @app.get("/api/stats", tags=["index"], responses=ERROR_RESPONSES)
     async def stats() -> dict[str, Any]:
-        """Document count, date span, distinct entities per facet, size on disk."""
-        return (await call(news.stats)).to_dict()
+        """Document count, date span, distinct entities per facet, size on disk; `path` is
+        the index folder's name."""
+        found = (await call(news.stats, timed=False)).to_dict()
+        found["path"] = name
+        return found
 
     @app.get("/api/health", tags=["index"])
     async def health() -> dict[str, str]:
@@ -350,12 +391,33 @@ def _install_page(app: FastAPI) -> None:
         from swagger_ui_bundle import swagger_ui_path
     except ImportError:  # pragma: no cover - the docs assets are a declared dependency
         return
-    app.mount("/docs/assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+    assets = Path(swagger_ui_path)
+
+    @app.get("/docs/assets/{name}", include_in_schema=False)
+    async def docs_asset(name: str) -> Response:
+        # Only the files the page loads: not the vendor's sample page, templates or maps.
+        if name not in DOCS_ASSETS:
+            raise StarletteHTTPException(404, f"No docs asset {name!r}")
+        return FileResponse(assets / name)
+
+    # Relative URLs, so the docs also work when the app is mounted under a prefix.
+    html = get_swagger_ui_html(openapi_url="openapi.json", title="newsfacet API",
+                               swagger_js_url="docs/assets/swagger-ui-bundle.js",
+                               swagger_css_url="docs/assets/swagger-ui.css",
+                               swagger_favicon_url="docs/assets/favicon-32x32.png").body
+    policy = docs_csp(bytes(html).decode("utf-8"))
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
-        # Relative URLs, so the docs also work when the app is mounted under a prefix.
-        return get_swagger_ui_html(openapi_url="openapi.json", title="newsfacet API",
-                                   swagger_js_url="docs/assets/swagger-ui-bundle.js",
-                                   swagger_css_url="docs/assets/swagger-ui.css",
-                                   swagger_favicon_url="docs/assets/favicon-32x32.png")
+        return HTMLResponse(html, headers={"Content-Security-Policy": policy})
+
+
+def docs_csp(html: str) -> str:
+    """The policy of the docs page: its own files, its one inline script by hash, the inline
+    styles Swagger UI sets, and no framing."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+        for script in _INLINE_SCRIPT.findall(html))
+    return (f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+            "frame-ancestors 'none'")

@@ -16,7 +16,14 @@ from fastapi.responses import JSONResponse
 
 from index import Facet, NewsfacetError
 from search.counting.dates import DateInterval
-from search.query.filters import DATE_HELP, DATE_KEYWORDS, FILTER_FIELDS, FILTER_KEYWORDS
+from search.query.filters import (
+    DATE_HELP,
+    DATE_KEYWORDS,
+    FILTER_FIELDS,
+    FILTER_KEYWORDS,
+    LANGUAGE_HELP,
+    LANGUAGE_KEYWORD,
+)
 from search.query.filters import Filters as LibraryFilters
 from search.query.parser import MAX_QUERY_CHARS
 
@@ -124,7 +131,10 @@ _filters.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
                     "for several values.")]) for f in FILTER_FIELDS]
     + [_parameter(name, Annotated[str | None, Query(max_length=MAX_VALUE_CHARS,
                                                      description=DATE_HELP[name])])
-       for name in DATE_KEYWORDS],
+       for name in DATE_KEYWORDS]
+    + [_parameter(LANGUAGE_KEYWORD, Annotated[list[str] | None, Query(
+        max_length=MAX_FILTER_VALUES, description=f"{LANGUAGE_HELP.split(';')[0]}. Repeat the "
+        "parameter for several languages.")])],
     return_annotation=LibraryFilters)
 entity_filters = _filters
 

@@ -21,6 +21,11 @@ from search.query.dates import bound
 
 #: ``since`` and ``until``: the date bounds, inclusive.
 DATE_KEYWORDS: tuple[str, str] = ("since", "until")
+#: ``languages``: the articles' languages, any of them (ISO 639-1 codes).
+LANGUAGE_KEYWORD = "languages"
+#: Help of the language filter.
+LANGUAGE_HELP = ("Only articles in this language (ISO 639-1 code: en, fr); repeat for any "
+                 "of several.")
 
 
 class Mode(enum.Enum):
@@ -91,8 +96,9 @@ DATE_HELP: Mapping[str, str] = {
              "3m, 1y; a partial date counts from its first day.",
     "until": "Dated on or before (same forms); a partial date counts to its last day.",
 }
-#: Every filter keyword: the entity filters' and the dates'.
-FILTER_KEYWORDS: tuple[str, ...] = (*(f.keyword for f in FILTER_FIELDS), *DATE_KEYWORDS)
+#: Every filter keyword: the entity filters', the dates' and the languages'.
+FILTER_KEYWORDS: tuple[str, ...] = (*(f.keyword for f in FILTER_FIELDS), *DATE_KEYWORDS,
+                                    LANGUAGE_KEYWORD)
 _KEYWORD_SET = frozenset(FILTER_KEYWORDS)
 
 
@@ -119,6 +125,7 @@ class Filters:
     not_organizations: tuple[str, ...] = ()
     not_places: tuple[str, ...] = ()
     not_countries: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
 
     @classmethod
     def build(cls, **keywords: Any) -> Filters:
@@ -137,12 +144,13 @@ class Filters:
                                     f"{', '.join(FILTER_KEYWORDS)}")
         # Only the keywords given are read: a search builds its filters on every call.
         values = {name: _clean(name, given) for name, given in keywords.items()
-                  if name not in DATE_KEYWORDS and given}
+                  if name not in DATE_KEYWORDS and name != LANGUAGE_KEYWORD and given}
         since = as_date("since", keywords.get("since"))
         until = as_date("until", keywords.get("until"), end=True)
         if since and until and since > until:
             raise InvalidValueError(f"since ({since}) is after until ({until}); swap them")
-        return cls(since=since, until=until, **values)
+        return cls(since=since, until=until,
+                   languages=_languages(keywords.get(LANGUAGE_KEYWORD, ())), **values)
 
     def get(self, facet: Facet, mode: Mode = Mode.ALL) -> tuple[str, ...]:
         """The values of one facet's filter in one mode."""
@@ -165,7 +173,8 @@ class Filters:
         return any(self.get(facet, mode) for mode in Mode)
 
     def __bool__(self) -> bool:
-        return bool(self.since or self.until) or any(self.narrows(f) for f in Facet)
+        return bool(self.since or self.until or self.languages) or any(
+            self.narrows(f) for f in Facet)
 
     def to_dict(self) -> dict[str, tuple[str, ...]]:
         """Non-empty filters by keyword (``people``, ``any_people``, ``not_people``...),
@@ -176,6 +185,8 @@ class Filters:
             out["since"] = (self.since.isoformat(),)
         if self.until:
             out["until"] = (self.until.isoformat(),)
+        if self.languages:
+            out[LANGUAGE_KEYWORD] = self.languages
         return out
 
 
@@ -187,6 +198,15 @@ def as_date(name: str, value: dt.date | str | None, *, end: bool = False) -> dt.
     """``value`` (a date, or text in any form of :mod:`search.query.dates`) as the first day
     it names, or the last when ``end``; an error naming ``name`` otherwise."""
     return bound(name, value, end=end)
+
+
+def _languages(values: str | Iterable[str] | None) -> tuple[str, ...]:
+    codes = tuple(dict.fromkeys(v.lower() for v in _clean(LANGUAGE_KEYWORD, values)))
+    for code in codes:
+        if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha()):
+            raise InvalidValueError(f"{LANGUAGE_KEYWORD} must be language codes such as 'en' "
+                                    f"or 'fr', got {code!r}")
+    return codes
 
 
 def _clean(name: str, values: str | Iterable[str] | None) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from whoosh.qparser import FieldAliasPlugin, MultifieldParser, PlusMinusPlugin, 
 from index import (
     BODY,
     DATE,
+    LANGUAGE,
     SURFACE,
     TITLE,
     Aliases,
@@ -34,6 +35,7 @@ from index import (
 )
 from search.counting.facets import FacetColumn
 from search.query.dates import DateError, parse_span
+from search.query.filters import Filters
 
 #: Longest accepted query text, in characters.
 MAX_QUERY_CHARS = 2_000
@@ -45,7 +47,7 @@ _FIELD_ALIASES: dict[str, list[str]] = {
                   *([] if facet is not Facet.ORGANIZATIONS else ["organization"])]
     for facet in Facet
 }
-QUERY_FIELDS: tuple[str, ...] = (TITLE, BODY, DATE, *(f.value for f in Facet),
+QUERY_FIELDS: tuple[str, ...] = (TITLE, BODY, DATE, LANGUAGE, *(f.value for f in Facet),
                                   *(a for aliases in _FIELD_ALIASES.values() for a in aliases))
 
 
@@ -159,7 +161,8 @@ def check_syntax(text: str) -> None:
         if match:
             name, value = match.groups()
             if name.lower() not in QUERY_FIELDS:
-                known = ", ".join(["title", "body", "date", *(f.field_alias for f in Facet)])
+                known = ", ".join(["title", "body", "date", "language",
+                                   *(f.field_alias for f in Facet)])
                 raise QuerySyntaxError(f"Unknown field {name!r} in query {text!r}; fields are "
                                        f"{known}. Put a colon inside quotes to search for it")
             following = tokens[tokens.index(token) + 1] if token in tokens[:-1] else ""
@@ -375,3 +378,12 @@ def resolve_facets(query: wq.Query, columns: Mapping[Facet, FacetColumn],
     if query.is_leaf():
         return query
     return query.apply(lambda sub: resolve_facets(sub, columns, aliases))
+
+
+def with_languages(query: wq.Query, filters: Filters) -> wq.Query:
+    """``query`` restricted to the articles in the languages the filters name."""
+    if not filters.languages or query is wq.NullQuery:
+        return query
+    terms = [wq.Term(LANGUAGE, code) for code in filters.languages]
+    language = terms[0] if len(terms) == 1 else wq.Or(terms)
+    return language if isinstance(query, wq.Every) else wq.And([query, language])

@@ -10,13 +10,15 @@ know (phrases, ranges, wildcards) are left to Whoosh, subtree by subtree.
 from __future__ import annotations
 
 import itertools
-import pickle
 from collections import OrderedDict
 from typing import Any, cast
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
+
+from index import safe_loads
+from search.query import cost
 
 # Phrase matching packs (document, position) into one int64: positions below 2**24.
 _POSITION_BITS = 24
@@ -77,12 +79,15 @@ def query_mask(query: wq.Query, searcher: Any, live: np.ndarray,
 
 
 def _evaluate(q: wq.Query, searcher: Any, live: np.ndarray, postings: Postings) -> np.ndarray:
+    cost.check()
     kind = type(q)
     if kind is wq.Term:
         mask = np.zeros(len(live), dtype=bool)
         mask[postings.docs(q.fieldname, q.text)] = True
         return mask
-    if kind is wq.Every and q.fieldname in (None, "", "*"):
+    if kind is wq.Every:
+        # Every article has a title and a body; Whoosh would read every posting of the
+        # field to find the documents that have one (seconds on a large index).
         return live.copy()
     if q is wq.NullQuery or kind is type(wq.NullQuery):
         return np.zeros(len(live), dtype=bool)
@@ -110,8 +115,16 @@ def _evaluate(q: wq.Query, searcher: Any, live: np.ndarray, postings: Postings) 
         required = _evaluate(q.a, searcher, live, postings)
         return cast(np.ndarray, required & _evaluate(q.b, searcher, live, postings))
     mask = np.zeros(len(live), dtype=bool)
-    mask[np.fromiter(searcher.docs_for_query(q), dtype=np.int64)] = True
+    mask[np.fromiter(_checked(searcher.docs_for_query(q)), dtype=np.int64)] = True
     return mask
+
+
+def _checked(docs: Any, every: int = 1024) -> Any:
+    """``docs``, stopping when the search's time is up (Whoosh's matchers never look)."""
+    for n, doc in enumerate(docs):
+        if n % every == 0:
+            cost.check()
+        yield doc
 
 
 def phrase_docs(postings: Postings, field: str, words: list[str]) -> np.ndarray:
@@ -162,12 +175,13 @@ def _decode_all(values: list[bytes], decode: Any) -> tuple[list[int], np.ndarray
 
     Each value is a 4-byte count then a pickled list of position deltas. Unpickling them
     one by one was most of a phrase search's time; here they are unpickled as one list of
-    lists, and each value is decoded on its own only if that fails.
+    lists, and each value is decoded on its own only if that fails. Index data, so the
+    unpickler is the one that resolves no names outside an index's own (none here).
     """
     if not values:
         return [], np.zeros(0, dtype=np.int64)
     try:
-        joined = pickle.loads(b"\x80\x02(" + b"".join(v[4:-1] for v in values) + b"l.")
+        joined = safe_loads(b"\x80\x02(" + b"".join(v[4:-1] for v in values) + b"l.")
     except Exception:  # noqa: BLE001 - an unexpected encoding: decode one by one
         joined = None
     if not isinstance(joined, list) or len(joined) != len(values):
@@ -243,6 +257,7 @@ def _read(matcher: Any, weights: bool, values: list[bytes] | None
         return np.array(ids, dtype=np.int64), np.array(found_weights, dtype=np.float64)
     # Whoosh's W3 codec: a posting list is a chain of blocks of sorted ids.
     while matcher.is_active():
+        cost.check()
         length = matcher._blocklength  # noqa: SLF001
         matcher._read_ids()  # noqa: SLF001
         ids.append(np.asarray(matcher._ids, dtype=np.int64)[:length])  # noqa: SLF001

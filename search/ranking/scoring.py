@@ -14,6 +14,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
+from search.query import cost
 from search.ranking.postings import Postings, query_mask
 
 _BOOLEAN = (wq.And, wq.Or, wq.Not, wq.AndNot, wq.AndMaybe, wq.Require)
@@ -28,7 +29,7 @@ def supports(query: wq.Query, searcher: Any) -> bool:
 
 def _supported(query: wq.Query) -> bool:
     kind = type(query)
-    if kind is wq.Term:
+    if kind in (wq.Term, wq.Every) or query is wq.NullQuery:
         return True
     if kind is wq.Or and getattr(query, "minmatch", None):
         return False
@@ -49,9 +50,15 @@ class Scorer:
     def scores(self, query: wq.Query, size: int) -> np.ndarray:
         """A score per document number (0 where ``query`` adds nothing); the query must be
         one that :func:`supports` accepts."""
+        cost.check()
         kind = type(query)
         if kind is wq.Term:
             return self._term(query, size)
+        if kind is wq.Every:
+            # Whoosh scores "every document" with its boost alone.
+            return self._live[:size] * float(query.boost)
+        if query is wq.NullQuery:
+            return np.zeros(size)
         if kind in (wq.And, wq.Or):
             total = np.zeros(size)
             for sub in query.subqueries:

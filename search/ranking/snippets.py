@@ -23,6 +23,9 @@ SNIPPET_FRAGMENTS = 2
 #: Characters of context kept around the matches of a fragment.
 CONTEXT_CHARS = 60
 _BETWEEN = " … "
+#: Most words highlighted: a wildcard may stand for thousands, and one pattern of them all
+#: took seconds to compile (measured: 4.6 s for a range over 7,800 words).
+MAX_HIGHLIGHT_TERMS = 256
 
 
 def query_terms(query: wq.Query, reader: Any, fields: Iterable[str]) -> frozenset[str]:
@@ -41,6 +44,8 @@ def query_terms(query: wq.Query, reader: Any, fields: Iterable[str]) -> frozense
         for name, text in terms:
             if name in wanted:
                 out.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
+                if len(out) >= MAX_HIGHLIGHT_TERMS:
+                    return frozenset(out)
     return frozenset(out)
 
 

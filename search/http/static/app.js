@@ -140,8 +140,12 @@ function renderFacets(data, state) {
   }
 }
 
-// The first and last day of a histogram bucket: "2019" or "2019-06".
+// The first and last day of a histogram bucket: "2019", "2019-06" or "1990/1999".
 function bucketSpan(label) {
+  if (label.includes("/")) {
+    const [first, last] = label.split("/");
+    return [`${first}-01-01`, `${last}-12-31`];
+  }
   const [year, month] = label.split("-").map(Number);
   if (!month) return [`${year}-01-01`, `${year}-12-31`];
   const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
