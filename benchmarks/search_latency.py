@@ -36,9 +36,10 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from index import Aliases, Facet, build_index
+from index.store import columns as stored_columns
 from index.store import folder as store
 from index.store.schema import BODY, DATE, ID, PATH, RECORD, SOURCE, TITLE, URL
-from search import NewsIndex, snapshot
+from search import NewsIndex
 from search.counting.facets import FacetColumn
 from search.query.filters import Filters
 from search.query.parser import parse_text, resolve_facets, resolve_value
@@ -243,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
                              "frequent values whose co-mention counts are precounted")
     args = parser.parse_args(argv)
     if args.no_precount:
-        snapshot.PRECOUNTED_VALUES = 0
+        stored_columns.PRECOUNTED_VALUES = 0
 
     folder = args.cache / f"bbc-x{args.copies}"
     build(args.data, folder, args.copies)
@@ -269,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         failures += measure(news, kind, text, filters, args.repeat, args.groupedby_repeat, forget)
     # The filter above is one of the values whose co-mention counts the index precounts;
     # the next most frequent country is counted at query time. Shown, not a goal.
-    beyond = max(snapshot.PRECOUNTED_VALUES, 10) + 1
+    beyond = max(stored_columns.PRECOUNTED_VALUES, 10) + 1
     counted = news.facet("countries", size=beyond)[-1].value
     measure(news, "entity, counted", "", {"countries": [counted]}, args.repeat,
             args.groupedby_repeat, forget)

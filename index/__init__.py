@@ -45,6 +45,14 @@ from index.ingest.records import Article, ProblemKind, ReadProblem
 from index.ner.cache import CACHE_ENV, CacheInfo, cache_info, clear_cache, default_cache_dir
 from index.ner.pipeline import DEFAULT_BATCH_SIZE, Mention, load_pipeline
 from index.store.analysis import SURFACE, fold, split_joined
+from index.store.columns import (
+    BodyTerms,
+    FacetArrays,
+    SearchColumns,
+    read_columns,
+    read_dates,
+    write_columns,
+)
 from index.store.folder import (
     DEFAULT_INDEX_DIR,
     INDEX_ENV,
@@ -71,6 +79,7 @@ __all__ = [
     "Aliases",
     "Article",
     "BODY",
+    "BodyTerms",
     "CACHE_ENV",
     "COUNTRY_LABELS",
     "CacheError",
@@ -84,6 +93,7 @@ __all__ = [
     "Entities",
     "FACETS",
     "Facet",
+    "FacetArrays",
     "ID",
     "INDEX_ENV",
     "IndexInterrupted",
@@ -109,6 +119,7 @@ __all__ = [
     "ReadProblem",
     "RenormalizeReport",
     "SURFACE",
+    "SearchColumns",
     "StoredRecord",
     "TITLE",
     "UnknownFacetError",
@@ -130,6 +141,8 @@ __all__ = [
     "normalize_mentions",
     "open_index",
     "read_articles",
+    "read_columns",
+    "read_dates",
     "read_meta",
     "read_stored",
     "reading_index",
@@ -137,4 +150,5 @@ __all__ = [
     "renormalize",
     "safe_loads",
     "split_joined",
+    "write_columns",
 ]

@@ -32,6 +32,7 @@ from index.ner.models import TEXT_ONLY, ModelChoice, Pipeline, choose_models
 from index.ner.pipeline import DEFAULT_BATCH_SIZE, MentionTuple
 from index.ner.pool import InlineNer, Ner, NerPool
 from index.store import folder as store
+from index.store.columns import refresh_columns
 from index.store.parallel import usable_cores
 from index.store.schema import SCHEMA_VERSION
 from index.store.writer import DEFAULT_COMMIT_EVERY, BatchWriter, document_fields, uninterrupted
@@ -259,6 +260,7 @@ def build_index(
             run.finish(corpus_pass=(lambda compact: refresh_facets(
                 ix, folder, table, rewrite_all=compact, tagged=run.tagged))
                 if changed else None)
+            _write_columns(ix, folder)
         except KeyboardInterrupt:
             run.stop()
             raise IndexInterrupted(tally.report(folder, model_key, run.started_workers,
@@ -476,6 +478,14 @@ def _last_records(source: SourceFile) -> dict[str, int]:
         if not isinstance(item, ReadProblem):
             last[item.id] = position
     return last
+
+
+def _write_columns(ix: Any, folder: Path) -> None:
+    """The search columns of the last commit, so that the next search opens them at once."""
+    try:
+        refresh_columns(ix, folder)
+    except OSError as exc:
+        raise store.write_error(folder, exc) from None
 
 
 def _rebuildable_in_place(folder: Path) -> bool:

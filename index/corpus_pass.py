@@ -27,6 +27,7 @@ from index.ingest.records import joined_text
 from index.ner.models import TEXT_ONLY
 from index.ner.pipeline import Mention
 from index.store import folder as store
+from index.store.columns import refresh_columns
 from index.store.parallel import SubWriterLost, bulk_writer
 from index.store.record import StoredRecord
 from index.store.schema import BODY, HASH, RECORD, TITLE, Facet
@@ -75,6 +76,10 @@ def renormalize(index_dir: str | os.PathLike[str], *, aliases: AliasSource = Non
     table = resolve_aliases(folder, aliases)  # a bad alias file fails before the lock
     with store.write_lock(folder):
         documents, changed = refresh_facets(ix, folder, table)
+        try:
+            refresh_columns(ix, folder)
+        except OSError as exc:
+            raise store.write_error(folder, exc) from None
     return RenormalizeReport(str(folder), documents, changed, time.perf_counter() - started)
 
 

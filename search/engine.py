@@ -116,15 +116,25 @@ class NewsIndex:
         """The snapshot of the latest commit (call with the lock held)."""
         with reading_index(self.path):
             if self._snapshot is None:
-                self._snapshot = Snapshot(self._ix.searcher(), read_stored(self.path))
+                self._snapshot = Snapshot(self._ix.searcher(), read_stored(self.path), self.path)
             elif not self._snapshot.searcher.up_to_date():
                 # A new searcher, not ``refresh()``: refresh reuses the reader of a segment
                 # that only had deletions, and so keeps showing the deleted documents.
                 self._snapshot.close()
                 self._snapshot = None
-                self._snapshot = Snapshot(self._ix.searcher(), read_stored(self.path))
+                self._snapshot = Snapshot(self._ix.searcher(), read_stored(self.path), self.path)
                 self.roots = read_meta(self.path).roots
         return self._snapshot
+
+    def warm(self) -> None:
+        """Open the latest generation and everything its searches read on first use (facet
+        and date columns, spelling lexicon, story signatures), so that no request pays it.
+        ``serve`` calls this before it accepts connections."""
+        with self._lock:
+            snap = self._current()
+            with reading_index(self.path):
+                snap.lexicon()
+                snap.signatures()
 
     def _stored(self, snap: Snapshot, docnum: int) -> dict[str, Any]:
         """The stored fields of one document, checked to be what newsfacet stores."""
@@ -365,7 +375,7 @@ class NewsIndex:
             entities = {facet.value: len(snap.tally(facet, snap.live, snap.live_count).ids)
                         for facet in Facet}
             segments = len(self._ix._segments())  # noqa: SLF001 - no public accessor
-            size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+            size = sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
             return IndexStats(str(self.path), snap.live_count, read_meta(self.path).model,
                               dt.date.fromordinal(int(dated.min())) if len(dated) else None,
                               dt.date.fromordinal(int(dated.max())) if len(dated) else None,

@@ -1,27 +1,32 @@
 """One generation of an index, opened for searching: the searcher and its columns.
 
 A snapshot is built when an index is first searched and again only after a commit, so
-every query reuses the same searcher, facet columns and date column.
+every query reuses the same searcher, facet columns and date column. The columns are
+memory-mapped from the files each commit writes beside the segments
+(:mod:`index.store.columns`), so opening costs milliseconds; when they are missing or of
+another generation, they are read from the postings and written for the next process.
 
 Some facet counts are statistics of the generation, like document frequencies, and are
-computed once when it is opened: the counts over every document (the empty query), and
-the co-mention counts of the most frequent values of each facet, the ones an unfiltered
+written with the columns: the counts over every document (the empty query), and the
+co-mention counts of the most frequent values of each facet, the ones an unfiltered
 search shows and a user picks first: filtering on one of them needs no counting.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh import query as wq
 
-from index import DATE, Aliases, Facet
+from index import Aliases, BodyTerms, Facet, SearchColumns, read_columns, write_columns
 from search.counting.collapse import signatures
 from search.counting.dates import DateColumn, DateInterval
-from search.counting.facets import DEFAULT_FACET_SIZE, FacetColumn, Tally
+from search.counting.facets import FacetColumn, Tally
 from search.query.suggest import Lexicon
 from search.ranking.postings import Postings, query_mask
 from search.ranking.scoring import Scorer
@@ -30,16 +35,6 @@ from search.results import FacetCount
 #: Memory for the documents of recent text queries, so that refining a search (another
 #: filter, page or sort over the same text) does not run the text query again.
 MASK_CACHE_BYTES = 32 * 1024 * 1024
-#: Values per facet, the most frequent in the index, whose co-mention counts are computed
-#: when a generation is opened.
-PRECOUNTED_VALUES = DEFAULT_FACET_SIZE
-#: ... if they are in at least this many documents: counting fewer at query time is quick.
-PRECOUNT_MIN_DOCS = 1_000
-#: Values kept per facet of a precounted value (the first in table order): enough for any
-#: facet table a page shows, bounded on indexes of millions of entities. Longer tables
-#: and ``match`` lookups count at query time.
-PRECOUNT_KEEP = 1_000
-
 #: An entity (facet, entity id), or None for every document.
 Subset = tuple[Facet, int] | None
 
@@ -47,21 +42,24 @@ Subset = tuple[Facet, int] | None
 class Snapshot:
     """A searcher with the facet, date and liveness columns of its generation."""
 
-    def __init__(self, searcher: Any, aliases: Aliases | None = None) -> None:
+    def __init__(self, searcher: Any, aliases: Aliases | None = None,
+                 folder: Path | None = None) -> None:
         reader = searcher.reader()
         self.searcher = searcher
         #: The index's alias table, read with this generation: filter values go through it.
         self.aliases = aliases if aliases is not None else Aliases()
-        self.size: int = reader.doc_count_all()
-        self.columns = {facet: FacetColumn.load(reader, facet) for facet in Facet}
-        self.dates = DateColumn.load(reader, DATE)
-        self.live = np.zeros(self.size, dtype=bool)
-        self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-        self.live.flags.writeable = False
+        stored = self._stored = load_columns(folder, reader)
+        self.size: int = stored.size
+        self.columns = {facet: FacetColumn.of(facet, arrays, self.size)
+                        for facet, arrays in stored.facets.items()}
+        self.dates = DateColumn(stored.ordinals, stored.has_date)
+        self.live = stored.live
         self.postings = Postings(reader)
         self.scorer = Scorer(searcher, self.live, self.postings)
         self.live_count = int(self.live.sum())
-        self._tallies = self._precount()
+        self._tallies = {subset: (docs, {facet: Tally(p.ids, p.counts, p.complete)
+                                         for facet, p in counted.items()})
+                         for subset, (docs, counted) in stored.precounts.items()}
         self._all_histograms: dict[DateInterval, tuple[DateInterval, tuple[FacetCount, ...]]] = {}
         self._signatures: np.ndarray | None = None
         self._lexicon: Lexicon | None = None
@@ -83,25 +81,6 @@ class Snapshot:
         if len(self._masks) > self._max_masks:
             self._masks.popitem(last=False)
         return mask
-
-    def _precount(self) -> dict[Subset, tuple[int, dict[Facet, Tally]]]:
-        """Counts of every facet over every document and over each frequent value's
-        documents, with the number of documents counted."""
-        found: dict[Subset, tuple[int, dict[Facet, Tally]]] = {None: (self.live_count, {
-            facet: column.tally(column.counts(self.live))
-            for facet, column in self.columns.items()})}
-        for facet, tally in found[None][1].items():
-            for entity, docs in zip(tally.ids[:PRECOUNTED_VALUES].tolist(),
-                                    tally.counts[:PRECOUNTED_VALUES].tolist(), strict=True):
-                if docs < PRECOUNT_MIN_DOCS:
-                    break
-                mask = np.zeros(self.size, dtype=bool)
-                mask[self.columns[facet].docs_of([entity])] = True
-                mask &= self.live
-                found[(facet, entity)] = (docs, {
-                    other: column.tally(column.counts(mask), PRECOUNT_KEEP)
-                    for other, column in self.columns.items()})
-        return found
 
     def precounted(self, facet: Facet, total: int, within: Iterable[tuple[Facet, int]] = (),
                    *, size: int = 0, match: str | None = None, excluded: int = 0,
@@ -169,9 +148,28 @@ class Snapshot:
     def lexicon(self) -> Lexicon:
         """The body terms for spelling suggestions, read on first use."""
         if self._lexicon is None:
-            self._lexicon = Lexicon(self.searcher.reader())
+            try:
+                body = self._stored.body()
+            except (OSError, ValueError):  # a damaged file: read the terms from the index
+                body = BodyTerms.read(self.searcher.reader())
+            self._lexicon = Lexicon(body)
         return self._lexicon
 
     def close(self) -> None:
         """Close the searcher."""
         self.searcher.close()
+
+
+def load_columns(folder: Path | None, reader: Any) -> SearchColumns:
+    """The search columns of ``reader``'s generation: memory-mapped from ``folder`` when
+    written there, else read from the postings and written there if it can be (an index
+    on a read-only disk is searched all the same, at the cost of reading them each time)."""
+    if folder is not None:
+        found = read_columns(folder, reader)
+        if found is not None:
+            return found
+    computed = SearchColumns.compute(reader)
+    if folder is not None:
+        with contextlib.suppress(OSError):  # read-only or full: computed again next time
+            write_columns(folder, computed)
+    return computed

@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 from search import Facet, NewsIndex
 from tests.helpers import ROOT, write_articles
 
@@ -37,3 +39,19 @@ def test_copies_have_distinct_ids_and_the_entities_of_their_original(tmp_path: P
         assert news.search("Blair").total == 3
         assert news.search(people=["Tony Blair"]).total == 3
         assert news.search("Blair", collapse=True).hits[0].copies == 3
+
+
+def test_the_scale_corpus_has_n_articles_with_distinct_ids(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    spec = importlib.util.spec_from_file_location("scale", ROOT / "benchmarks" / "scale.py")
+    assert spec and spec.loader
+    scale = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scale)
+    data = write_articles(tmp_path / "txt",
+                          {f"a{n}.txt": f"Title {n}\n\nBody {n}." for n in range(3)})
+    corpus = scale.make_corpus(data, 7, tmp_path / "corpus")  # type: ignore[attr-defined]
+    files = sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*.txt"))
+    assert files == ["copy000/a0.txt", "copy000/a1.txt", "copy000/a2.txt", "copy001/a0.txt",
+                     "copy001/a1.txt", "copy001/a2.txt", "copy002/a0.txt"]
+    assert (corpus / "copy002" / "a0.txt").read_text(encoding="utf-8") == "Title 0\n\nBody 0."

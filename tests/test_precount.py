@@ -12,9 +12,10 @@ import pytest
 
 from index import Facet
 from index.entities.names import name_key
+from index.store import columns
 from index.store import folder as store
 from index.store.schema import ID
-from search import NewsIndex, snapshot
+from search import NewsIndex
 from search.query.filters import Filters
 from search.select import select
 
@@ -22,8 +23,8 @@ from search.select import select
 @pytest.fixture
 def precounting(monkeypatch: pytest.MonkeyPatch) -> None:
     """Precount the five most frequent values of each facet, however small the index."""
-    monkeypatch.setattr(snapshot, "PRECOUNTED_VALUES", 5)
-    monkeypatch.setattr(snapshot, "PRECOUNT_MIN_DOCS", 1)
+    monkeypatch.setattr(columns, "PRECOUNTED_VALUES", 5)
+    monkeypatch.setattr(columns, "PRECOUNT_MIN_DOCS", 1)
 
 
 def top_values(news: NewsIndex, facet: Facet, size: int = 5) -> list[str]:
@@ -50,7 +51,7 @@ def answers(news: NewsIndex, text: str = "", **filters: Any) -> dict[str, Any]:
 @pytest.fixture
 def counted(seeds_index: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[NewsIndex]:
     """The seeds index with nothing precounted: every count made at query time."""
-    monkeypatch.setattr(snapshot, "PRECOUNTED_VALUES", 0)
+    monkeypatch.setattr(columns, "PRECOUNTED_VALUES", 0)
     with NewsIndex(seeds_index) as news:
         news.search()
         yield news
@@ -70,10 +71,10 @@ def test_filters_on_frequent_values_get_the_counts_made_at_query_time(
                 ("", {"countries": ["Russia"], "people": ["Vladimir Putin"]}),
                 ("", {"countries": ["Russia"], "since": "2000-01-01"})]
     expected = [answers(counted, text, **filters) for text, filters in queries]
-    monkeypatch.setattr(snapshot, "PRECOUNTED_VALUES", 5)
-    monkeypatch.setattr(snapshot, "PRECOUNT_MIN_DOCS", 1)
+    monkeypatch.setattr(columns, "PRECOUNTED_VALUES", 5)
+    monkeypatch.setattr(columns, "PRECOUNT_MIN_DOCS", 1)
     # With 3 values kept, tables of 3 come from them and longer ones are counted.
-    monkeypatch.setattr(snapshot, "PRECOUNT_KEEP", keep)
+    monkeypatch.setattr(columns, "PRECOUNT_KEEP", keep)
     with NewsIndex(seeds_index) as news:
         for (text, filters), wanted in zip(queries, expected, strict=True):
             assert answers(news, text, **filters) == wanted, (text, filters)
@@ -91,7 +92,7 @@ def test_a_filter_on_a_frequent_value_is_answered_from_its_precounted_counts(
         for facet in Facet:
             assert snap.precounted(facet, result.total, selection.required) is not None
         # Of a precounted value the first PRECOUNT_KEEP values of each facet are kept.
-        monkeypatch.setattr(snapshot, "PRECOUNT_KEEP", 3)
+        monkeypatch.setattr(columns, "PRECOUNT_KEEP", 3)
         news.close()
         news.search(countries=["Russia"])
         snap = news._current()  # noqa: SLF001

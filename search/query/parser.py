@@ -346,7 +346,7 @@ def _pattern_regex(pattern: str) -> re.Pattern[str]:
 
 def _resolve_pattern(facet: Facet, pattern: str, column: FacetColumn) -> wq.Query:
     regex = _pattern_regex(pattern.strip())
-    ids = [i for key, i in column.key_ids.items() if regex.fullmatch(key)]
+    ids = [i for i, key in enumerate(column.keys) if regex.fullmatch(key)]
     terms = column.terms_of(ids)
     return wq.Or([wq.Term(facet.value, t) for t in terms]) if terms else wq.NullQuery
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from index import BODY, TITLE, Facet, name_key
+from index import BODY, TITLE, BodyTerms, Facet, name_key
 from search.counting.facets import FacetColumn
 from search.results import Suggestion
 
@@ -44,28 +44,31 @@ _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 def entity_suggestion(facet: Facet, value: str, column: FacetColumn) -> Suggestion | None:
     """The known value of ``facet`` closest to ``value``, if any is close enough; of
     equally close values, the one in most articles."""
-    found = process.extract(name_key(value), column.key_ids.keys(), scorer=fuzz.ratio,
+    found = process.extract(name_key(value), column.keys, scorer=fuzz.ratio,
                             score_cutoff=MIN_SIMILARITY * 100, limit=_CANDIDATES)
     if not found:
         return None
-    key = max(found, key=lambda m: (m[1], column.doc_freq[column.key_ids[m[0]]]))[0]
-    return Suggestion(facet.value, value, column.values[column.key_ids[key]])
+    # Each match is (key, score, entity id): the keys are a sequence, numbered by entity.
+    entity = max(found, key=lambda m: (m[1], column.doc_freq[m[2]]))[2]
+    return Suggestion(facet.value, value, column.values[entity])
 
 
 class Lexicon:
-    """The body field's terms with their document counts, by first letter; read once."""
+    """The body field's terms with their document counts (:class:`BodyTerms`, written
+    with each commit)."""
 
-    def __init__(self, reader: Any) -> None:
-        self._by_letter: dict[str, list[tuple[str, int]]] = {}
-        for raw, info in reader.iter_field(BODY):
-            term = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-            if term and term[0].isalpha():
-                self._by_letter.setdefault(term[0], []).append((term, info.doc_frequency()))
+    def __init__(self, body: BodyTerms) -> None:
+        self._body = body
 
     def near(self, stem: str, at_least: int) -> list[tuple[str, int]]:
         """Terms spelled like ``stem`` (same first letter, close length and letters) found
         in at least ``at_least`` documents, closest first."""
-        pool = [(t, n) for t, n in self._by_letter.get(stem[:1], ())
+        if not stem[:1].isalpha():
+            return []
+        start, end = self._body.starting(stem[:1])
+        freqs = self._body.doc_freq[start:end]
+        pool = [(t, int(n)) for t, n in zip(self._body.terms[start:end], freqs.tolist(),
+                                            strict=True)
                 if n >= at_least and t != stem and abs(len(t) - len(stem)) <= 2]
         if not pool:
             return []

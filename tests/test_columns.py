@@ -1,0 +1,191 @@
+"""Search columns written with each commit: opened by memory-mapping, tied to a generation."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from index import Facet, build_index, renormalize
+from index.store import columns
+from index.store import folder as store
+from index.store.columns import COLUMNS_PREFIX, FacetArrays, generation_token
+from index.store.schema import ID
+from search import NewsIndex, create_app
+from tests.conftest import SEEDS, seed_corpus
+
+
+def column_folders(path: Path) -> list[Path]:
+    return sorted(path.glob(f"{COLUMNS_PREFIX}*"))
+
+
+def current_token(path: Path) -> str:
+    with store.open_index(path).reader() as reader:
+        return generation_token(reader)
+
+
+def answers(path: Path) -> dict[str, Any]:
+    """What a few searches return, facets and dates included."""
+    with NewsIndex(path) as news:
+        return {
+            "all": news.search(facet_size=0).to_dict(),
+            "russia": news.search("election", countries=["Russia"], facet_size=0).to_dict(),
+            "people": news.facet("people", size=0, match="an"),
+            "dated": news.search(since="2010-01-01", sort="-date", limit=50).to_dict(),
+            "surname": news.search(people=["Putin"], facet_size=5).to_dict(),
+            "suggest": news.search(people=["Vladimir Puttin"]).to_dict(),
+            "typo": news.search("goverment elektion").to_dict(),
+        }
+
+
+@pytest.fixture
+def seeds_copy(seeds_index: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "index"
+    shutil.copytree(seeds_index, path)
+    return path
+
+
+def test_an_index_run_writes_the_columns_of_its_last_commit(seeds_index: Path) -> None:
+    folders = column_folders(seeds_index)
+    assert [f.name for f in folders] == [f"{COLUMNS_PREFIX}{current_token(seeds_index)}"]
+    with NewsIndex(seeds_index) as news:
+        news.search()
+        snap = news._current()  # noqa: SLF001 - checks where the arrays come from
+        assert isinstance(snap.live, np.memmap)
+        for facet in Facet:
+            assert isinstance(snap.columns[facet].pair_docs, np.memmap)
+        assert isinstance(snap.dates.ordinals, np.memmap)
+
+
+def test_a_search_with_columns_reads_no_postings(seeds_index: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object) -> None:
+        raise AssertionError("read the postings although the columns were written")
+
+    monkeypatch.setattr(FacetArrays, "read", refuse)
+    with NewsIndex(seeds_index) as news:
+        assert news.search("election", countries=["Russia"]).facet("people")
+
+
+def test_columns_read_from_files_answer_as_columns_read_from_postings(
+        seeds_copy: Path) -> None:
+    written = answers(seeds_copy)
+    for folder in column_folders(seeds_copy):
+        shutil.rmtree(folder)
+    # Missing: computed from the postings, the same answers, and written for next time.
+    assert answers(seeds_copy) == written
+    assert [f.name for f in column_folders(seeds_copy)] == \
+        [f"{COLUMNS_PREFIX}{current_token(seeds_copy)}"]
+    assert answers(seeds_copy) == written
+
+
+def test_columns_of_another_generation_are_never_used(seeds_copy: Path) -> None:
+    with NewsIndex(seeds_copy) as news:
+        gone = [doc.id for doc in news.export(countries=["Russia"])][:3]
+        before = news.search(countries=["Russia"]).total
+    old = column_folders(seeds_copy)
+    # A commit by a writer that does not write columns (another tool, an older version).
+    writer = store.open_index(seeds_copy).writer()
+    for doc_id in gone:
+        writer.delete_by_term(ID, doc_id)
+    writer.commit(merge=False)
+    assert column_folders(seeds_copy) == old
+    with NewsIndex(seeds_copy) as news:
+        result = news.search(countries=["Russia"], facet_size=0)
+        assert result.total == before - 3
+        russia = {c.value: c.count for c in result.facet("countries")}["Russia"]
+        assert russia == before - 3
+    assert [f.name for f in column_folders(seeds_copy)] == \
+        [f"{COLUMNS_PREFIX}{current_token(seeds_copy)}"]
+
+
+def test_an_incremental_run_replaces_the_columns(tmp_path: Path) -> None:
+    corpus = seed_corpus(tmp_path / "corpus", 20)
+    path = tmp_path / "index"
+    build_index([corpus], path)
+    first = column_folders(path)
+    shutil.copy(sorted(SEEDS.glob("*.txt"))[30], corpus)
+    build_index([corpus], path)
+    second = column_folders(path)
+    assert len(second) == 1 and second != first
+    assert second[0].name == f"{COLUMNS_PREFIX}{current_token(path)}"
+    with NewsIndex(path) as news:
+        assert news.search().total == 21
+    # An unchanged run leaves them as they are.
+    build_index([corpus], path)
+    assert column_folders(path) == second
+
+
+def test_renormalize_writes_the_columns_of_its_commit(seeds_copy: Path) -> None:
+    with NewsIndex(seeds_copy) as news:
+        before = news.search(facet_size=0).to_dict()
+    # A commit that no columns were written for, then a renormalisation that rewrites it.
+    writer = store.open_index(seeds_copy).writer()
+    writer.commit(optimize=True)
+    stale = column_folders(seeds_copy)
+    renormalize(seeds_copy)
+    assert column_folders(seeds_copy) != stale
+    assert [f.name for f in column_folders(seeds_copy)] == \
+        [f"{COLUMNS_PREFIX}{current_token(seeds_copy)}"]
+    with NewsIndex(seeds_copy) as news:
+        assert news.search(facet_size=0).to_dict() == before
+
+
+@pytest.mark.parametrize("damage", ["truncate", "manifest", "token", "terms"])
+def test_damaged_columns_are_computed_again(seeds_copy: Path, damage: str) -> None:
+    written = answers(seeds_copy)
+    (folder,) = column_folders(seeds_copy)
+    if damage == "truncate":
+        target = folder / "people.docs.npy"
+        target.write_bytes(target.read_bytes()[:-8])
+    elif damage == "manifest":
+        (folder / "manifest.json").write_text("{not json", encoding="utf-8")
+    elif damage == "terms":
+        (folder / "body.terms.json").write_text("[1, 2]", encoding="utf-8")
+    else:
+        folder.rename(folder.with_name(f"{COLUMNS_PREFIX}0000000000000000"))
+    assert answers(seeds_copy) == written
+
+
+def test_a_pickle_in_the_columns_is_never_unpickled(seeds_copy: Path, tmp_path: Path) -> None:
+    written = answers(seeds_copy)
+    (folder,) = column_folders(seeds_copy)
+    witness = tmp_path / "unpickled"
+    payload = np.array([_Touch(witness)], dtype=object)
+    with open(folder / "live.npy", "wb") as handle:
+        np.save(handle, payload, allow_pickle=True)
+    assert answers(seeds_copy) == written
+    assert not witness.exists()
+
+
+class _Touch:
+    """Unpickling it creates a file: proof that a pickle was loaded."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Path.touch, (self.path,))
+
+
+def test_other_precount_settings_make_the_columns_stale(
+        seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(columns, "PRECOUNTED_VALUES", 3)
+    monkeypatch.setattr(columns, "PRECOUNT_MIN_DOCS", 1)
+    with NewsIndex(seeds_copy) as news:
+        news.search()
+        snap = news._current()  # noqa: SLF001
+        assert len(snap._tallies) == 1 + 3 * len(Facet)  # noqa: SLF001
+
+
+def test_serve_opens_the_index_before_its_first_request(seeds_index: Path) -> None:
+    with NewsIndex(seeds_index) as news:
+        app = create_app(news)
+        assert news._snapshot is None  # noqa: SLF001 - opening is lazy until then
+        with TestClient(app) as client:
+            assert news._snapshot is not None  # noqa: SLF001
+            assert client.get("/api/health").status_code == 200
