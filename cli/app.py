@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from cli import (
@@ -18,6 +20,7 @@ from cli.cache import app as cache_app
 from cli.entities import entities_cli
 from cli.saved import app as saved_app
 from cli.serve import serve_cli
+from index import __version__
 
 app = typer.Typer(
     name="newsfacet",
@@ -28,6 +31,20 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"newsfacet {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: Annotated[bool, typer.Option(
+        "--version", help="Print the version and exit.", is_eager=True,
+        callback=_print_version)] = False) -> None:
+    """Search news articles by text and by the people, organizations, places and countries
+    they mention."""
+
 
 app.command("index")(indexing.index_cli)
 app.command("search")(searching.search_cli)

@@ -8,7 +8,7 @@ import typer
 
 from cli import render
 from cli.options import user_errors
-from cli.render import OutputFormat
+from cli.render import OutputFormat, format_option
 from index import cache_info, clear_cache
 
 app = typer.Typer(
@@ -20,7 +20,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")]
+FormatOpt = Annotated[OutputFormat, format_option("cache")]
 
 
 @app.command("info")

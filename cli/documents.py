@@ -20,14 +20,13 @@ from cli.options import (
     user_errors,
     with_filters,
 )
-from cli.render import OutputFormat
+from cli.render import OutputFormat, format_option
 from search import SortOrder, connect
 
 
 def show_cli(
     doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id (see search).")],
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")] =
-        OutputFormat.TABLE,
+    fmt: Annotated[OutputFormat, format_option("show")] = OutputFormat.TABLE,
     index: IndexOpt = Path(DEFAULT_INDEX),
     backend: BackendOpt = None,
     url: UrlOpt = None,
@@ -51,8 +50,7 @@ def export_cli(
     sort: Annotated[SortOrder | None, typer.Option(
         "--sort", "-s", help="relevance, date or -date; default index order.")] = None,
     collapse: CollapseOpt = False,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="jsonl, json or csv.")] =
-        OutputFormat.JSONL,
+    fmt: Annotated[OutputFormat, format_option("export")] = OutputFormat.JSONL,
     with_text: Annotated[bool, typer.Option("--text", help="Include the article text.")] = False,
     mentions: Annotated[bool, typer.Option("--mentions", help="Include raw NER mentions.")] =
         False,
@@ -68,7 +66,8 @@ def export_cli(
         docs = news.export(text, sort=sort, collapse=collapse, filters=filters)
         rows = (d.to_dict(text=with_text, mentions=mentions) for d in docs)
         if fmt is OutputFormat.CSV:
-            columns = render.DOCUMENT_COLUMNS + (("text",) if with_text else ())
+            columns = render.DOCUMENT_COLUMNS + (("text",) if with_text else ()) + (
+                ("mentions",) if mentions else ())
             render.write_csv(rows, columns)
         elif fmt is OutputFormat.JSON:
             render.write_json(list(rows))
@@ -77,8 +76,7 @@ def export_cli(
 
 
 def stats_cli(
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")] =
-        OutputFormat.TABLE,
+    fmt: Annotated[OutputFormat, format_option("stats")] = OutputFormat.TABLE,
     index: IndexOpt = Path(DEFAULT_INDEX),
     backend: BackendOpt = None,
     url: UrlOpt = None,

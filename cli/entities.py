@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +10,7 @@ from rich.table import Table
 
 from cli import render
 from cli.options import user_errors
+from cli.render import OutputFormat, format_option
 from search import DEFAULT_TOP, Facet, NewsIndex, list_entities
 
 INDEX_ENV = "NEWSFACET_INDEX"
@@ -18,14 +18,6 @@ DEFAULT_INDEX = "news-index"
 ENTITY_COLUMNS = ("name", "count", "variants")
 #: Countries also list the places and nationalities that imply them.
 COUNTRY_COLUMNS = (*ENTITY_COLUMNS, "implied_by")
-
-
-class EntityFormat(enum.StrEnum):
-    """Output formats of the entities command."""
-
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
 
 
 def entities_cli(
@@ -36,8 +28,7 @@ def entities_cli(
                               "text (case and accents ignored).")] = None,
     top: Annotated[int, typer.Option("--top", "-t", min=0,
                                      help="How many entities (0: all).")] = DEFAULT_TOP,
-    fmt: Annotated[EntityFormat, typer.Option("--format", "-f", help="Output format.")] =
-        EntityFormat.TABLE,
+    fmt: Annotated[OutputFormat, format_option("entities")] = OutputFormat.TABLE,
     index: Annotated[Path, typer.Option("--index", "-i", envvar=INDEX_ENV,
                                         help=f"Index directory [env {INDEX_ENV}].")] =
         Path(DEFAULT_INDEX),
@@ -53,9 +44,9 @@ def entities_cli(
         chosen = Facet.parse(facet)
         found = list_entities(news, chosen, match=match, top=top)
     rows = [e.to_dict() for e in found]
-    if fmt is EntityFormat.JSON:
+    if fmt is OutputFormat.JSON:
         render.write_json({"facet": chosen.value, "entities": rows})
-    elif fmt is EntityFormat.CSV:
+    elif fmt is OutputFormat.CSV:
         render.write_csv(rows, COUNTRY_COLUMNS if chosen is Facet.COUNTRIES else ENTITY_COLUMNS)
     else:
         table = Table(title=chosen.value, title_style="bold", box=None, pad_edge=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import shlex
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -126,8 +127,7 @@ def index_cli(
         for match in matches:
             typer.echo(match.message())
     if interrupted:
-        typer.echo(f"Interrupted: the {report.indexed} documents indexed so far are committed. "
-                   "Run the same command again to finish.", err=True)
+        typer.echo(interrupted_message(report.indexed, paths, index, rebuild=rebuild), err=True)
         raise typer.Exit(code=EXIT_INTERRUPTED)
     if not report.ok:
         raise typer.Exit(code=EXIT_PARTIAL)
@@ -139,6 +139,18 @@ def _saved_matches(index: Path, added: tuple[str, ...]) -> tuple[NewMatches, ...
         return ()  # opening the index for searching costs more than the check
     with NewsIndex(index) as news:
         return SavedSearches(news).new_matches(added)
+
+
+def interrupted_message(indexed: int, paths: list[Path], index: Path, *, rebuild: bool) -> str:
+    """What to run to finish an interrupted run. A rebuild that committed something goes
+    on without ``--rebuild`` (which would start over)."""
+    if rebuild and indexed:
+        command = shlex.join(["newsfacet", "index", *map(str, paths), "--index", str(index)])
+        return (f"Interrupted: the {indexed} documents indexed so far by the rebuild are "
+                f"committed. To finish, run without --rebuild (again would start over): "
+                f"{command}")
+    return (f"Interrupted: the {indexed} documents indexed so far are committed. Run the same "
+            "command again to finish.")
 
 
 def _models(values: list[str]) -> tuple[str | None, dict[str, str]]:

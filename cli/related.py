@@ -19,7 +19,7 @@ from cli.options import (
     user_errors,
     with_filters,
 )
-from cli.render import OutputFormat
+from cli.render import OutputFormat, format_option
 from search import DEFAULT_RELATED_SIZE, RELATED_FACETS, connect
 
 
@@ -32,8 +32,7 @@ def related_cli(
                         "countries).")] = None,
     top: Annotated[int, typer.Option("--top", "-t", help="Values per facet (0: all).")] =
         DEFAULT_RELATED_SIZE,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, json, jsonl or "
-                                                                      "csv.")] = OutputFormat.TABLE,
+    fmt: Annotated[OutputFormat, format_option("related")] = OutputFormat.TABLE,
     index: IndexOpt = Path(DEFAULT_INDEX),
     backend: BackendOpt = None,
     url: UrlOpt = None,

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
+import typer
 from rich.columns import Columns
 from rich.console import Console
 from rich.table import Table
@@ -59,6 +60,38 @@ class OutputFormat(enum.StrEnum):
     CSV = "csv"
 
 
+_ALL_FORMATS = tuple(OutputFormat)
+#: The formats each command prints, its default first: the one place they are declared.
+#: ``--format`` offers these and the option parser refuses the others.
+COMMAND_FORMATS: dict[str, tuple[OutputFormat, ...]] = {
+    "search": _ALL_FORMATS,
+    "facets": _ALL_FORMATS,
+    "similar": _ALL_FORMATS,
+    "related": _ALL_FORMATS,
+    "show": (OutputFormat.TABLE, OutputFormat.JSON),
+    "stats": (OutputFormat.TABLE, OutputFormat.JSON),
+    "cache": (OutputFormat.TABLE, OutputFormat.JSON),
+    "entities": (OutputFormat.TABLE, OutputFormat.JSON, OutputFormat.CSV),
+    "export": (OutputFormat.JSONL, OutputFormat.JSON, OutputFormat.CSV),
+}
+
+
+def format_option(command: str) -> Any:
+    """The ``--format``/``-f`` option of ``command``, offering its formats only."""
+    allowed = COMMAND_FORMATS[command]
+    names = [f.value for f in allowed]
+
+    def check(value: OutputFormat | None) -> OutputFormat | None:
+        if value is not None and value not in allowed:
+            raise typer.BadParameter(f"{command} prints {', '.join(names[:-1])} or "
+                                     f"{names[-1]}, not {value.value}")
+        return value
+
+    return typer.Option("--format", "-f", metavar="[" + "|".join(names) + "]",
+                        help=f"Output format: {', '.join(names)} (default {names[0]}).",
+                        callback=check, show_default=False)
+
+
 def console(stream: TextIO | None = None) -> Console:
     """A rich console on ``stream`` (stdout by default) that keeps long lines whole in pipes."""
     return Console(file=stream or sys.stdout, soft_wrap=False, highlight=False, markup=False)
@@ -97,8 +130,16 @@ def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str],
     writer = csv.DictWriter(stream or sys.stdout, fieldnames=list(columns), extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: cleaned(LIST_SEPARATOR.join(v) if isinstance(v, list) else v)
-                         for k, v in row.items()})
+        writer.writerow({k: cleaned(_cell(v)) for k, v in row.items()})
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell: a list of names joined, nested data (NER mentions) as JSON text."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return LIST_SEPARATOR.join(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
 
 def facet_table(name: str, counts: Sequence[FacetCount]) -> Table:
@@ -134,18 +175,19 @@ def suggestion_text(result: SearchResult) -> Text | None:
              for s in result.suggestions]
     if not parts:
         return None
-    return Text.assemble(("Did you mean: ", "bold"), " ".join(parts), "?")
+    reasons = "".join(f"{s.reason}. " for s in result.suggestions if s.reason)
+    return Text.assemble(reasons, ("Did you mean: ", "bold"), " ".join(parts), "?")
 
 
 def date_table(result: SearchResult) -> Table:
-    """The date histogram as bars (empty buckets left out)."""
+    """The date histogram as bars, empty months and years included: a gap is news too."""
     table = Table(title=f"dates (by {result.date_interval})", title_style="bold",
                   show_header=False, box=None, pad_edge=False)
     table.add_column("bucket", style="dim")
     table.add_column("count", justify="right", style="cyan")
     table.add_column("bar")
     peak = max((c.count for c in result.dates), default=0)
-    for bucket in (b for b in result.dates if b.count):
+    for bucket in result.dates:
         table.add_row(bucket.value, str(bucket.count),
                       "█" * max(1 if bucket.count else 0, round(20 * bucket.count / peak))
                       if peak else "")
@@ -179,15 +221,29 @@ def print_related(result: RelatedResult, out: Console) -> None:
     out.print(Columns(tables, padding=(0, 4)))
 
 
+#: How ``NewsIndex.similar`` labels its result's query.
+SIMILAR_LABEL = "similar:"
+#: Terminals narrower than this get the facet tables one below the other.
+SIDE_BY_SIDE_WIDTH = 100
+
+
 def print_search(result: SearchResult, out: Console) -> None:
     """Ranked hits with snippets, then the facet tables."""
     result = cleaned(result)
     shown = f"{len(result.hits)} shown" if result.hits else "none on this page"
     query = repr(result.query) if result.query else "every document"
     filters = filter_text(result.filters)
-    out.print(Text.assemble((f"{result.total:,} matching", "bold"),
-                            f" for {query}" + (f" with {filters}" if filters else "")
-                            + f" (page {result.page} of {result.pages}, {shown})"))
+    if result.query.startswith(SIMILAR_LABEL):
+        # A similarity search matches every article sharing one word with the original:
+        # that count is how many were compared, not how many are alike.
+        out.print(Text.assemble(
+            ("Most like ", "bold"), result.query[len(SIMILAR_LABEL):],
+            f" (compared with the {result.total:,} articles that share a key word or an "
+            f"entity with it; page {result.page} of {result.pages}, {shown})"))
+    else:
+        out.print(Text.assemble((f"{result.total:,} matching", "bold"),
+                                f" for {query}" + (f" with {filters}" if filters else "")
+                                + f" (page {result.page} of {result.pages}, {shown})"))
     for hit in result.hits:
         out.print()
         doc = hit.document
@@ -202,12 +258,19 @@ def print_search(result: SearchResult, out: Console) -> None:
     fix = suggestion_text(result)
     if fix is not None:
         out.print(fix)
-    if result.facets:
+    if result.total and any(result.facets.values()):  # nothing counted: no empty tables
         out.print()
-        tables = [facet_table(name, counts) for name, counts in result.facets.items()]
+        tables = [facet_table(name, counts) for name, counts in result.facets.items()
+                  if counts]
         if result.dates:
             tables.append(date_table(result))
-        out.print(Columns(tables, padding=(0, 4)))
+        if out.width < SIDE_BY_SIDE_WIDTH:
+            # Four tables side by side wrap and cut names on a narrow terminal.
+            for table in tables:
+                out.print(table)
+                out.print()
+        else:
+            out.print(Columns(tables, padding=(0, 4)))
 
 
 def hit_rows(result: SearchResult) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from cli.options import (
     user_errors,
     with_filters,
 )
-from cli.render import OutputFormat
+from cli.render import OutputFormat, format_option
 from search import DEFAULT_FACET_SIZE, DEFAULT_LIMIT, DateInterval, Facet, connect
 
 
@@ -40,8 +40,7 @@ def search_cli(
         "--interval", help="Date histogram buckets: auto (month, or year over more than three "
                            "years), month or year.")] = DateInterval.AUTO,
     collapse: CollapseOpt = False,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] =
-        OutputFormat.TABLE,
+    fmt: Annotated[OutputFormat, format_option("search")] = OutputFormat.TABLE,
     index: IndexOpt = Path(DEFAULT_INDEX),
     backend: BackendOpt = None,
     url: UrlOpt = None,
@@ -74,8 +73,7 @@ def facets_cli(
         "--match", "-m", help="Only values containing this text (ignores case and accents).")]
         = None,
     disjunctive: DisjunctiveOpt = False,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] =
-        OutputFormat.TABLE,
+    fmt: Annotated[OutputFormat, format_option("facets")] = OutputFormat.TABLE,
     index: IndexOpt = Path(DEFAULT_INDEX),
     backend: BackendOpt = None,
     url: UrlOpt = None,

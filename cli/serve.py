@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +21,23 @@ DEFAULT_PORT = 8765
 
 
 __all__ = ["is_loopback", "serve_cli"]
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on (in use, no such address), or ``None``."""
+    if port == 0:
+        return None
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (f"Port {port} on {host} is in use (another newsfacet serve?); "
+                        f"choose another with --port N, or --port 0 for any free one")
+            return f"Cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
 
 
 def serve_cli(
@@ -57,6 +76,11 @@ def serve_cli(
     except NewsfacetError as exc:
         typer.echo(f"Error: {clean(str(exc), one_line=True)}", err=True)
         raise typer.Exit(code=1) from None
+    problem = port_problem(host, port)
+    if problem:
+        news.close()
+        typer.echo(f"Error: {problem}", err=True)
+        raise typer.Exit(code=1)
     if not is_loopback(host):
         typer.echo(f"Warning: listening on {host}: other machines can read every article in "
                    f"'{news.path}'. Use --host {DEFAULT_HOST} to keep it local.", err=True)

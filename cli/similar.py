@@ -16,7 +16,7 @@ from cli.options import (
     UrlOpt,
     user_errors,
 )
-from cli.render import OutputFormat
+from cli.render import OutputFormat, format_option
 from search import DEFAULT_LIMIT, connect
 
 
@@ -25,8 +25,7 @@ def similar_cli(
     limit: Annotated[int, typer.Option("--limit", "-n", help="Hits per page.")] = DEFAULT_LIMIT,
     page: Annotated[int, typer.Option("--page", help="Page number, from 1.")] = 1,
     collapse: CollapseOpt = False,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] =
-        OutputFormat.TABLE,
+    fmt: Annotated[OutputFormat, format_option("similar")] = OutputFormat.TABLE,
     index: IndexOpt = Path(DEFAULT_INDEX),
     backend: BackendOpt = None,
     url: UrlOpt = None,

@@ -7,6 +7,8 @@ Typical use::
     print(report.indexed, report.failed)
 """
 
+from importlib import metadata as _metadata
+
 from index.build import IndexReport, Progress, build_index
 from index.corpus_pass import RenormalizeReport, renormalize
 from index.entities.aliases import ALIASES_ENV, Aliases, load_aliases, read_stored
@@ -44,6 +46,7 @@ from index.ingest.reading import read_articles
 from index.ingest.records import Article, ProblemKind, ReadProblem
 from index.ner.cache import CACHE_ENV, CacheInfo, cache_info, clear_cache, default_cache_dir
 from index.ner.pipeline import DEFAULT_BATCH_SIZE, Mention, load_pipeline
+from index.store.analysis import SURFACE, fold, split_joined
 from index.store.columns import (
     BodyTerms,
     FacetArrays,
@@ -78,6 +81,12 @@ from index.store.schema import (
     build_schema,
 )
 from index.store.writer import DEFAULT_COMMIT_EVERY
+
+try:
+    #: The installed newsfacet's version, from its package metadata.
+    __version__ = _metadata.version("newsfacet")
+except _metadata.PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "ALIASES_ENV",
@@ -125,6 +134,7 @@ __all__ = [
     "RECORD",
     "ReadProblem",
     "RenormalizeReport",
+    "SURFACE",
     "SavedSearchNotFoundError",
     "SearchColumns",
     "StoredRecord",
@@ -141,6 +151,7 @@ __all__ = [
     "country_for_query",
     "default_cache_dir",
     "default_index_dir",
+    "fold",
     "load_aliases",
     "load_pipeline",
     "mention_owner",
@@ -157,5 +168,6 @@ __all__ = [
     "relative_path",
     "renormalize",
     "safe_loads",
+    "split_joined",
     "write_columns",
 ]

@@ -150,6 +150,10 @@ class _Tally:
                            dict(self.without_model), tuple(dict.fromkeys(self.added)))
 
 
+#: Files that hold several records, so possibly several with one id.
+MULTI_RECORD_SUFFIXES = (".jsonl", ".json", ".csv")
+
+
 def content_hash(article: Article, model: str) -> str:
     """Fingerprint of everything that decides a document's indexed form."""
     digest = hashlib.blake2b(digest_size=16)
@@ -329,11 +333,19 @@ class _Run:
         tally = self.tally
         self._tick()  # the total, before the first document
         for source in sources:
-            for item in read_source(source):
+            last = _last_records(source)
+            for position, item in enumerate(read_source(source)):
                 if isinstance(item, ReadProblem):
                     tally.note(item)
                     if item.kind is ProblemKind.FAILED:
                         self._tick()
+                    continue
+                if last.get(item.id, position) != position:
+                    # Of records sharing an id in one file, the last one is the article: the
+                    # earlier ones are never indexed, so re-runs find it unchanged.
+                    tally.problems.append(ReadProblem(
+                        item.path, f"duplicate id {item.id!r}; a later record in this file "
+                        "replaces this one", ProblemKind.WARNING))
                     continue
                 digest = content_hash(item, self.fingerprint)
                 self.seq += 1
@@ -472,6 +484,19 @@ def _indexed_ids(ix: Any, folder: Path) -> set[str]:
             return set(store.indexed_fingerprints(ix))
     except NewsfacetError:
         return set()
+
+
+def _last_records(source: SourceFile) -> dict[str, int]:
+    """Where the last record of each id is in a file of several records (a first read;
+    ids alone are kept). Empty for a file of one article."""
+    name = source.path.name.lower()
+    if not name.removesuffix(".gz").endswith(MULTI_RECORD_SUFFIXES):
+        return {}
+    last: dict[str, int] = {}
+    for position, item in enumerate(read_source(source)):
+        if not isinstance(item, ReadProblem):
+            last[item.id] = position
+    return last
 
 
 def _write_columns(ix: Any, folder: Path) -> None:

@@ -483,6 +483,14 @@ class NewsIndex:
     def _docnum(self, snap: Snapshot, doc_id: str) -> int:
         docnum = snap.searcher.document_number(**{ID: doc_id})
         if docnum is None:
+            # A path given for an id: ids are paths relative to the folder that was indexed.
+            parts = doc_id.replace("\\", "/").strip("/").split("/")
+            for start in range(1, len(parts)):
+                tail = "/".join(parts[start:])
+                if snap.searcher.document_number(**{ID: tail}) is not None:
+                    raise DocumentNotFoundError(
+                        f"No document with id {doc_id!r} in '{self.path}'; ids are paths "
+                        f"relative to the indexed folder: use {tail!r}")
             raise DocumentNotFoundError(
                 f"No document with id {doc_id!r} in '{self.path}'. Find ids with: "
                 f"newsfacet search TEXT --index {self.path}")
@@ -593,7 +601,8 @@ class NewsIndex:
     def _suggest(self, snap: Snapshot, text: str, selection: Selection) -> tuple[Suggestion, ...]:
         out = []
         for facet, value in selection.unmatched:
-            found = entity_suggestion(facet, value, snap.columns[facet])
+            found = _other_facet(snap, facet, value) or entity_suggestion(
+                facet, value, snap.columns[facet])
             if found:
                 out.append(found)
         if text.strip():
@@ -615,6 +624,27 @@ def _near_positions(snap: Snapshot, query: wq.Query, docs: list[int]
     return {int(d): (int(e), int(w), len(near.words))
             for d, e, w in zip(found.tolist(), entity_pos.tolist(), word_pos.tolist(),
                                strict=True) if d in wanted}
+
+
+_KIND_NAMES = {Facet.PEOPLE: "person", Facet.ORGANIZATIONS: "organization",
+               Facet.PLACES: "place", Facet.COUNTRIES: "country"}
+
+
+def _other_facet(snap: Snapshot, facet: Facet, value: str) -> Suggestion | None:
+    """The same value in another facet, when ``value`` names no entity of ``facet``
+    (``--country Moscow``: Moscow is a place)."""
+    for other in Facet:
+        if other is facet:
+            continue
+        column = snap.columns[other]
+        ids = column.lookup(value)
+        if ids is not None:
+            name = column.values[ids]
+            kind = _KIND_NAMES[other]
+            article = "an" if kind[0] in "aeiou" else "a"
+            return Suggestion(other.value, value, name, f"no {_KIND_NAMES[facet]} named "
+                              f"{value!r}; it is {article} {kind}")
+    return None
 
 
 def _words_for_phrases(query: wq.Query) -> wq.Query:

@@ -64,10 +64,16 @@ class Suggestion:
     field: str
     given: str
     suggestion: str
+    #: Why, when the suggestion moves a value to another facet ("no country named
+    #: 'Moscow'; it is a place").
+    reason: str = ""
 
     def to_dict(self) -> dict[str, str]:
-        """JSON form ``{"field", "given", "suggestion"}``."""
-        return {"field": self.field, "given": self.given, "suggestion": self.suggestion}
+        """JSON form ``{"field", "given", "suggestion"}``, plus ``reason`` when there is one."""
+        out = {"field": self.field, "given": self.given, "suggestion": self.suggestion}
+        if self.reason:
+            out["reason"] = self.reason
+        return out
 
 
 @dataclass(frozen=True, slots=True)

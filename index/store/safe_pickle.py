@@ -50,9 +50,14 @@ _WHOOSH_CLASSES: dict[str, tuple[str, ...]] = {
     "whoosh.lang.porter": ("stem",),
     "whoosh.support.charset": (),
 }
+#: newsfacet's own analyzer filters (``index.store.analysis``), pickled in the schema.
+_OWN_CLASSES: dict[str, tuple[str, ...]] = {
+    "index.store.analysis": ("FoldFilter", "JoinFilter", "SurfaceStemFilter"),
+}
 _ALLOWED: frozenset[tuple[str, str]] = frozenset(
     {(module, name) for module in ("builtins", "__builtin__") for name in _BUILTINS}
     | {(module, name) for module, names in _WHOOSH_CLASSES.items() for name in names}
+    | {(module, name) for module, names in _OWN_CLASSES.items() for name in names}
     | {("datetime", "datetime"), ("datetime", "date"), ("datetime", "timedelta"),
        ("datetime", "timezone"), ("collections", "defaultdict"), ("collections", "OrderedDict"),
        ("copyreg", "_reconstructor"), ("copy_reg", "_reconstructor"), ("re", "_compile"),

@@ -10,13 +10,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from whoosh import columns, fields, formats
-from whoosh.analysis import Analyzer, StemmingAnalyzer, Token
+from whoosh.analysis import Analyzer, Token
 
 from index.errors import UnknownFacetError
+from index.store.analysis import text_analyzer
 
 #: Bumped whenever the schema or the stored record changes shape; an index written with
-#: another version is rebuilt by ``--rebuild``.
-SCHEMA_VERSION = 3
+#: another version is rebuilt by ``--rebuild``. Version 2: the language field; 3: the
+#: ``mentions`` field of entity positions; 4: words joined by hyphens, ``&``, dots and
+#: apostrophes, no stop words, accents folded (``index.store.analysis``).
+SCHEMA_VERSION = 4
 
 #: Title terms weigh this much more than body terms in ranking.
 TITLE_BOOST = 2.0
@@ -100,11 +103,6 @@ class PlacedTerms(Analyzer):  # type: ignore[misc]
             token.text, token.stopped, token.boost = term, False, 1.0
             token.pos = int(pos)
             yield token
-
-
-def text_analyzer() -> Analyzer:
-    """The analyzer of the title and body fields (also what counts ``mentions`` positions)."""
-    return StemmingAnalyzer()
 
 
 def build_schema() -> fields.Schema:

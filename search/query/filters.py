@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from index import Facet, InvalidValueError
+from search.query.dates import bound
 
 #: ``since`` and ``until``: the date bounds, inclusive.
 DATE_KEYWORDS: tuple[str, str] = ("since", "until")
@@ -91,8 +92,9 @@ def _fields() -> tuple[FilterField, ...]:
 FILTER_FIELDS: tuple[FilterField, ...] = _fields()
 #: Help of the date bounds.
 DATE_HELP: Mapping[str, str] = {
-    "since": "Dated on or after this date (YYYY-MM-DD).",
-    "until": "Dated on or before this date (YYYY-MM-DD).",
+    "since": "Dated on or after: 2019, 2019-06, 2019-06-30, '30 June 2019', yesterday, 7d, "
+             "3m, 1y; a partial date counts from its first day.",
+    "until": "Dated on or before (same forms); a partial date counts to its last day.",
 }
 #: Every filter keyword: the entity filters', the dates' and the languages'.
 FILTER_KEYWORDS: tuple[str, ...] = (*(f.keyword for f in FILTER_FIELDS), *DATE_KEYWORDS,
@@ -130,7 +132,7 @@ class Filters:
         """Checked filters from keyword values (any of :data:`FILTER_KEYWORDS`).
 
         Entity values may be one string or an iterable of strings; blank ones are dropped.
-        Dates may be ``date`` objects or ISO text.
+        Dates may be ``date`` objects or text in any form of :mod:`search.query.dates`.
 
         Raises:
             InvalidValueError: an unknown keyword, a value that is not text, or a date that
@@ -144,7 +146,7 @@ class Filters:
         values = {name: _clean(name, given) for name, given in keywords.items()
                   if name not in DATE_KEYWORDS and name != LANGUAGE_KEYWORD and given}
         since = as_date("since", keywords.get("since"))
-        until = as_date("until", keywords.get("until"))
+        until = as_date("until", keywords.get("until"), end=True)
         if since and until and since > until:
             raise InvalidValueError(f"since ({since}) is after until ({until}); swap them")
         return cls(since=since, until=until,
@@ -209,16 +211,10 @@ def coerce_filters(filters: Filters | None, keywords: Mapping[str, Any]) -> Filt
     return filters
 
 
-def as_date(name: str, value: dt.date | str | None) -> dt.date | None:
-    """``value`` as a date (a date or YYYY-MM-DD text), or an error naming ``name``."""
-    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.datetime):
-        raise InvalidValueError(f"{name} must be a date, not a date and time; got {value!r}")
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidValueError(f"{name} must be a date as YYYY-MM-DD, got {value!r}") from None
+def as_date(name: str, value: dt.date | str | None, *, end: bool = False) -> dt.date | None:
+    """``value`` (a date, or text in any form of :mod:`search.query.dates`) as the first day
+    it names, or the last when ``end``; an error naming ``name`` otherwise."""
+    return bound(name, value, end=end)
 
 
 def _languages(values: str | Iterable[str] | None) -> tuple[str, ...]:

@@ -2,7 +2,12 @@
 
 A word gets a suggestion when no article contains it, or when it is rare and a close word
 is far more common (``goverment`` in 10 articles, ``government`` in 5,000): misspellings
-occur in articles too. An entity value gets one when it names no entity of the index.
+occur in articles too. Only plain words are corrected, keeping their case: never a word in
+capitals (an acronym: ``NATO``), a word joined by a hyphen or dot (``Jong-un``), a short word
+that some article contains (``Kim``), nor anything with query syntax (wildcards, boosts,
+fields, operators). An entity value gets one when it names no entity of the index: the
+closest value of its facet, or the same name in another facet (``--country Moscow`` ->
+``--place Moscow``).
 """
 
 from __future__ import annotations
@@ -25,7 +30,14 @@ MIN_SIMILARITY = 0.75
 #: A word found in some articles is still corrected when a close word is in this many
 #: times more.
 MORE_COMMON = 10
-_WORD = re.compile(r"(?<![\w:])([^\W\d_][\w']*)(?![\w:])")
+#: A word found in some articles is corrected only when it has this many letters and the
+#: correction is at least this alike: short words and names are rare, not wrong.
+MIN_LETTERS_FOUND = 5
+MIN_SIMILARITY_FOUND = 0.85
+# A token of the query: everything between spaces, brackets and quotes. Only tokens that
+# are letters alone are corrected; any other character is syntax or a joined word.
+_TOKEN = re.compile(r'[^\s()"\[\]{}]+')
+_LETTERS = re.compile(r"[^\W\d_]+")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO", "NEAR"})
 
 
@@ -79,9 +91,9 @@ def _likeness(word: str, stems: list[str]) -> np.ndarray:
 
 
 def text_suggestion(text: str, searcher: Any, lexicon: Lexicon) -> Suggestion | None:
-    """``text`` with each word that no title or body contains, or that a close word
-    outnumbers :data:`MORE_COMMON` times, replaced by that word; ``None`` when there is
-    nothing to correct.
+    """``text`` with each plain word that no title or body contains, or that a close word
+    outnumbers :data:`MORE_COMMON` times, replaced by that word in the same case; ``None``
+    when there is nothing to correct.
 
     Indexed terms are stems (``goverment`` is indexed as ``gover``), so candidates are
     found among stems and judged by how they are written in an article (``government``).
@@ -89,25 +101,44 @@ def text_suggestion(text: str, searcher: Any, lexicon: Lexicon) -> Suggestion | 
     reader = searcher.reader()
     analyzer = searcher.schema[BODY].analyzer
     corrected, changed, position = [], False, 0
-    for match in _WORD.finditer(text):
-        word = match.group(1)
-        terms = [t.text for t in analyzer(word)]
+    for match in _TOKEN.finditer(text):
+        word = match.group()
         replacement = word
-        if word not in _OPERATORS and len(terms) == 1:
-            seen = max(reader.doc_frequency(name, terms[0]) for name in (BODY, TITLE))
-            best = 0.0
-            for stem, count in lexicon.near(terms[0], max(1, MORE_COMMON * seen)):
-                surface = _surface(searcher, analyzer, stem) or stem
-                ratio = fuzz.ratio(word.lower(), surface) / 100
-                # Between equally close words, the more common one is the likelier fix.
-                score = ratio + 0.02 * math.log10(count)
-                if score > best and ratio >= MIN_SIMILARITY:
-                    best, replacement = score, surface
-            changed = changed or replacement != word
-        corrected.append(text[position:match.start(1)] + replacement)
-        position = match.end(1)
+        if _correctable(word):
+            terms = [t.text for t in analyzer(word, mode="query")]
+            if len(terms) == 1:
+                replacement = _best(word, terms[0], reader, searcher, analyzer, lexicon)
+        changed = changed or replacement != word
+        corrected.append(text[position:match.start()] + replacement)
+        position = match.end()
     corrected.append(text[position:])
     return Suggestion("text", text, "".join(corrected)) if changed else None
+
+
+def _correctable(word: str) -> bool:
+    """A plain word in lower or title case that is no operator."""
+    return bool(_LETTERS.fullmatch(word)) and word not in _OPERATORS and not (
+        word.isupper() and len(word) > 1)
+
+
+def _best(word: str, term: str, reader: Any, searcher: Any, analyzer: Any,
+          lexicon: Lexicon) -> str:
+    """The correction of one word, or the word itself."""
+    seen = max(reader.doc_frequency(name, term) for name in (BODY, TITLE))
+    if seen and len(word) < MIN_LETTERS_FOUND:
+        return word
+    floor = MIN_SIMILARITY_FOUND if seen else MIN_SIMILARITY
+    best, replacement = 0.0, word
+    for stem, count in lexicon.near(term, max(1, MORE_COMMON * seen)):
+        surface = _surface(searcher, analyzer, stem) or stem
+        ratio = fuzz.ratio(word.lower(), surface) / 100
+        # Between equally close words, the more common one is the likelier fix.
+        score = ratio + 0.02 * math.log10(count)
+        if score > best and ratio >= floor:
+            best, replacement = score, surface
+    if replacement == word:
+        return word
+    return replacement.capitalize() if word[:1].isupper() else replacement
 
 
 def _surface(searcher: Any, analyzer: Any, stem: str) -> str | None:
@@ -120,7 +151,7 @@ def _surface(searcher: Any, analyzer: Any, stem: str) -> str | None:
     for docnum in searcher.docs_for_query(wq.Term(BODY, stem)):
         body = searcher.stored_fields(docnum).get(BODY, "")
         forms.update(found.group().lower() for found in prefix.finditer(body)
-                     if [t.text for t in analyzer(found.group())] == [stem])
+                     if [t.text for t in analyzer(found.group(), mode="query")] == [stem])
         break
     if not forms:
         return None

@@ -1,5 +1,6 @@
 """Plain text and Markdown (``.txt``, ``.md``): the first non-empty line is the title, the
-rest the body; a file name starting with an ISO date gives the date."""
+rest the body; a file name starting with an ISO date gives the date. Markdown is read
+without its markup."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import BinaryIO
 from index.ingest.dates import date_from_name
 from index.ingest.decode import decode_text
 from index.ingest.formats import Format
+from index.ingest.markdown import strip_markdown
 from index.ingest.records import (
     MAX_TEXT_CHARS,
     Article,
@@ -32,13 +34,15 @@ def read_text(source: SourceFile, stream: BinaryIO) -> Iterator[ReadItem]:
         return
     if len(text) > MAX_TEXT_CHARS:
         text, truncated = text[:MAX_TEXT_CHARS], True
+    name = source.path.name[:-3] if source.path.name.lower().endswith(".gz") else \
+        source.path.name
+    if name.lower().endswith(".md"):
+        text = strip_markdown(text)
     lines = text.strip().splitlines()
     title = lines[0].strip().lstrip("#").strip()
     body = "\n".join(lines[1:]).strip()
     if truncated:
         yield truncation_warning(source.shown)
-    name = source.path.name[:-3] if source.path.name.lower().endswith(".gz") else \
-        source.path.name
     yield Article(id=source.relpath, title=title, text=body, path=source.shown,
                   date=date_from_name(name), truncated=truncated)
 
