@@ -53,6 +53,7 @@ from index.store.columns import (
     SearchColumns,
     read_columns,
     read_dates,
+    table_order,
     write_columns,
 )
 from index.store.folder import (
@@ -169,5 +170,6 @@ __all__ = [
     "renormalize",
     "safe_loads",
     "split_joined",
+    "table_order",
     "write_columns",
 ]

@@ -119,16 +119,7 @@ class FacetArrays:
     def order(self, counts: np.ndarray, limit: int = 0) -> tuple[np.ndarray, bool]:
         """Entity ids counted at least once in table order (count descending, then name):
         all, or the first ``limit``; and whether that is all of them."""
-        ids = np.flatnonzero(counts)
-        complete = not limit or len(ids) <= limit
-        if not complete:
-            # Only the values that can be among the first ``limit`` are sorted.
-            cutoff = np.partition(counts[ids], len(ids) - limit)[len(ids) - limit]
-            ids = ids[counts[ids] >= cutoff]
-        ids = ids[np.lexsort((self.name_rank[ids], -counts[ids]))]
-        if not complete:
-            ids = ids[:limit]
-        return ids.astype(np.int32), complete
+        return table_order(counts, self.name_rank, limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,3 +388,18 @@ def refresh_columns(ix: Any, folder: Path) -> None:
         if not _valid(folder / f"{COLUMNS_PREFIX}{token}", token):
             write_columns(folder, SearchColumns.compute(reader))
 
+
+def table_order(counts: np.ndarray, name_rank: np.ndarray, limit: int = 0
+                ) -> tuple[np.ndarray, bool]:
+    """Entity ids counted at least once in table order (count descending, then the name's
+    rank): all, or the first ``limit``; and whether that is all of them."""
+    ids = np.flatnonzero(counts)
+    complete = not limit or len(ids) <= limit
+    if not complete:
+        # Only the values that can be among the first ``limit`` are sorted.
+        cutoff = np.partition(counts[ids], len(ids) - limit)[len(ids) - limit]
+        ids = ids[counts[ids] >= cutoff]
+    ids = ids[np.lexsort((name_rank[ids], -counts[ids]))]
+    if not complete:
+        ids = ids[:limit]
+    return ids.astype(np.int32), complete

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index import Facet, FacetArrays, name_key
+from index import Facet, FacetArrays, name_key, table_order
 from search.results import FacetCount
 
 #: Facet values returned per facet when not asked otherwise.
@@ -139,16 +139,8 @@ class FacetColumn:
     def tally(self, counts: np.ndarray, limit: int = 0) -> Tally:
         """The values counted in ``counts`` (as from :meth:`counts`), in table order: all,
         or the first ``limit``."""
-        ids = np.flatnonzero(counts)
-        complete = not limit or len(ids) <= limit
-        if not complete:
-            # Only the values that can be among the first ``limit`` are sorted.
-            cutoff = np.partition(counts[ids], len(ids) - limit)[len(ids) - limit]
-            ids = ids[counts[ids] >= cutoff]
-        ids = ids[np.lexsort((self.name_rank[ids], -counts[ids]))]
-        if not complete:
-            ids = ids[:limit]
-        return Tally(ids.astype(np.int32), counts[ids].astype(np.int32), complete)
+        ids, complete = table_order(counts, self.name_rank, limit)
+        return Tally(ids, counts[ids].astype(np.int32), complete)
 
     def table(self, tally: Tally, *, size: int = DEFAULT_FACET_SIZE, match: str | None = None,
               exclude: Iterable[int] = ()) -> tuple[FacetCount, ...]:

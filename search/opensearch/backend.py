@@ -30,7 +30,6 @@ from index import (
     Facet,
     InvalidValueError,
     build_schema,
-    country_for_query,
     name_key,
 )
 from search.counting.dates import MAX_MONTH_BUCKETS, DateInterval
@@ -46,7 +45,7 @@ from search.opensearch.mapping import (
 )
 from search.query.arguments import SortOrder, check_range, choice, sort_order
 from search.query.filters import Filters, coerce_filters
-from search.query.parser import make_parser, parse_text
+from search.query.parser import make_parser, parse_text, value_candidates
 from search.query.suggest import MIN_SIMILARITY
 from search.results import Document, FacetCount, Hit, IndexStats, SearchResult, Suggestion
 
@@ -297,15 +296,7 @@ class OpenSearchBackend:
         """The values ``value`` names in ``facet``, by the rules of the Whoosh engine: the
         alias table, then country names and codes, then (people) the full names holding
         it as a run of words."""
-        candidates = [value]
-        mapped = self._aliases().resolve(facet, value)
-        if mapped is not None and mapped != value:
-            candidates.insert(0, mapped)
-        country = None
-        if facet in (Facet.COUNTRIES, Facet.PLACES):
-            country = country_for_query(candidates[0])
-            if country:
-                candidates.insert(0, country)
+        candidates, country = value_candidates(facet, value, self._aliases())
         keys = [name_key(c) for c in candidates]
         should: list[dict[str, Any]] = [{"terms": {"key": keys}}]
         if facet is Facet.PLACES and country:

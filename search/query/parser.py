@@ -297,15 +297,11 @@ def resolve_value(facet: Facet, value: str, column: FacetColumn,
         else wq.Term(facet.value, terms[0])
 
 
-def resolve_ids(facet: Facet, value: str, column: FacetColumn,
-                aliases: Aliases | None = None) -> list[int]:
-    """The entity ids ``value`` names in ``facet``; empty when none.
-
-    ``value`` goes through the index's alias table (a variant finds its canonical name),
-    then country aliases and codes (for countries and places); a person's surname or first
-    name alone also finds the full names that contain it.
-    """
-    ids: list[int] = []
+def value_candidates(facet: Facet, value: str, aliases: Aliases | None = None
+                     ) -> tuple[list[str], str | None]:
+    """The names to look ``value`` up by in ``facet``, best first: its canonical name in the
+    alias table, then (countries and places) the country it names, then itself; and that
+    country, if any."""
     candidates = [value]
     if aliases is not None:
         mapped = aliases.resolve(facet, value)
@@ -316,6 +312,19 @@ def resolve_ids(facet: Facet, value: str, column: FacetColumn,
         country = country_for_query(candidates[0])
         if country:
             candidates.insert(0, country)
+    return candidates, country
+
+
+def resolve_ids(facet: Facet, value: str, column: FacetColumn,
+                aliases: Aliases | None = None) -> list[int]:
+    """The entity ids ``value`` names in ``facet``; empty when none.
+
+    ``value`` goes through the index's alias table (a variant finds its canonical name),
+    then country aliases and codes (for countries and places); a person's surname or first
+    name alone also finds the full names that contain it.
+    """
+    ids: list[int] = []
+    candidates, country = value_candidates(facet, value, aliases)
     for candidate in candidates:
         found = column.lookup(candidate)
         if found is not None:
