@@ -65,7 +65,7 @@ def test_unknown_entity_matches_nothing(news: NewsIndex) -> None:
     ("title:x NEAR/5 strikes", "one entity field"),
     ("NEAR/5 strikes", "needs an entity on one side"),
     ("person:Shoigu NEAR/5", "needs an entity on one side"),
-    ("person:Shoigu NEAR/5 the", "no searchable words"),
+    ('person:Shoigu NEAR/5 "!!!"', "no searchable words"),
     ("person:Shoigu NEAR/5 strikes NEAR/5 org:NATO", "chains NEAR"),
 ])
 def test_malformed_near_is_an_error(news: NewsIndex, query: str, message: str) -> None:

@@ -17,14 +17,14 @@ from whoosh.analysis import CompositeAnalyzer, StemFilter
 
 from index.entities.spans import Span, entity_spans
 from index.ner.pipeline import Mention
-from index.store.analysis import SurfaceStemFilter, text_analyzer
+from index.store.analysis import text_analyzer
 from index.store.schema import PAIR_SEPARATOR, TERM_SEPARATOR, Facet
 
 #: The body field's analyzer without its stemmer: the same tokens at the same positions,
 #: for counting positions as the body field does, at a third of the cost (measured on BBC
 #: News articles, where stemming was two thirds of this field's indexing time).
 _ANALYZER = CompositeAnalyzer(*(item for item in text_analyzer().items
-                                if not isinstance(item, (StemFilter, SurfaceStemFilter))))
+                                if not isinstance(item, StemFilter)))
 
 
 def mentions_value(mentions: Sequence[Mention], entities: Mapping[str, Sequence[str]],

@@ -24,7 +24,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.util.times import long_to_datetime
 
-from index import BODY, DATE, ID, TITLE, Facet, QuerySyntaxError, name_key
+from index import BODY, DATE, ID, SURFACE, TITLE, Facet, QuerySyntaxError, name_key
 from search.query.arguments import SortOrder
 from search.query.filters import Filters
 
@@ -114,9 +114,12 @@ def text_query(query: wq.Query, resolve: Resolver, pattern: PatternResolver) -> 
         return _group_boost(_bool(must=[text_query(q, resolve, pattern)
                                         for q in query.subqueries]), query)
     if isinstance(query, wq.Or):
-        return _group_boost(_bool(should=[text_query(q, resolve, pattern)
-                                          for q in query.subqueries],
-                                  minimum_should_match=1), query)
+        should: list[dict[str, Any]] = []
+        for sub in query.subqueries:
+            clause = text_query(sub, resolve, pattern)
+            if clause not in should:  # a word and its written form can give one clause
+                should.append(clause)
+        return _group_boost(_bool(should=should, minimum_should_match=1), query)
     if isinstance(query, wq.Not):
         return _bool(must_not=[text_query(query.query, resolve, pattern)])
     fieldname = getattr(query, "fieldname", None)
@@ -260,10 +263,14 @@ def _text_leaf(query: wq.Query) -> dict[str, Any]:
         # Whoosh's slop 1 means "adjacent"; OpenSearch's 0 does.
         spec = {"query": " ".join(query.words), "slop": max(0, query.slop - 1)}
         return {"match_phrase": {field: _boosted(spec, query)}}
+    # Whoosh's index also keeps words as written, marked with SURFACE; OpenSearch's
+    # analyzer has no such terms, so a pattern over written words is the plain pattern.
     if isinstance(query, wq.Prefix):
-        return {"prefix": {field: _boosted({"value": query.text}, query)}}
+        value = query.text.removeprefix(SURFACE)
+        return {"prefix": {field: _boosted({"value": value}, query)}}
     if isinstance(query, wq.Wildcard):
-        return {"wildcard": {field: _boosted({"value": query.text}, query)}}
+        value = query.text.removeprefix(SURFACE)
+        return {"wildcard": {field: _boosted({"value": value}, query)}}
     if isinstance(query, wq.Term):
         # The parser already analysed the word (lowercase, stem); OpenSearch analyses it
         # again with its English analyzer, which leaves a stem as it is.

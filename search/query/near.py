@@ -132,7 +132,7 @@ def extract_near(text: str, analyzer: Any) -> tuple[str, dict[str, EntityNear]]:
         words = tuple(t.text for t in analyzer(clause.phrase))
         if not words:
             raise QuerySyntaxError(f"{clause.phrase!r} in query {text!r} has no searchable "
-                                   "words (only stop words such as 'the'); choose others")
+                                   "words (only punctuation); choose others")
         placeholder = _PLACEHOLDER.format(number)
         queries[placeholder] = EntityNear(clause.facet, clause.value, words, clause.distance)
         out.append(text[last:clause.start])
