@@ -35,6 +35,7 @@ from index import (
 from search.counting.dates import MAX_MONTH_BUCKETS, DateInterval
 from search.counting.facets import DEFAULT_FACET_SIZE
 from search.counting.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, CoMention, RelatedResult
+from search.engine import DEFAULT_LIMIT, MAX_LIMIT, SUGGEST_BELOW
 from search.opensearch import translate as tr
 from search.opensearch.client import call, make_client, split_url
 from search.opensearch.mapping import (
@@ -49,9 +50,6 @@ from search.query.parser import make_parser, parse_text, value_candidates
 from search.query.suggest import MIN_SIMILARITY
 from search.results import Document, FacetCount, Hit, IndexStats, SearchResult, Suggestion
 
-DEFAULT_LIMIT = 10
-MAX_LIMIT = 1_000
-SUGGEST_BELOW = 20
 #: Past this many hits OpenSearch refuses ``from``/``size`` (``index.max_result_window``):
 #: deeper pages walk a point in time with ``search_after``.
 MAX_WINDOW = 10_000
