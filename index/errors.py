@@ -13,6 +13,8 @@ line that names the value at fault and the fix. The CLI prints that line and exi
     ├── IndexWriteError         the index directory cannot be written (read-only, disk full)
     ├── NerWorkerError          an NER worker process died (out of memory, killed)
     ├── CacheError              the NER cache cannot be read or cleared
+    ├── ClusterError            the Dask cluster cannot be reached or failed a task, or
+                                the dask extra is not installed
     ├── QuerySyntaxError        the text query does not parse
     ├── QueryTooCostlyError     wildcards and ranges expand to too many words
     ├── QueryTimeoutError       a search ran past its time limit and was stopped
@@ -70,6 +72,11 @@ class NerWorkerError(NewsfacetError):
 
 class CacheError(NewsfacetError):
     """Raised when the NER cache cannot be read or cleared on request."""
+
+
+class ClusterError(NewsfacetError):
+    """Raised when an enrichment's Dask cluster is unreachable, fails a task for good, or
+    the ``dask`` extra is not installed."""
 
 
 class IndexInterrupted(KeyboardInterrupt):
