@@ -8,6 +8,7 @@ import typer
 
 from cli import (
     documents,
+    enrich,
     indexing,
     network,
     publish,
@@ -55,6 +56,7 @@ app.command("stats")(documents.stats_cli)
 app.command("related")(related.related_cli)
 app.command("similar")(similar.similar_cli)
 app.command("serve")(serve_cli)
+app.command("enrich")(enrich.enrich_cli)
 app.command("publish")(publish.publish_cli)
 app.command("entities")(entities_cli)
 app.command("watchlist")(watchlist.watchlist_cli)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,11 +10,11 @@ import typer
 from cli import render
 from cli.options import user_errors
 from cli.render import OutputFormat, format_option
-from index import cache_info, clear_cache
+from index import cache_info, clear_cache, import_checkpoints
 
 app = typer.Typer(
     name="cache",
-    help="Show or clear the NER cache (NER results reused by --rebuild and re-indexing). "
+    help="Show, clear or fill the NER cache (NER results reused by --rebuild and re-indexing). "
          "It lives in $NEWSFACET_CACHE, else $XDG_CACHE_HOME/newsfacet, else "
          "~/.cache/newsfacet.\n\nExample: newsfacet cache info",
     no_args_is_help=True,
@@ -52,3 +53,23 @@ def clear_cli(fmt: FormatOpt = OutputFormat.TABLE) -> None:
     else:
         render.write_json({**before.to_dict(), "cleared": True})
 
+
+
+@app.command("import")
+def import_cli(
+    enriched: Annotated[Path, typer.Argument(
+        metavar="DIR", help="Output folder of newsfacet enrich (or its mentions/ folder).")],
+    fmt: FormatOpt = OutputFormat.TABLE,
+) -> None:
+    """Fill the NER cache from the mentions checkpoints of newsfacet enrich, so newsfacet
+    index of the same articles runs no NER.
+
+    Example: newsfacet cache import enriched/
+    """
+    with user_errors():
+        done = import_checkpoints(enriched)
+    if fmt is OutputFormat.TABLE:
+        typer.echo(f"Imported {done.entries} texts from {done.checkpoints} checkpoints into "
+                   f"{done.cache}")
+    else:
+        render.write_json(done.to_dict())

@@ -22,6 +22,7 @@ from index import (
     IndexInterrupted,
     InvalidValueError,
     build_index,
+    index_enriched,
     renormalize,
 )
 from search import SAVED_FILE, NewMatches, NewsIndex, SavedSearches
@@ -79,18 +80,31 @@ def index_cli(
         "--aliases", "-a", envvar=ALIASES_ENV,
         help=f"Alias file (TOML or CSV) mapping name variants to canonical names and names "
              f"to drop [env {ALIASES_ENV}]; stored in the index.")] = None,
+    enriched: Annotated[Path | None, typer.Option(
+        "--enriched", metavar="DIR",
+        help="Build the index from the shards of newsfacet enrich --out DIR: no NER, no "
+             "corpus pass, facets as the shards say (an existing index needs "
+             "--rebuild).")] = None,
 ) -> None:
     """Index articles from files or folders, incrementally: text, Markdown, JSON Lines, JSON,
     CSV, web pages, WARC archives, RSS/Atom feeds and PDFs (and .gz of each).
 
     Unchanged articles are skipped, changed ones re-indexed, deleted ones removed. Work is
     committed as it goes: after Ctrl-C or a crash, run the same command again to finish.
-    --renormalize re-derives the facets of the whole index from its stored mentions.
+    --renormalize re-derives the facets of the whole index from its stored mentions;
+    --enriched DIR loads the shards of newsfacet enrich.
     Exit status: 0 all indexed, 3 some files failed (listed), 130 interrupted, 1 nothing
     could be done.
 
     Example: newsfacet index seeds/ --index news-index --aliases aliases.toml
     """
+    if enriched is not None:
+        if paths or renormalize:
+            typer.echo("Error: --enriched builds the index from shards alone; give no paths "
+                       "and no --renormalize with it", err=True)
+            raise typer.Exit(code=2)
+        _load_enriched(enriched, index, rebuild=rebuild, wait=wait, fmt=fmt)
+        return
     if renormalize:
         if paths:
             typer.echo("Error: --renormalize re-derives the facets of the whole index and "
@@ -106,7 +120,7 @@ def index_cli(
     interrupted = False
     with user_errors(), _progress(quiet or fmt is SummaryFormat.JSON) as progress:
         try:
-            default, by_language = _models(model or [])
+            default, by_language = parse_models(model or [])
             report = build_index(paths, index, model=default, models=by_language,
                                  workers=workers, rebuild=rebuild,
                                  progress=progress, wait=wait, use_cache=not no_cache,
@@ -153,7 +167,7 @@ def interrupted_message(indexed: int, paths: list[Path], index: Path, *, rebuild
             "command again to finish.")
 
 
-def _models(values: list[str]) -> tuple[str | None, dict[str, str]]:
+def parse_models(values: list[str]) -> tuple[str | None, dict[str, str]]:
     """``NAME`` and ``LANG=NAME`` option values as the default and per-language pipelines."""
     default: str | None = None
     by_language: dict[str, str] = {}
@@ -170,6 +184,17 @@ def _models(values: list[str]) -> tuple[str | None, dict[str, str]]:
         else:
             by_language[language.strip().lower()] = name.strip()
     return default, by_language
+
+
+def _load_enriched(enriched: Path, index: Path, *, rebuild: bool, wait: bool,
+                   fmt: SummaryFormat) -> None:
+    with user_errors():
+        report = index_enriched(enriched, index, rebuild=rebuild, wait=wait)
+    if fmt is SummaryFormat.JSON:
+        render.write_json(report.to_dict())
+    else:
+        typer.echo(f"Indexed {report.indexed} documents from the shards of {enriched} in "
+                   f"{report.seconds:.1f} s ({report.docs_per_second:.1f} docs/s) -> {index}")
 
 
 def _renormalize(index: Path, aliases: Path | None, fmt: SummaryFormat) -> None:

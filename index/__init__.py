@@ -11,6 +11,10 @@ from importlib import metadata as _metadata
 
 from index.build import IndexReport, Progress, build_index
 from index.corpus_pass import RenormalizeReport, renormalize
+from index.enrichment.checkpoint import CacheImport, import_checkpoints
+from index.enrichment.load import index_enriched
+from index.enrichment.run import DEFAULT_WORKERS, EnrichReport, enrich
+from index.enrichment.shards import EnrichedRecord, EntityRow, read_shards
 from index.entities.aliases import ALIASES_ENV, Aliases, load_aliases, read_stored
 from index.entities.names import clean_name, name_key
 from index.entities.normalize import Entities, normalize_mentions
@@ -24,6 +28,7 @@ from index.entities.variants import COUNTRY_LABELS, mention_owner
 from index.errors import (
     BackendError,
     CacheError,
+    ClusterError,
     CorruptIndexError,
     DocumentNotFoundError,
     IndexInterrupted,
@@ -99,14 +104,20 @@ __all__ = [
     "CACHE_ENV",
     "COUNTRY_LABELS",
     "CacheError",
+    "CacheImport",
     "CacheInfo",
+    "ClusterError",
     "CorruptIndexError",
     "DATE",
     "DEFAULT_BATCH_SIZE",
     "DEFAULT_COMMIT_EVERY",
     "DEFAULT_INDEX_DIR",
+    "DEFAULT_WORKERS",
     "DocumentNotFoundError",
+    "EnrichReport",
+    "EnrichedRecord",
     "Entities",
+    "EntityRow",
     "FACETS",
     "Facet",
     "FacetArrays",
@@ -152,7 +163,10 @@ __all__ = [
     "country_for_query",
     "default_cache_dir",
     "default_index_dir",
+    "enrich",
     "fold",
+    "import_checkpoints",
+    "index_enriched",
     "load_aliases",
     "load_pipeline",
     "mention_owner",
@@ -164,6 +178,7 @@ __all__ = [
     "read_columns",
     "read_dates",
     "read_meta",
+    "read_shards",
     "read_stored",
     "reading_index",
     "relative_path",

@@ -17,8 +17,8 @@ from typing import Any
 from whoosh.writing import CLEAR
 
 from index.build import IndexReport
-from index.enrich.run import read_manifest
-from index.enrich.shards import EnrichedRecord, read_shards, shard_files
+from index.enrichment.run import read_manifest
+from index.enrichment.shards import EnrichedRecord, read_shards, shard_files
 from index.entities.aliases import Aliases, write_stored
 from index.errors import InputError
 from index.store import folder as store

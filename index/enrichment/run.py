@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.enrich.plan import DEFAULT_PARTITION_DOCS, plan_partitions
-from index.enrich.shards import (
+from index.enrichment.plan import DEFAULT_PARTITION_DOCS, plan_partitions
+from index.enrichment.shards import (
     ENTITIES_FILE,
     JSONL,
     PARQUET,
@@ -138,7 +138,7 @@ def enrich(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     except OSError as exc:
         raise InputError(f"Cannot create the output folder '{folder}': {exc.strerror}; "
                          "choose another with --out") from None
-    from index.enrich import cluster  # Dask is an optional extra, slow to import
+    from index.enrichment import cluster  # Dask is an optional extra, slow to import
 
     try:
         with cluster.connect(scheduler, workers) as client:

@@ -1,7 +1,7 @@
 """Enriched shards: every field of an export plus the mentions, as JSONL and Parquet.
 
 An enriched record is the pivot of the pipeline (an article, its raw NER mentions and
-its facets as the corpus decided them): :mod:`index.enrich.load` writes a Whoosh document
+its facets as the corpus decided them): :mod:`index.enrichment.load` writes a Whoosh document
 from it without NER or a corpus pass. Each shard is written twice: JSON Lines, which
 :func:`read_shards` reads back, and Parquet for analysts' tools (pyarrow, an optional
 dependency of the ``dask`` extra). The entity table lists each facet value once: its

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from index.build import content_hash
-from index.enrich.checkpoint import NerRecord, checkpoint_path, read_checkpoint, write_checkpoint
-from index.enrich.plan import Partition
-from index.enrich.shards import (
+from index.enrichment.checkpoint import (
+    NerRecord,
+    checkpoint_path,
+    read_checkpoint,
+    write_checkpoint,
+)
+from index.enrichment.plan import Partition
+from index.enrichment.shards import (
     JSONL,
     PARQUET,
     EnrichedRecord,
@@ -223,3 +228,18 @@ def _tally(tally: EntityTally, record: EnrichedRecord, aliases: Aliases) -> None
                 spelled[owner][clean_name(mention.text)] += 1
         for value in values:
             tally.note(facet, value, spelled[value])
+
+
+def superseded(summaries: Sequence[PartitionSummary]) -> dict[int, frozenset[int]]:
+    """Per partition number, the places of articles a later copy of their id replaces
+    (the last copy read is the article, as in an index run)."""
+    last: dict[str, tuple[int, int]] = {}
+    for summary in summaries:
+        for seq, doc_id in summary.ids:
+            last[doc_id] = (summary.number, seq)
+    out: dict[int, set[int]] = {}
+    for summary in summaries:
+        for seq, doc_id in summary.ids:
+            if last[doc_id] != (summary.number, seq):
+                out.setdefault(summary.number, set()).add(seq)
+    return {number: frozenset(places) for number, places in out.items()}

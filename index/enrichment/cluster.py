@@ -1,6 +1,6 @@
 """The enrichment run on Dask: NER per partition, the corpus rounds as bag folds, shards.
 
-Imported only by :func:`index.enrich.run.enrich` (Dask is the optional ``dask`` extra).
+Imported only by :func:`index.enrichment.run.enrich` (Dask is the optional ``dask`` extra).
 Each worker loads its pipelines once (:class:`NerPlugin`, a ``WorkerPlugin``) and keeps
 the checkpoints it has read, so the four rounds do not read them four times. A round's
 decisions are scattered to every worker once; the next round's counts are a
@@ -30,15 +30,16 @@ import dask.bag as db
 from dask.delayed import delayed
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
 
-from index.enrich.plan import Partition
-from index.enrich.shards import SHARDS_DIR, EntityTally
-from index.enrich.tasks import (
+from index.enrichment.plan import Partition
+from index.enrichment.shards import SHARDS_DIR, EntityTally
+from index.enrichment.tasks import (
     LoadedPartition,
     PartitionSummary,
     ShardSummary,
     load_partition,
     round_counts,
     run_ner,
+    superseded,
     write_shard,
 )
 from index.entities.aliases import Aliases
@@ -59,12 +60,12 @@ StageProgress = Callable[[str, int, int], None]
 
 
 class NerPlugin(WorkerPlugin):
-    """Loads the default pipeline once when a worker starts; other pipelines on first use."""
+    """Holds each worker's pipelines, each loaded once, on first use (a re-run whose
+    checkpoints are all written loads none), and the checkpoints read for the rounds."""
 
     name = PLUGIN_NAME
 
-    def __init__(self, default: str) -> None:
-        self.default = default
+    def __init__(self) -> None:
         self.pipelines: dict[str, Any] = {}
         self.loaded: OrderedDict[tuple[str, frozenset[int]], LoadedPartition] = OrderedDict()
 
@@ -73,7 +74,6 @@ class NerPlugin(WorkerPlugin):
         # take cores from the others. Effective for libraries not loaded yet.
         for variable in BLAS_THREAD_VARIABLES:
             os.environ.setdefault(variable, "1")
-        self.pipeline(self.default)
 
     def pipeline(self, name: str) -> Any:
         """The pipeline called ``name``, loaded on first use."""
@@ -151,7 +151,7 @@ def drive(client: Client, partitions: Sequence[Partition], out: Path, choice: Mo
     """Run the whole enrichment of ``partitions`` on the cluster behind ``client``."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    client.register_plugin(NerPlugin(choice.default.name))
+    client.register_plugin(NerPlugin())
     shipped = replace(choice, loaded=None)
     futures = client.map(_ner_task, list(partitions), out=str(out), choice=shipped,
                          texts_per_batch=batch_size, cache_dir=cache_dir,
@@ -193,21 +193,6 @@ def drive(client: Client, partitions: Sequence[Partition], out: Path, choice: Mo
     timings["shards"] = time.perf_counter() - begun
     workers = len(client.scheduler_info().get("workers", {}))
     return ClusterRun(ordered, tuple(shards), tally, workers, timings)
-
-
-def superseded(summaries: Sequence[PartitionSummary]) -> dict[int, frozenset[int]]:
-    """Per partition number, the places of articles a later copy of their id replaces
-    (the last copy read is the article, as in an index run)."""
-    last: dict[str, tuple[int, int]] = {}
-    for summary in summaries:
-        for seq, doc_id in summary.ids:
-            last[doc_id] = (summary.number, seq)
-    out: dict[int, set[int]] = {}
-    for summary in summaries:
-        for seq, doc_id in summary.ids:
-            if last[doc_id] != (summary.number, seq):
-                out.setdefault(summary.number, set()).add(seq)
-    return {number: frozenset(places) for number, places in out.items()}
 
 
 def _swap(new: Path, final: Path) -> None:
