@@ -43,6 +43,9 @@ class NerRecord:
     model: str
     ner_key: str
     mentions: tuple[Mention, ...]
+    #: The content hash an index run gives the article (:func:`index.build.content_hash`,
+    #: of the article as read, before its language is detected).
+    digest: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form of the line."""
@@ -51,7 +54,7 @@ class NerRecord:
                 "date": a.date.isoformat() if a.date else None, "url": a.url,
                 "source": a.source, "truncated": a.truncated, "language": a.language,
                 "model": self.model, "ner_key": self.ner_key,
-                "mentions": [m.to_list() for m in self.mentions]}
+                "mentions": [m.to_list() for m in self.mentions], "digest": self.digest}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> NerRecord:
@@ -62,7 +65,8 @@ class NerRecord:
                           data.get("url"), data.get("source"), bool(data.get("truncated")),
                           data.get("language"))
         return cls(int(data["seq"]), article, str(data["model"]), str(data["ner_key"]),
-                   tuple(Mention.from_list(m) for m in data["mentions"]))
+                   tuple(Mention.from_list(m) for m in data["mentions"]),
+                   str(data.get("digest") or ""))
 
 
 def checkpoint_path(out: str | os.PathLike[str], key: str) -> Path:

@@ -111,10 +111,10 @@ def _counts_task(part: tuple[str, frozenset[int]], name: str, decisions: Decisio
     return round_counts(name, _plugin().partition(*part), decisions)
 
 
-def _shard_task(part: tuple[str, frozenset[int], int], decisions: Decisions,
-                fingerprint: str, folder: str) -> ShardSummary:
+def _shard_task(part: tuple[str, frozenset[int], int], decisions: Decisions, folder: str
+                ) -> ShardSummary:
     path, skip, number = part
-    return write_shard(_plugin().partition(path, skip), decisions, fingerprint, folder, number)
+    return write_shard(_plugin().partition(path, skip), decisions, folder, number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +184,6 @@ def drive(client: Client, partitions: Sequence[Partition], out: Path, choice: Mo
         numbered = [(path, skip, n) for n, (path, skip) in enumerate(parts)]
         bag = db.from_sequence(numbered, npartitions=max(1, len(numbered)))
         shards: list[ShardSummary] = bag.map(_shard_task, decisions=shared,
-                                             fingerprint=choice.fingerprint(),
                                              folder=str(folder)).compute()
     _swap(folder, out / SHARDS_DIR)
     tally = EntityTally()

@@ -86,24 +86,26 @@ def run_ner(partition: Partition, out: str | os.PathLike[str], choice: ModelChoi
     items: list[NerRecord | ReadProblem] = []
     waiting: dict[str, list[tuple[int, Article, str]]] = {}
     cached = seq = 0
+    fingerprint = choice.fingerprint()
     for item in partition.articles():
         if isinstance(item, ReadProblem):
             items.append(item)
             continue
+        digest = content_hash(item, fingerprint)
         article = _with_language(item)
         pipeline = choice.for_language(article.language)
         if pipeline is None:
-            items.append(NerRecord(seq, article, TEXT_ONLY, "", ()))
+            items.append(NerRecord(seq, article, TEXT_ONLY, "", (), digest))
         else:
             key = ner_key(ner_text(article), pipeline.key)
             found = cache.get(key) if cache is not None else None
             if found is not None:
                 cached += 1
                 items.append(NerRecord(seq, article, pipeline.key, key,
-                                       tuple(Mention(*m) for m in found)))
+                                       tuple(Mention(*m) for m in found), digest))
             else:
                 waiting.setdefault(pipeline.name, []).append((len(items), article, key))
-                items.append(NerRecord(seq, article, pipeline.key, key, ()))
+                items.append(NerRecord(seq, article, pipeline.key, key, (), digest))
         seq += 1
     if cache is not None:
         cache.close()
@@ -186,7 +188,7 @@ class ShardSummary:
     tally: EntityTally
 
 
-def write_shard(loaded: LoadedPartition, decisions: Decisions, fingerprint: str,
+def write_shard(loaded: LoadedPartition, decisions: Decisions,
                 folder: str | os.PathLike[str], number: int) -> ShardSummary:
     """Give each article its facets under the corpus's decisions and write the partition's
     shard as JSONL and Parquet into ``folder``. An article whose facets cannot be derived
@@ -204,7 +206,7 @@ def write_shard(loaded: LoadedPartition, decisions: Decisions, fingerprint: str,
             continue
         records.append(EnrichedRecord.of(record.article, entities, record.mentions,
                                          model=record.model,
-                                         digest=content_hash(record.article, fingerprint)))
+                                         digest=record.digest))
         _tally(tally, records[-1], decisions.aliases)
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
