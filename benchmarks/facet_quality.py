@@ -13,6 +13,7 @@ Usage (from the repository root)::
     python benchmarks/facet_quality.py --split conll2003-test --json
     python benchmarks/facet_quality.py --rules           # mean F1 with each rule switched off
     python benchmarks/facet_quality.py --corpus seeds/   # top 25 of each facet before/after
+    python benchmarks/facet_quality.py --enriched        # the index built by newsfacet enrich
 
 With ``--corpus PATH`` it indexes that folder instead and prints the 25 values each facet
 shows first (by articles) with every rule of :mod:`index.entities.rules` switched off and on,
@@ -38,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from collections import Counter  # noqa: E402
 
-from index import build_index, renormalize  # noqa: E402
+from index import build_index, enrich, index_enriched, renormalize  # noqa: E402
 from index.entities import rules  # noqa: E402
 from search import NewsIndex  # noqa: E402
 
@@ -174,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
                              "before and after the rules instead of scoring")
     parser.add_argument("--rules", action="store_true",
                         help="also score with each rule switched off")
+    parser.add_argument("--enriched", action="store_true",
+                        help="build the index with newsfacet enrich on a 2-worker local Dask "
+                             "cluster and index --enriched, instead of newsfacet index")
     args = parser.parse_args(argv)
     if args.corpus is not None:
         print(corpus_report(args.corpus))
@@ -185,7 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="newsfacet-bench-") as tmp:
         index_dir = Path(tmp) / "index"
         started = time.perf_counter()
-        report = build_index([split / "txt"], index_dir)
+        if args.enriched:
+            enrich([split / "txt"], Path(tmp) / "enriched", workers=2)
+            report = index_enriched(Path(tmp) / "enriched", index_dir)
+        else:
+            report = build_index([split / "txt"], index_dir)
         index_seconds = time.perf_counter() - started
         predicted = Path(tmp) / "export.jsonl"
         export(index_dir, predicted, bare=args.bare)

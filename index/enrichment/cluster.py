@@ -44,7 +44,7 @@ from index.enrichment.tasks import (
 )
 from index.entities.aliases import Aliases
 from index.entities.counts import Mergeable
-from index.entities.rounds import ROUNDS, Decisions, decide
+from index.entities.rounds import ROUNDS, Decisions, decide, empty_counts
 from index.ner.models import ModelChoice
 from index.ner.pipeline import load_pipeline
 from index.ner.pool import BLAS_THREAD_VARIABLES
@@ -173,7 +173,8 @@ def drive(client: Client, partitions: Sequence[Partition], out: Path, choice: Mo
             shared = delayed(client.scatter(decisions, broadcast=True))
             bag = db.from_sequence(parts, npartitions=max(1, len(parts)))
             total = bag.map(_counts_task, name=name, decisions=shared) \
-                .fold(operator.add, split_every=SPLIT_EVERY).compute()
+                .fold(operator.add, initial=empty_counts(name), split_every=SPLIT_EVERY) \
+                .compute()
             decisions = decide(name, total, decisions)
             timings[name] = time.perf_counter() - begun
             if progress:
