@@ -27,7 +27,7 @@ from index.enrichment.checkpoint import checkpoint_files, read_checkpoint
 from index.enrichment.shards import EnrichedRecord
 from index.store.folder import indexed_fingerprints
 from search import NewsIndex
-from tests.helpers import SEEDS, write_articles
+from tests.helpers import SEEDS, seed_corpus, write_articles
 
 BAD_RECORDS = "\n".join([
     '{"id": "broken-1", "title": "Unclosed", "text": "Angela Merkel',
@@ -138,8 +138,9 @@ def test_cache_import_fills_the_ner_cache(enriched: tuple[Path, object],
     out, _ = enriched
     done = import_checkpoints(out, cache_dir=tmp_path / "cache")
     assert (done.checkpoints, done.entries) == (len(checkpoint_files(out)), 241)
-    report = build_index([SEEDS], tmp_path / "index", cache_dir=tmp_path / "cache")
-    assert (report.indexed, report.cached) == (241, 241)
+    corpus = seed_corpus(tmp_path / "corpus", 20)
+    report = build_index([corpus], tmp_path / "index", cache_dir=tmp_path / "cache")
+    assert (report.indexed, report.cached) == (20, 20)
 
 
 def test_cache_import_cli_names_a_folder_without_checkpoints(tmp_path: Path) -> None:

@@ -71,6 +71,11 @@ def test_globs_expand_and_urls_other_than_files_are_refused(tmp_path: Path) -> N
 
 
 def test_the_last_copy_of_an_id_is_the_article() -> None:
-    summaries = [PartitionSummary(0, "p0", ((0, "a"), (1, "b"), (2, "a")), ()),
-                 PartitionSummary(1, "p1", ((0, "c"), (1, "b")), ())]
-    assert superseded(summaries) == {0: frozenset({0, 1})}
+    summaries = [PartitionSummary(0, "p0", ((0, "a", "x.jsonl"), (1, "b", "x.jsonl"),
+                                            (2, "a", "x.jsonl")), ()),
+                 PartitionSummary(1, "p1", ((0, "c", "y.txt"), (1, "b", "z.txt")), ())]
+    skips, warnings = superseded(summaries)
+    assert skips == {0: frozenset({0, 1})}
+    assert [str(w) for w in warnings] == [
+        "x.jsonl: duplicate id 'a'; a later copy replaces this one",
+        "x.jsonl: duplicate id 'b'; a later copy replaces this one"]

@@ -45,6 +45,7 @@ from index.enrichment.tasks import (
 from index.entities.aliases import Aliases
 from index.entities.counts import Mergeable
 from index.entities.rounds import ROUNDS, Decisions, decide, empty_counts
+from index.ingest.records import ReadProblem
 from index.ner.models import ModelChoice
 from index.ner.pipeline import load_pipeline
 from index.ner.pool import BLAS_THREAD_VARIABLES
@@ -127,6 +128,8 @@ class ClusterRun:
     tally: EntityTally
     workers: int
     seconds_by_stage: dict[str, float]
+    #: Earlier copies of repeated ids, left out.
+    duplicates: tuple[ReadProblem, ...] = ()
 
 
 @contextlib.contextmanager
@@ -164,7 +167,7 @@ def drive(client: Client, partitions: Sequence[Partition], out: Path, choice: Mo
             progress("ner", len(summaries), len(partitions))
     ordered = tuple(summaries[p.number] for p in partitions)
     timings["ner"] = time.perf_counter() - started
-    skips = superseded(ordered)
+    skips, duplicates = superseded(ordered)
     parts = [(s.path, skips.get(s.number, frozenset())) for s in ordered]
     with dask.config.set(scheduler=client):
         decisions = Decisions(aliases=aliases)
@@ -192,7 +195,7 @@ def drive(client: Client, partitions: Sequence[Partition], out: Path, choice: Mo
         tally = tally + shard.tally
     timings["shards"] = time.perf_counter() - begun
     workers = len(client.scheduler_info().get("workers", {}))
-    return ClusterRun(ordered, tuple(shards), tally, workers, timings)
+    return ClusterRun(ordered, tuple(shards), tally, workers, timings, tuple(duplicates))
 
 
 def _swap(new: Path, final: Path) -> None:

@@ -167,6 +167,7 @@ def enrich(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         problems.extend(summary.problems)
     for shard in ran.shards:
         problems.extend(shard.problems)
+    problems.extend(ran.duplicates)
     documents = sum(s.documents for s in ran.shards)
     _write_manifest(folder, choice.default.key, choice.fingerprint(), plan.roots, table,
                     documents, len(ran.shards), rows)

@@ -60,8 +60,8 @@ class PartitionSummary:
 
     number: int
     path: str
-    #: ``(place in the partition, id)`` of each article, in order.
-    ids: tuple[tuple[int, str], ...]
+    #: ``(place in the partition, id, path)`` of each article, in order.
+    ids: tuple[tuple[int, str, str], ...]
     problems: tuple[ReadProblem, ...]
     #: Texts this run sent through NER for it (0 when the checkpoint was reused).
     ner_texts: int = 0
@@ -130,13 +130,13 @@ def run_ner(partition: Partition, out: str | os.PathLike[str], choice: ModelChoi
 
 def summarize(number: int, path: Path) -> PartitionSummary:
     """The ids and problems of a written checkpoint."""
-    ids: list[tuple[int, str]] = []
+    ids: list[tuple[int, str, str]] = []
     problems: list[ReadProblem] = []
     for item in read_checkpoint(path):
         if isinstance(item, ReadProblem):
             problems.append(item)
         else:
-            ids.append((item.seq, item.article.id))
+            ids.append((item.seq, item.article.id, item.article.path))
     return PartitionSummary(number, str(path), tuple(ids), tuple(problems))
 
 
@@ -232,16 +232,20 @@ def _tally(tally: EntityTally, record: EnrichedRecord, aliases: Aliases) -> None
             tally.note(facet, value, spelled[value])
 
 
-def superseded(summaries: Sequence[PartitionSummary]) -> dict[int, frozenset[int]]:
+def superseded(summaries: Sequence[PartitionSummary]
+               ) -> tuple[dict[int, frozenset[int]], list[ReadProblem]]:
     """Per partition number, the places of articles a later copy of their id replaces
-    (the last copy read is the article, as in an index run)."""
+    (the last copy read is the article, as in an index run), and a warning for each."""
     last: dict[str, tuple[int, int]] = {}
     for summary in summaries:
-        for seq, doc_id in summary.ids:
+        for seq, doc_id, _ in summary.ids:
             last[doc_id] = (summary.number, seq)
     out: dict[int, set[int]] = {}
+    warnings = []
     for summary in summaries:
-        for seq, doc_id in summary.ids:
+        for seq, doc_id, path in summary.ids:
             if last[doc_id] != (summary.number, seq):
                 out.setdefault(summary.number, set()).add(seq)
-    return {number: frozenset(places) for number, places in out.items()}
+                warnings.append(ReadProblem(path, f"duplicate id {doc_id!r}; a later copy "
+                                            "replaces this one", ProblemKind.WARNING))
+    return {number: frozenset(places) for number, places in out.items()}, warnings
