@@ -22,6 +22,8 @@ DEFERRED_OK = {
     ("search/__init__.py", "search.http"),
     # ... and the CLI's searches of a Whoosh index never load the OpenSearch backend.
     ("search/backend.py", "search.opensearch"),
+    # Enrichment's Dask driver: Dask is an optional extra, and takes a second to import.
+    ("index/enrichment/run.py", "index.enrichment.cluster"),
 }
 
 

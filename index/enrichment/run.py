@@ -138,11 +138,11 @@ def enrich(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     except OSError as exc:
         raise InputError(f"Cannot create the output folder '{folder}': {exc.strerror}; "
                          "choose another with --out") from None
-    from index.enrichment import cluster  # Dask is an optional extra, slow to import
+    from index.enrichment.cluster import connect, drive  # Dask: an optional extra, slow
 
     try:
-        with cluster.connect(scheduler, workers) as client:
-            ran = cluster.drive(client, plan.partitions, folder.resolve(), choice,
+        with connect(scheduler, workers) as client:
+            ran = drive(client, plan.partitions, folder.resolve(), choice,
                                 aliases=table, batch_size=batch_size,
                                 cache_dir=None if cache_dir is None else str(cache_dir),
                                 use_cache=use_cache)
