@@ -76,6 +76,7 @@ def test_rerun_after_killing_the_client_reuses_finished_checkpoints(
     assert report.reused == len(finished)
     assert report.ner_texts == ARTICLES - len(finished) * PER_PARTITION
     assert {k: v for k, v in _checkpoints(out).items() if k in finished} == finished
+    assert not list(out.rglob("*.partial"))
     # The facets are those of an index run of the same articles (NER from the cache the
     # seeds index filled).
     index = build_index([corpus], tmp_path / "index")

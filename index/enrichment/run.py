@@ -14,17 +14,20 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from index.enrichment.checkpoint import MENTIONS_DIR
 from index.enrichment.plan import DEFAULT_PARTITION_DOCS, plan_partitions
 from index.enrichment.shards import (
     ENTITIES_FILE,
     JSONL,
     PARQUET,
+    SHARDS_DIR,
     EntityRow,
     entity_parquet_rows,
     write_jsonl,
@@ -138,6 +141,7 @@ def enrich(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     except OSError as exc:
         raise InputError(f"Cannot create the output folder '{folder}': {exc.strerror}; "
                          "choose another with --out") from None
+    _clear_leftovers(folder)
     from index.enrichment.cluster import connect, drive  # Dask: an optional extra, slow
 
     try:
@@ -179,6 +183,15 @@ def enrich(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         ran.workers, time.perf_counter() - started, len(rows),
         sum(s.ner_texts for s in ran.partitions), sum(s.cached for s in ran.partitions),
         tuple(problems), dict(ran.seconds_by_stage))
+
+
+def _clear_leftovers(folder: Path) -> None:
+    """Remove what a killed run was writing (half-written checkpoints and shard folders):
+    one run at a time writes an output folder, so nothing else is writing them."""
+    for partial in (folder / MENTIONS_DIR).glob("*.partial"):
+        partial.unlink(missing_ok=True)
+    for partial in folder.glob(f"{SHARDS_DIR}.*.partial"):
+        shutil.rmtree(partial, ignore_errors=True)
 
 
 def _write_manifest(folder: Path, model: str, fingerprint: str, roots: tuple[str, ...],
