@@ -4,6 +4,7 @@ index run, an index from its shards, the NER cache from its checkpoints, bad rec
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -156,3 +157,9 @@ def test_checkpoints_keep_problems_in_reading_order(enriched: tuple[Path, object
     lines = [item.line for item in items
              if isinstance(item, ReadProblem) and item.path.endswith("records.jsonl")]
     assert lines == [1, 2, 3]
+
+
+def test_no_dask_thread_outlives_the_run(enriched: tuple[Path, object]) -> None:
+    # A thread left behind hangs every process forked afterwards (Whoosh's multi-process
+    # writer) when it exits.
+    assert not [t.name for t in threading.enumerate() if t.name.startswith("Dask")]

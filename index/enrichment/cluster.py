@@ -21,6 +21,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ import dask
 import dask.bag as db
 from dask.delayed import delayed
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
+from distributed import utils as dask_utils
 
 from index.enrichment.plan import Partition
 from index.enrichment.shards import SHARDS_DIR, EntityTally
@@ -136,16 +138,34 @@ class ClusterRun:
 def connect(scheduler: str | None, workers: int) -> Iterator[Client]:
     """A client of the scheduler at ``scheduler``, else of a new local cluster of
     ``workers`` processes of one thread each (closed on leaving)."""
-    if scheduler:
-        with Client(scheduler, set_as_default=False) as client:
+    try:
+        if scheduler:
+            with Client(scheduler, set_as_default=False) as client:
+                yield client
+            return
+        environ = {variable: "1" for variable in BLAS_THREAD_VARIABLES}
+        with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}), \
+                LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                             dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+                Client(cluster, set_as_default=False) as client:
             yield client
-        return
-    environ = {variable: "1" for variable in BLAS_THREAD_VARIABLES}
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}), \
-            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                         dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
-            Client(cluster, set_as_default=False) as client:
-        yield client
+    finally:
+        _end_offload_thread()
+
+
+def _end_offload_thread() -> None:
+    """Stop the thread Dask keeps for (de)serialising big messages, and give Dask a new,
+    idle pool in its place.
+
+    The thread outlives the client. A process forked while it exists (Whoosh's
+    multi-process writer forks its sub-writers) hangs on exit, joining a thread it does
+    not have: measured, an index build after an enrichment in the same process never
+    returned.
+    """
+    idle = dask_utils._offload_executor
+    idle.shutdown(wait=True)
+    dask_utils._offload_executor = ThreadPoolExecutor(
+        max_workers=1, thread_name_prefix="Dask-Offload")
 
 
 def drive(client: Client, partitions: Sequence[Partition], out: Path, choice: ModelChoice,
