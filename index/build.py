@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from index.corpus import state as saved
+from index.corpus.update import Removed, update_limit
 from index.corpus_pass import AliasSource, refresh_facets, resolve_aliases
 from index.entities.mentions import Tagged
 from index.errors import IndexInterrupted, IndexWriteError, NewsfacetError
@@ -251,22 +253,29 @@ def build_index(
         expected = max(0, tally.total - len(known))
         chosen = workers if workers is not None else auto_workers(expected)
         cache = NerCache(cache_dir) if use_cache else None
+        # What the corpus pass decided last time, when this run can start from it.
+        state = None if clear_first or aliases is not None else \
+            saved.load(folder, ix.latest_generation(), table)
+        removed = Removed(ix, update_limit(len(known))) if state is not None else None
         run = _Run(BatchWriter(ix, folder, commit_every, cache, clear_first=clear_first),
                    choice, tally, progress, batch_size, cache,
                    in_process=chosen == 1 and (workers is None or expected <
                                                AUTO_WORKERS_MIN_DOCS),
-                   workers=chosen)
+                   workers=chosen, removed=removed)
         try:
             run.index(sources, known)
-            tally.removed = run.writer.delete(_gone(known, roots, tally))
+            gone = _gone(known, roots, tally)
+            if removed is not None:
+                removed.take(gone)
+            tally.removed = run.writer.delete(gone)
             changed = bool(tally.indexed or tally.removed or clear_first or aliases is not None
                            or store.facets_stale(folder))
-            # Corpus-wide label votes, display forms and the alias table. When the run
-            # calls for a full merge, the pass writes every document into one new segment
-            # instead, which saves the merge.
-            run.finish(corpus_pass=(lambda compact: refresh_facets(
-                ix, folder, table, rewrite_all=compact, tagged=run.tagged))
-                if changed else None)
+            # Corpus-wide decisions, display forms and the alias table: an update of the
+            # statistics the index keeps, or the full pass, which writes every document
+            # into new segments and so saves the merge.
+            run.finish(corpus_pass=(lambda: refresh_facets(
+                ix, folder, table, tagged=run.tagged, state=state, removed=removed,
+                added=run.writer.written, merge=run.writer.merge)) if changed else None)
             _write_columns(ix, folder)
         except KeyboardInterrupt:
             run.stop()
@@ -278,6 +287,9 @@ def build_index(
         except BaseException:
             run.stop()
             raise
+        finally:
+            if removed is not None:
+                removed.close()
         store.write_meta(folder, store.IndexMeta(SCHEMA_VERSION, model_key,
                                                  _all_roots(folder, roots, rebuild)))
     return tally.report(folder, model_key, run.started_workers)
@@ -302,11 +314,14 @@ class _Run:
 
     def __init__(self, writer: BatchWriter, choice: ModelChoice, tally: _Tally,
                  progress: ProgressCallback | None, batch_size: int,
-                 cache: NerCache | None, *, in_process: bool, workers: int) -> None:
+                 cache: NerCache | None, *, in_process: bool, workers: int,
+                 removed: Removed | None = None) -> None:
         self.choice, self.fingerprint, self.tally = choice, choice.fingerprint(), tally
         self.progress, self.batch_size = progress, max(1, batch_size)
         self.cache = cache
         self.writer = writer
+        #: The old versions of the articles this run replaces, for the corpus update.
+        self.removed = removed
         self.lanes: dict[str, _Lane] = {}
         default = self._lane(choice.default)
         if choice.loaded is not None:
@@ -367,6 +382,8 @@ class _Run:
             self._drain(block=True)
 
     def _queue(self, article: Article, digest: str, replaces: bool, seq: int) -> None:
+        if replaces and self.removed is not None:
+            self.removed.take([article.id])
         if article.language is None:  # detected only for what is indexed: it costs ~2 ms
             found = detect_language(f"{article.title}\n{article.text}")
             article = replace(article, language=found) if found else article
@@ -441,16 +458,13 @@ class _Run:
         if self.progress:
             self.progress(self.tally.progress())
 
-    def finish(self, corpus_pass: Callable[[bool], object] | None = None) -> None:
+    def finish(self, corpus_pass: Callable[[], object] | None = None) -> None:
         self._close_ner()
         self.writer.close(final=True, merge=corpus_pass is None)
         if corpus_pass is not None:
             if self.progress:
                 self.progress(replace(self.tally.progress(), stage="corpus"))
-            compact = self.writer.wants_merge()
-            corpus_pass(compact)
-            if not compact:
-                self.writer.merge()
+            corpus_pass()  # it merges what an update leaves; the full pass needs no merge
         if self.cache is not None:
             self.cache.close()
             if self.cache.problem:
