@@ -472,7 +472,7 @@ class NewsIndex:
             dated = snap.dates.ordinals[snap.live & snap.dates.has_date]
             entities = {facet.value: len(snap.tally(facet, snap.live, snap.live_count).ids)
                         for facet in Facet}
-            segments = len(self._ix._segments())  # noqa: SLF001 - no public accessor
+            segments = len(snap.searcher.reader().segments() or ())
             size = sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
             return IndexStats(str(self.path), snap.live_count, read_meta(self.path).model,
                               dt.date.fromordinal(int(dated.min())) if len(dated) else None,
