@@ -19,9 +19,9 @@ from typing import Any
 from whoosh.writing import CLEAR
 
 from index.entities.aliases import Aliases, load_aliases, read_stored, write_stored
-from index.entities.corpus import CorpusView, unify_displays
 from index.entities.mentions import Tagged, tag_mentions
-from index.entities.normalize import Entities, normalize_mentions
+from index.entities.normalize import Entities
+from index.entities.rounds import ArticleInput, corpus_entities
 from index.errors import IndexWriteError
 from index.ingest.records import joined_text
 from index.ner.models import TEXT_ONLY
@@ -163,10 +163,9 @@ def _derive(ix: Any, aliases: Aliases, known: Mapping[str, tuple[str, list[Tagge
                            else tag_mentions(mentions, text), stored.model == TEXT_ONLY))
     # An article no pipeline read (its language has none) gets no entities from the
     # corpus either: names found in English text say nothing of a Polish one.
-    corpus = CorpusView.build((tagged, text) for _, text, tagged, alone in inputs if not alone)
-    fresh = unify_displays([normalize_mentions(m, text, aliases=aliases,
-                                               corpus=None if alone else corpus, tagged=tagged)
-                            for m, text, tagged, alone in inputs])
+    articles = [ArticleInput.of(fields["id"], m, text, alone=alone, tagged=tagged)
+                for (fields, _), (m, text, tagged, alone) in zip(items, inputs, strict=True)]
+    fresh, _ = corpus_entities(articles, aliases)
     return items, fresh
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from index import Entities, Facet, Mention, normalize_mentions
 from index.entities import rules
-from index.entities.corpus import CorpusView, unify_displays
+from index.entities.corpus import CorpusView
+from index.entities.display import unify_displays
 from index.entities.mentions import ORG, PERSON, PLACE, tag_mentions
 from search import NewsIndex, list_entities
 from tests.helpers import SEED_ARTICLE

@@ -8,7 +8,8 @@ import pytest
 
 from index import Mention, normalize_mentions
 from index.entities import rules
-from index.entities.corpus import CorpusView, unify_displays
+from index.entities.corpus import CorpusView
+from index.entities.display import unify_displays
 from index.entities.mentions import tag_mentions
 from index.entities.normalize import Entities
 from index.entities.textstats import TextCounts

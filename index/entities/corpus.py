@@ -26,17 +26,27 @@ mentions (:func:`index.entities.mentions.tag_mentions`) this builds:
   a platform or company ("wrote on Twitter", "oil giant Yukos") is an organization
   wherever the model calls it a person;
 - display forms: each entity is shown in the spelling most documents use
-  (:func:`unify_displays`), so "U.S." and "United States" are one place across the corpus.
+  (:mod:`index.entities.display`), so "U.S." and "United States" are one place across the
+  corpus.
+
+Each of these is decided from counts that add up over articles, in rounds: the rules'
+:class:`~index.entities.textstats.TextCounts` first, then :class:`ViewCounts` (counted on
+the mentions the rules leave), then :class:`LexiconCounts` (counted on the mentions the
+votes relabel). Every round's counts merge with ``+``, so the same decisions come from one
+pass over a corpus, from the merged counts of its parts (:mod:`index.entities.rounds`), and
+from counts kept up to date as articles come and go.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from index.entities import places
+from index.entities.counts import Mergeable, Nested
+from index.entities.lookups import ANY_LEXICON, note, recording
 from index.entities.mentions import (
     NOISE,
     NORP,
@@ -49,12 +59,10 @@ from index.entities.mentions import (
     is_named_organization,
     is_sports_story,
 )
-from index.entities.names import LONE_SURNAMES, best_form, clean_person, group_key, name_key
-from index.entities.normalize import Entities
+from index.entities.names import LONE_SURNAMES, clean_person, name_key
 from index.entities.rules import CorpusRules, apply_rules
 from index.entities.switches import enabled
 from index.entities.textstats import TextCounts
-from index.store.schema import Facet
 
 #: A name needs this many mentions across the corpus before its majority label counts.
 MIN_VOTES = 3
@@ -69,100 +77,230 @@ MIN_ONLY_FULL_NAME_DOCUMENTS = 2
 #: Longest name, in words, looked up in the lexicon.
 MAX_WORDS = 4
 _TOKEN = re.compile(r"[^\W_][\w'’.&-]*")
+#: Where a name votes: one word among stories of its kind (sports "s", other news "n"),
+#: a longer name among all stories ("*").
+SPORTS, NEWS, ALL = "s", "n", "*"
+_GROUP_OF = {True: SPORTS, False: NEWS}
+
+
+def vote_group(key: str, sports: bool) -> str:
+    """Where name ``key`` votes in a story of this kind."""
+    return ALL if " " in key else _GROUP_OF[sports]
+
+
+class NotedDict(dict[str, str]):
+    """A decision table whose every lookup is recorded (:func:`index.entities.lookups.note`)."""
+
+    def __contains__(self, key: object) -> bool:
+        note(str(key))
+        return dict.__contains__(self, key)
+
+    def __getitem__(self, key: str) -> str:
+        note(key)
+        return dict.__getitem__(self, key)
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        note(key)
+        return dict.get(self, key, default)
+
+
+class NotedSet(frozenset[str]):
+    """A set of decided keys whose every membership test is recorded."""
+
+    def __contains__(self, key: object) -> bool:
+        note(str(key))
+        return frozenset.__contains__(self, key)
+
+
+@dataclass(slots=True)
+class ViewCounts(Mergeable):
+    """The counts the label votes, acronyms, full names and named organizations are decided
+    from, counted on the mentions the rules leave."""
+
+    #: Name key -> ``"group\x00kind"`` -> mentions.
+    votes: Nested = field(default_factory=dict)
+    #: Acronym -> ``"long name key\x00long form"`` -> articles expanding it so.
+    expansions: Nested = field(default_factory=dict)
+    #: Word -> articles naming a person in full with it.
+    person_words: Counter[str] = field(default_factory=Counter)
+    #: One-word name -> articles naming it as a platform or company.
+    organizations: Counter[str] = field(default_factory=Counter)
+    #: One-word name -> articles calling it a place.
+    place_words: Counter[str] = field(default_factory=Counter)
+    #: Surname -> full name key -> articles naming that person in full.
+    full_names: Nested = field(default_factory=dict)
+    #: Full name key -> spelling -> articles.
+    spellings: Nested = field(default_factory=dict)
+    #: Word -> articles using it before a surname in a full name.
+    given: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, applied: Sequence[Tagged], text: str) -> ViewCounts:
+        """One article's counts, from its mentions as the rules leave them."""
+        out = cls()
+        sports = is_sports_story(text)
+        for mention in applied:
+            if mention.kind not in (NORP, NOISE) and not mention.fixed:
+                key = name_key(mention.text)
+                kinds = out.votes.setdefault(key, Counter())
+                kinds[f"{vote_group(key, sports)}\x00{mention.kind}"] += 1
+        for acronym, long_form in find_acronyms(list(applied), text).items():
+            out.expansions.setdefault(acronym, Counter())[
+                f"{name_key(long_form)}\x00{long_form}"] = 1
+        out.person_words.update({word for m in applied
+                                 if m.kind == PERSON and len(m.text.split()) > 1
+                                 for word in name_key(m.text).split()})
+        out.organizations.update({name_key(m.text) for m in applied
+                                  if " " not in m.text and m.kind == ORG and m.fixed and text
+                                  and is_named_organization(m, text)})
+        out.place_words.update({name_key(m.text) for m in applied
+                                if " " not in m.text and m.kind == PLACE})
+        full = {}
+        for mention in applied:
+            if mention.kind == PERSON:
+                name = clean_person(mention.text)
+                if len(name.split()) > 1:
+                    full[name_key(name)] = name
+        for key, name in full.items():
+            out.full_names.setdefault(key.split()[-1], Counter())[key] = 1
+            out.spellings.setdefault(key, Counter())[name] = 1
+        out.given.update({word for key in full for word in key.split()[:-1]})
+        return out
+
+    def affected(self) -> set[str]:
+        """The keys whose decisions may change when the corpus's counts change by these."""
+        keys = set(self.votes) | set(self.expansions) | set(self.person_words)
+        keys |= set(self.organizations) | set(self.place_words) | set(self.full_names)
+        keys |= set(self.given) | {key.split()[-1] for key in self.spellings}
+        return keys
+
+
+@dataclass(slots=True)
+class LexiconCounts(Mergeable):
+    """Name key -> ``"group\x00kind"`` -> articles giving it that kind after the votes."""
+
+    seen: Nested = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, voted: Sequence[Tagged], text: str) -> LexiconCounts:
+        """One article's counts, from its mentions as the corpus's votes leave them."""
+        out = cls()
+        sports = is_sports_story(text)
+        kinds: dict[str, str] = {}
+        for mention in voted:
+            if mention.kind not in (NORP, NOISE) and len(mention.text.split()) <= MAX_WORDS:
+                kinds.setdefault(name_key(mention.text), mention.kind)
+        for key, kind in kinds.items():
+            out.seen.setdefault(key, Counter())[f"{vote_group(key, sports)}\x00{kind}"] = 1
+        return out
+
+    def affected(self) -> set[str]:
+        """The keys whose lexicon entries may change with these counts."""
+        return set(self.seen)
 
 
 @dataclass(frozen=True, slots=True)
 class CorpusView:
-    """Corpus-wide label decisions (name key -> label) and acronyms (acronym -> long form)."""
+    """Corpus-wide decisions: the rules', label votes (by story kind: sports ``True``, other
+    news ``False``), acronyms (acronym -> long form), the lexicon, and who a lone surname is.
 
-    labels: dict[bool, dict[str, str]] = field(default_factory=dict)
-    acronyms: dict[str, str] = field(default_factory=dict)
-    lexicons: dict[bool, dict[str, str]] = field(default_factory=dict)
-    person_words: frozenset[str] = frozenset()
-    named_organizations: frozenset[str] = frozenset()
-    full_names: dict[str, str] = field(default_factory=dict)
-    place_names: frozenset[str] = frozenset()
+    Every lookup of a decision is recorded (:mod:`index.entities.lookups`), and
+    :meth:`signature` gives every decision about one key.
+    """
+
+    labels: dict[bool, NotedDict] = field(default_factory=dict)
+    acronyms: NotedDict = field(default_factory=NotedDict)
+    lexicons: dict[bool, NotedDict] = field(default_factory=dict)
+    person_words: NotedSet = field(default_factory=NotedSet)
+    named_organizations: NotedSet = field(default_factory=NotedSet)
+    full_names: NotedDict = field(default_factory=NotedDict)
+    place_names: NotedSet = field(default_factory=NotedSet)
     rules: CorpusRules = field(default_factory=CorpusRules)
 
     @classmethod
     def build(cls, documents: Iterable[tuple[Sequence[Tagged], str]]) -> CorpusView:
-        """Build from ``(tagged mentions, text)`` of every document."""
-        # Like the lexicon, one word votes among stories of its kind (sports or not).
-        votes: dict[bool | None, dict[str, Counter[str]]] = {
-            True: defaultdict(Counter), False: defaultdict(Counter), None: defaultdict(Counter)}
-        expansions: dict[str, set[str]] = defaultdict(set)
-        documents_seen = [(list(tagged), text) for tagged, text in documents]
-        # The rules of index.entities.rules decide from counts that add up over articles;
-        # junk they drop never votes nor enters the lexicon.
-        rules = CorpusRules.build(TextCounts.total(
-            TextCounts.of(tagged, text) for tagged, text in documents_seen))
-        documents_seen = [(apply_rules(tagged, text, rules), text)
-                          for tagged, text in documents_seen]
-        for tagged, text in documents_seen:
-            sports = is_sports_story(text)
-            for mention in tagged:
-                if mention.kind not in (NORP, NOISE) and not mention.fixed:
-                    key = name_key(mention.text)
-                    votes[sports if " " not in key else None][key][mention.kind] += 1
-            for acronym, long_form in find_acronyms(list(tagged), text).items():
-                expansions[acronym].add(name_key(long_form) + "\x00" + long_form)
-        decided: dict[bool | None, dict[str, str]] = {}
-        for group, names in votes.items():
-            decided[group] = {}
-            for key, counts in names.items():
-                label, top = counts.most_common(1)[0]
-                total = sum(counts.values())
-                if total >= MIN_VOTES and top / total >= MAJORITY and len(counts) > 1:
-                    decided[group][key] = label
-        labels = _by_story_kind(decided)
-        acronyms = {}
-        for acronym, longs in expansions.items():
-            keys = {item.split("\x00")[0] for item in longs}
-            if len(keys) == 1:
-                acronyms[acronym] = sorted(item.split("\x00")[1] for item in longs)[0]
-        person_words = frozenset(
-            word for tagged, _ in documents_seen for m in tagged
-            if m.kind == PERSON and len(m.text.split()) > 1 for word in name_key(m.text).split())
-        named_organizations = _one_words(
-            documents_seen, lambda m, text: m.kind == ORG and m.fixed and bool(text)
-            and is_named_organization(m, text))
-        # Only gazetteer places: the model also calls "Olympic" or "Linux" a place.
-        place_names = frozenset(
-            k for k in _one_words(documents_seen, lambda m, _: m.kind == PLACE)
-            if places.country_for_place(k) is not None)
-        view = cls(labels, acronyms, person_words=person_words,
-                   named_organizations=named_organizations,
-                   full_names=_full_names(tagged for tagged, _ in documents_seen),
-                   place_names=place_names, rules=rules)
-        return replace(view, lexicons=view._lexicons(documents_seen))
+        """Build from ``(tagged mentions, text)`` of every document, in memory."""
+        seen = [(list(tagged), text) for tagged, text in documents]
+        rules = CorpusRules.build(TextCounts.total(TextCounts.of(t, text) for t, text in seen))
+        applied = [(apply_rules(tagged, text, rules), text) for tagged, text in seen]
+        view = cls.decide(rules, ViewCounts.total(ViewCounts.of(a, text) for a, text in applied))
+        return view.with_lexicons(LexiconCounts.total(
+            view.lexicon_counts(a, text) for a, text in applied))
 
-    def _lexicons(self, documents: list[tuple[list[Tagged], str]]) -> dict[bool, dict[str, str]]:
-        # One word's kind depends on the kind of story ("Leeds" is a team in sport, a city
-        # elsewhere); a name of several words means the same in both ("Six Nations").
-        seen: dict[bool | None, dict[str, Counter[str]]] = {
-            True: defaultdict(Counter), False: defaultdict(Counter), None: defaultdict(Counter)}
-        for tagged, text in documents:
-            sports = is_sports_story(text)
-            kinds: dict[str, str] = {}
-            for mention in self.vote(tagged, sports=sports):
-                if mention.kind not in (NORP, NOISE) and len(mention.text.split()) <= MAX_WORDS:
-                    kinds.setdefault(name_key(mention.text), mention.kind)
-            for key, kind in kinds.items():
-                seen[sports if " " not in key else None][key][kind] += 1
-        decided: dict[bool | None, dict[str, str]] = {}
-        for group, names in seen.items():
-            decided[group] = {}
-            for key, counts in names.items():
-                kind, top = counts.most_common(1)[0]
-                if top >= MIN_DOCUMENTS and top / sum(counts.values()) >= MAJORITY:
-                    decided[group][key] = kind
-        return _by_story_kind(decided)
+    @classmethod
+    def decide(cls, rules: CorpusRules, counts: ViewCounts) -> CorpusView:
+        """Every decision but the lexicon's, from the corpus's summed counts."""
+        return cls.decided(rules, counts, counts.votes.keys() | counts.expansions.keys()
+                           | counts.person_words.keys() | counts.organizations.keys()
+                           | counts.place_words.keys() | counts.full_names.keys())
+
+    @classmethod
+    def decided(cls, rules: CorpusRules, counts: ViewCounts, keys: Iterable[str],
+                base: CorpusView | None = None) -> CorpusView:
+        """``base``'s decisions (none when ``None``) with those about ``keys`` decided anew
+        from ``counts``; the lexicon is ``base``'s."""
+        old = base or cls()
+        labels = {sports: NotedDict(old.labels.get(sports, {})) for sports in (True, False)}
+        acronyms, full_names = NotedDict(old.acronyms), NotedDict(old.full_names)
+        person_words, organizations = set(old.person_words), set(old.named_organizations)
+        place_names = set(old.place_names)
+        for key in keys:
+            votes = counts.votes.get(key)
+            for sports in (True, False):
+                label = _majority_label(votes, vote_group(key, sports)) if votes else None
+                _put(labels[sports], key, label)
+            _put(acronyms, key, _expansion(counts.expansions.get(key)))
+            _put(full_names, key, _full_name(key, counts))
+            _include(person_words, key, counts.person_words[key] > 0)
+            _include(organizations, key, counts.organizations[key] >= MIN_DOCUMENTS)
+            _include(place_names, key, counts.place_words[key] >= MIN_DOCUMENTS
+                     # Only gazetteer places: the model also calls "Olympic" a place.
+                     and places.country_for_place(key) is not None)
+        return cls(labels, acronyms, old.lexicons, NotedSet(person_words),
+                   NotedSet(organizations), full_names, NotedSet(place_names), rules)
+
+    def lexicon_counts(self, applied: Sequence[Tagged], text: str) -> LexiconCounts:
+        """One article's lexicon counts under these decisions."""
+        return LexiconCounts.of(self.vote(applied, sports=is_sports_story(text)), text)
+
+    def with_lexicons(self, counts: LexiconCounts, keys: Iterable[str] | None = None
+                      ) -> CorpusView:
+        """These decisions with the lexicon decided from ``counts`` (only about ``keys``,
+        the others kept, when given)."""
+        base: dict[bool, dict[str, str]] = {sports: {} for sports in (True, False)} \
+            if keys is None else {s: dict(self.lexicons.get(s, {})) for s in (True, False)}
+        for key in counts.seen if keys is None else keys:
+            seen = counts.seen.get(key)
+            for sports in (True, False):
+                _put(base[sports], key,
+                     _lexicon_kind(seen, vote_group(key, sports)) if seen else None)
+        return CorpusView(self.labels, self.acronyms,
+                          {sports: NotedDict(base[sports]) for sports in (True, False)},
+                          self.person_words, self.named_organizations, self.full_names,
+                          self.place_names, self.rules)
+
+    def signature(self, key: str) -> tuple[object, ...]:
+        """Every decision about ``key`` (the rules' included)."""
+        with recording():
+            return (*self.rules.signature(key),
+                    *(self.labels.get(s, NotedDict()).get(key) for s in (True, False)),
+                    *(self.lexicons.get(s, NotedDict()).get(key) for s in (True, False)),
+                    self.acronyms.get(key), self.full_names.get(key), key in self.person_words,
+                    key in self.named_organizations, key in self.place_names)
+
+    def has_lexicon(self, sports: bool) -> bool:
+        """Whether names missed by NER can be found at all in a story of this kind."""
+        note(ANY_LEXICON)
+        return bool(self.lexicons.get(sports)) or len(self.acronyms) > 0
 
     def find_missed(self, tagged: Sequence[Tagged], text: str) -> list[Tagged]:
         """Mentions of lexicon names in ``text`` that NER missed, in text order."""
-        lexicon = self.lexicons.get(is_sports_story(text), {}) if text else None
-        if lexicon is None or not (lexicon or self.acronyms):
+        if not text:
             return []
+        sports = is_sports_story(text)
+        if not self.has_lexicon(sports):
+            return []
+        lexicon = self.lexicons.get(sports, NotedDict())
         covered = bytearray(len(text) + 1)
         for mention in tagged:
             end = text.find(mention.text, mention.start)
@@ -206,91 +344,95 @@ class CorpusView:
         other articles name as a place, the place ("Glasgow").
         """
         out = []
+        labels = self.labels.get(sports, NotedDict())
         for mention in tagged:
-            label = self.labels.get(sports, {}).get(name_key(mention.text)) \
-                if not mention.fixed else None
-            if not mention.fixed and mention.kind == PERSON \
-                    and name_key(mention.text) in self.named_organizations:
+            if mention.fixed or mention.kind in (NORP, NOISE):
+                out.append(mention)
+                continue
+            key = name_key(mention.text)
+            label = labels.get(key)
+            if mention.kind == PERSON and key in self.named_organizations:
                 label = ORG
-            if not mention.fixed and (label or mention.kind) == PERSON \
-                    and " " not in mention.text and name_key(mention.text) not in self.person_words:
+            if (label or mention.kind) == PERSON and " " not in mention.text \
+                    and key not in self.person_words:
                 if sports:
                     label = ORG
-                elif name_key(mention.text) in self.place_names:
+                elif key in self.place_names:
                     label = PLACE  # "Edinburgh and Glasgow airports"
-            out.append(replace(mention, kind=label) if label and mention.kind not in (NORP, NOISE)
-                       else mention)
+            out.append(replace_kind(mention, label) if label else mention)
         return out
 
 
-def _one_words(documents: Sequence[tuple[Sequence[Tagged], str]],
-               keep: Callable[[Tagged, str], bool]) -> frozenset[str]:
-    """Keys of the one-word names that at least ``MIN_DOCUMENTS`` documents have a mention
-    of that ``keep`` accepts (given the mention and its document's text)."""
-    documents_of: Counter[str] = Counter()
-    for tagged, text in documents:
-        documents_of.update({name_key(m.text) for m in tagged
-                             if " " not in m.text and keep(m, text)})
-    return frozenset(k for k, n in documents_of.items() if n >= MIN_DOCUMENTS)
+def replace_kind(mention: Tagged, kind: str) -> Tagged:
+    """``mention`` with another kind."""
+    return Tagged(mention.text, kind, mention.start, mention.fixed)
 
 
-def _by_story_kind(decided: dict[bool | None, dict[str, str]]) -> dict[bool, dict[str, str]]:
-    """Decisions for sports stories (True) and other news (False) from those made among
-    each kind and, under None, among all stories (names of several words)."""
-    return {sports: {**decided[None], **decided[sports]} for sports in (True, False)}
+def _put(table: dict[str, str], key: str, value: str | None) -> None:
+    if value is None:
+        table.pop(key, None)
+    else:
+        table[key] = value
 
 
-def _full_names(documents: Iterable[Sequence[Tagged]]) -> dict[str, str]:
-    """Surname key -> the full name most articles give for it, where one dominates."""
-    named: dict[str, Counter[str]] = defaultdict(Counter)  # surname -> full name -> articles
-    shown: dict[str, Counter[str]] = defaultdict(Counter)  # full name key -> spellings
-    given: Counter[str] = Counter()  # word -> articles using it before a surname
-    for tagged in documents:
-        full = {}
-        for mention in tagged:
-            if mention.kind == PERSON:
-                name = clean_person(mention.text)
-                if len(name.split()) > 1:
-                    full[name_key(name)] = name
-        for key, name in full.items():
-            named[key.split()[-1]][key] += 1
-            shown[key][name] += 1
-        given.update({word for key in full for word in key.split()[:-1]})
-    out = {}
-    for surname, counts in named.items():
-        key, top = counts.most_common(1)[0]
-        total = sum(counts.values())
-        # "Charles" alone may be Charles Kennedy as well as Ray Charles: first names stay.
-        # The one person the corpus names in full by a surname needs fewer articles.
-        enough = MIN_ONLY_FULL_NAME_DOCUMENTS if len(counts) == 1 and enabled(LONE_SURNAMES) \
-            else MIN_FULL_NAME_DOCUMENTS
-        if top >= enough and top / total >= MAJORITY \
-                and given[surname] <= (1 - MAJORITY) * total:
-            out[surname] = min(shown[key], key=lambda name: (-shown[key][name], name))
-    return out
+def _include(keys: set[str], key: str, present: bool) -> None:
+    if present:
+        keys.add(key)
+    else:
+        keys.discard(key)
+
+
+def _group_counts(counts: Counter[str], group: str) -> Counter[str]:
+    prefix = group + "\x00"
+    return Counter({item[len(prefix):]: n for item, n in counts.items()
+                    if item.startswith(prefix)})
+
+
+def _majority_label(votes: Counter[str], group: str) -> str | None:
+    """The label most of a name's mentions in ``group`` carry, when enough of them agree
+    and the model said otherwise at least once."""
+    counts = _group_counts(votes, group)
+    if len(counts) < 2:
+        return None
+    label, top = max(counts.items(), key=lambda item: (item[1], item[0]))
+    total = sum(counts.values())
+    return label if total >= MIN_VOTES and top / total >= MAJORITY else None
+
+
+def _lexicon_kind(seen: Counter[str], group: str) -> str | None:
+    counts = _group_counts(seen, group)
+    if not counts:
+        return None
+    kind, top = max(counts.items(), key=lambda item: (item[1], item[0]))
+    return kind if top >= MIN_DOCUMENTS and top / sum(counts.values()) >= MAJORITY else None
+
+
+def _expansion(longs: Counter[str] | None) -> str | None:
+    """The long form of an acronym, when every article expanding it names the same thing."""
+    if not longs:
+        return None
+    keys = {item.split("\x00")[0] for item in longs}
+    return sorted(item.split("\x00")[1] for item in longs)[0] if len(keys) == 1 else None
+
+
+def _full_name(surname: str, counts: ViewCounts) -> str | None:
+    """The full name most articles give for ``surname``, where one dominates."""
+    named = counts.full_names.get(surname)
+    if not named:
+        return None
+    key, top = max(named.items(), key=lambda item: (item[1], item[0]))
+    total = sum(named.values())
+    # "Charles" alone may be Charles Kennedy as well as Ray Charles: first names stay.
+    # The one person the corpus names in full by a surname needs fewer articles.
+    enough = MIN_ONLY_FULL_NAME_DOCUMENTS if len(named) == 1 and enabled(LONE_SURNAMES) \
+        else MIN_FULL_NAME_DOCUMENTS
+    if top >= enough and top / total >= MAJORITY \
+            and counts.given[surname] <= (1 - MAJORITY) * total:
+        shown = counts.spellings[key]
+        return min(shown, key=lambda name: (-shown[name], name))
+    return None
 
 
 def _sentence_start(text: str, position: int) -> bool:
     before = text[:position].rstrip(" \t\"'“‘(")
     return not before or before[-1] in ".!?:\n"
-
-
-def unify_displays(documents: Sequence[Entities]) -> list[Entities]:
-    """Show each entity in the spelling the most documents use, in every document."""
-    forms: dict[tuple[Facet, str], Counter[str]] = defaultdict(Counter)
-    for entities in documents:
-        for facet in (Facet.PEOPLE, Facet.ORGANIZATIONS, Facet.PLACES):
-            for name in entities.get(facet):
-                forms[facet, group_key(facet, name)][name] += 1
-    # Spellings in name order, so that a tie does not depend on the order of the documents
-    # (which changes as documents are rewritten).
-    chosen = {group: best_form(Counter(dict(sorted(counts.items()))), group[0])
-              for group, counts in forms.items()}
-    out = []
-    for entities in documents:
-        values = {}
-        for facet in (Facet.PEOPLE, Facet.ORGANIZATIONS, Facet.PLACES):
-            names = [chosen[facet, group_key(facet, n)] for n in entities.get(facet)]
-            values[facet.value] = tuple(dict.fromkeys(names))
-        out.append(Entities(countries=entities.countries, **values))
-    return out

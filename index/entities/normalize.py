@@ -90,7 +90,7 @@ def link_people(names: Sequence[str], elsewhere: Mapping[str, str] | None = None
     for name, words in keys.items():
         fuller = {other for other, longer in keys.items()
                   if len(longer) > len(words) and _contains_run(longer, words)}
-        if not fuller and len(words) == 1 and elsewhere and words[0] in elsewhere:
+        if not fuller and len(words) == 1 and elsewhere is not None and words[0] in elsewhere:
             mapping[name] = elsewhere[words[0]]
             continue
         # Keep only the longest candidates: "Shoigu" -> "Sergei Shoigu", not "S. Shoigu".
@@ -130,7 +130,6 @@ def normalize_mentions(mentions: Iterable[Mention], text: str = "", *,
         # Names found again go through the rules too, so junk does not come back.
         tagged = corpus.vote(tagged, sports=is_sports_story(text)) \
             + apply_rules(corpus.find_missed(tagged, text), text, corpus.rules)
-        acronyms = {**corpus.acronyms, **acronyms}
     tagged = surnames_are_people(tagged)
     counts: dict[Facet, Counter[str]] = {facet: Counter() for facet in Facet}
     forms: dict[Facet, dict[str, Counter[str]]] = {facet: {} for facet in Facet}
@@ -143,8 +142,11 @@ def normalize_mentions(mentions: Iterable[Mention], text: str = "", *,
         if mention.kind == NOISE:
             continue
         name, kind = mention.text, mention.kind
-        if name_key(name) in acronyms and name.isupper():
-            name, kind = acronyms[name_key(name)], ORG
+        if name.isupper():
+            expanded = acronyms.get(name_key(name)) or \
+                (corpus.acronyms.get(name_key(name)) if corpus is not None else None)
+            if expanded:
+                name, kind = expanded, ORG
         facet = KIND_FACETS[kind]
         if facet is Facet.PEOPLE:
             name = clean_person(name)

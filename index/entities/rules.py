@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from index.entities import places
+from index.entities.lookups import note, recording
 from index.entities.mentions import (
     DATELINE_DATES,
     NOISE,
@@ -113,10 +114,18 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class CorpusRules:
-    """The corpus's decisions, from the summed :class:`TextCounts` of its articles."""
+    """The corpus's decisions, from the summed :class:`TextCounts` of its articles.
+
+    Every question goes through a method that takes one key and records it
+    (:func:`index.entities.lookups.note`), and :meth:`signature` gives every answer about a
+    key at once: an update re-normalises the articles that asked about a key whose
+    signature changed.
+    """
 
     counts: TextCounts = field(default_factory=TextCounts)
     tail_names: dict[str, int] = field(default_factory=dict)
+    #: First word -> {company name with a legal form: articles}.
+    companies: dict[str, dict[str, int]] = field(default_factory=dict)
     #: Word -> names of several words holding it, built on first use by :meth:`known_run`.
     by_word: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -127,28 +136,37 @@ class CorpusRules:
         for item, n in counts.tails.items():
             if n > 0:
                 tails[item.split("\x00")[0]] += 1
-        return cls(counts, dict(tails))
+        companies: dict[str, dict[str, int]] = {}
+        for item, n in counts.companies.items():
+            first, _, name = item.partition("\x00")
+            if n > 0:
+                companies.setdefault(first, {})[name] = n
+        return cls(counts, dict(tails), companies)
 
     def ordinary(self, word: str) -> bool:
         """True when the corpus writes ``word`` mostly in lower case inside sentences."""
         key = word.lower().strip(".'’")
+        note(key)
         lower, capital = self.counts.lower[key], self.counts.capital[key]
         return lower > 0 and lower / (lower + capital) >= ORDINARY_SHARE
 
     def unit(self, word: str) -> bool:
         """True when the corpus writes ``word`` in lower case mostly after figures."""
         key = word.lower().strip(".'’")
+        note(key)
         lower = self.counts.lower[key]
         return lower >= MIN_UNIT_USES and self.counts.after_figure[key] / lower >= UNIT_SHARE \
             and self.counts.capital[key] <= UNIT_CAPITALS * lower
 
     def table_label(self, key: str) -> bool:
         """True when most articles naming ``key`` show it opening a line of figures."""
+        note(key)
         table, uses = self.counts.table[key], self.counts.uses[key]
         return table >= MIN_TABLE_USES and table / uses >= TABLE_SHARE
 
     def known(self, key: str) -> bool:
         """True when some article writes name ``key`` in mixed case."""
+        note(key)
         return self.counts.names[key] > 0
 
     def known_run(self, key: str) -> bool:
@@ -168,16 +186,14 @@ class CorpusRules:
     def generic(self, key: str) -> bool:
         """True when ``key`` ends at least :data:`MIN_GENERIC_TAILS` longer names of the
         corpus ("State" of "Islamic State", "Secretary of State", "Ohio State")."""
+        note(key)
         return self.tail_names.get(key, 0) >= MIN_GENERIC_TAILS
 
     def company(self, word: str) -> str | None:
         """The one company the corpus names with a legal form starting with ``word``
         (``belmark`` -> "Belmark Corp"), in the spelling most articles use."""
-        names: Counter[str] = Counter()
-        for item, n in self.counts.companies.items():
-            first, _, name = item.partition("\x00")
-            if first == word and n > 0:
-                names[name] += n
+        note(word)
+        names = self.companies.get(word, {})
         keys = {without_legal_form(name_key(name)) for name in names}
         if len(keys) != 1:
             return None
@@ -185,10 +201,22 @@ class CorpusRules:
 
     def person(self, key: str) -> bool:
         """True when the corpus names a person in full by ``key`` or calls it a person."""
+        note(key)
         return self.counts.surnames[key] > 0 or self.counts.kinds[f"{PERSON}\x00{key}"] > 0
+
+    def named_in_full(self, surname: str) -> bool:
+        """True when some article names a person in full by ``surname``."""
+        note(surname)
+        return self.counts.surnames[surname] > 0
+
+    def place_articles(self, key: str) -> int:
+        """How many articles call ``key`` a place."""
+        note(key)
+        return self.counts.kinds[f"{PLACE}\x00{key}"]
 
     def usual_kind(self, key: str) -> str | None:
         """The kind most articles give ``key``, if any gives it one."""
+        note(key)
         given = {kind: self.counts.kinds[f"{kind}\x00{key}"] for kind in (PERSON, ORG, PLACE)}
         kind = max(given, key=lambda k: given[k])
         return kind if given[kind] else None
@@ -196,12 +224,38 @@ class CorpusRules:
     def majority(self, key: str) -> str | None:
         """The kind at least :data:`KIND_RATIO` times more articles give ``key`` than all
         other kinds together, if any."""
+        note(key)
         given = {kind: self.counts.news_kinds[f"{kind}\x00{key}"] for kind in (PERSON, ORG, PLACE)}
         kind = max(given, key=lambda k: given[k])
         others = sum(given.values()) - given[kind]
         if given[kind] >= MIN_KIND_DOCUMENTS and given[kind] >= KIND_RATIO * others:
             return kind
         return None
+
+    def signature(self, key: str) -> tuple[object, ...]:
+        """Every answer these rules give about ``key``: two corpora whose signatures of a
+        key are equal treat every mention of it alike."""
+        with recording():  # asking is no article's lookup
+            return (self.ordinary(key), self.unit(key), self.table_label(key),
+                    self.known_run(key), self.generic(key), self.company(key),
+                    self.person(key), self.place_articles(key) > 1, self.usual_kind(key),
+                    self.majority(key))
+
+    @staticmethod
+    def affected(counts: TextCounts) -> set[str]:
+        """The keys whose :meth:`signature` may differ between two corpora whose counts
+        differ by ``counts`` (a name changes the answers about every run of its words)."""
+        keys: set[str] = set()
+        for name in ("lower", "capital", "after_figure", "table", "uses", "surnames"):
+            keys.update(getattr(counts, name))
+        for key in counts.names:
+            words = key.split()
+            keys.update(" ".join(words[i:j]) for i in range(len(words))
+                        for j in range(i + 1, len(words) + 1))
+        for name in ("kinds", "news_kinds", "tails", "companies"):
+            keys.update(item.partition("\x00")[2 if name.endswith("kinds") else 0]
+                        for item in getattr(counts, name))
+        return keys
 
 
 def _is_run(longer: list[str], shorter: list[str]) -> bool:
@@ -232,7 +286,7 @@ def calendar_words_are_no_names(tagged: list[Tagged], article: Article,
         words = [w for w in name_key(m.text).split() if not w.isdigit()]
         if m.kind != NOISE and words and all(w in CALENDAR_WORDS for w in words) and not (
                 m.kind == PERSON and len(words) == 1
-                and (words[0] in surnames or corpus.counts.surnames[words[0]] > 0)):
+                and (words[0] in surnames or corpus.named_in_full(words[0]))):
             m = _noise(m)
         out.append(m)
     return out
@@ -367,7 +421,7 @@ def companies_go_by_their_first_word(tagged: list[Tagged], article: Article,
                 and places.country_for_place(m.text) is None:
             found = here.get(key, set())
             # A place other articles name too ("Pacific") is no gas company's short name.
-            elsewhere = m.kind == PLACE and corpus.counts.kinds[f"{PLACE}\x00{key}"] > 1
+            elsewhere = m.kind == PLACE and corpus.place_articles(key) > 1
             company = next(iter(found)) if len(found) == 1 else \
                 None if found or elsewhere else corpus.company(key)
             if company is not None:

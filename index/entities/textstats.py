@@ -14,9 +14,10 @@ import bisect
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
+from index.entities.counts import Mergeable
 from index.entities.mentions import NOISE, NORP, ORG, PERSON, Tagged, is_sports_story
 from index.entities.names import LEGAL_FORMS, clean_person, name_key
 from index.ner.casing import FUNCTION_WORDS, is_shouted
@@ -34,7 +35,7 @@ HEAD_MAX = 80
 
 
 @dataclass(slots=True)
-class TextCounts:
+class TextCounts(Mergeable):
     """Mergeable counts over articles (each counter maps a lower-case word or name key)."""
 
     #: Uses of a word in lower case, in lines that are not ALL CAPS.
@@ -60,19 +61,6 @@ class TextCounts:
     #: Articles naming a company with a legal form, by its first word:
     #: keys ``"first word\x00name"`` ("belmark\x00Belmark Corp").
     companies: Counter[str] = field(default_factory=Counter)
-
-    def __add__(self, other: TextCounts) -> TextCounts:
-        return TextCounts(**{f.name: getattr(self, f.name) + getattr(other, f.name)
-                             for f in fields(self)})
-
-    @classmethod
-    def total(cls, counts: Iterable[TextCounts]) -> TextCounts:
-        """The sum of many articles' counts."""
-        out = cls()
-        for item in counts:
-            for f in fields(cls):
-                getattr(out, f.name).update(getattr(item, f.name))
-        return out
 
     @classmethod
     def of(cls, tagged: Sequence[Tagged], text: str) -> TextCounts:
