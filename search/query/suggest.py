@@ -131,8 +131,7 @@ def _correctable(word: str) -> bool:
 
 
 def _best(word: str, term: str, reader: WhooshReader, searcher: WhooshSearcher,
-          analyzer: WhooshAnalyzer,
-          lexicon: Lexicon) -> str:
+          analyzer: WhooshAnalyzer, lexicon: Lexicon) -> str:
     """The correction of one word, or the word itself."""
     seen = max(reader.doc_frequency(name, term) for name in (BODY, TITLE))
     if seen and len(word) < MIN_LETTERS_FOUND:

@@ -34,7 +34,7 @@ from search.query.near import EntityNear
 # Phrase matching packs (document, position) into one int64: positions below 2**24.
 _POSITION_BITS = 24
 #: A term's text as Whoosh takes it: the indexed word, or its bytes.
-Term = str | bytes
+TermText = str | bytes
 #: A field format's decoder of one posting's positions.
 Decode = Callable[[bytes], list[int]]
 
@@ -51,9 +51,10 @@ class Postings:
         self.reader = reader
         self._max_bytes = max_bytes
         self._bytes = 0
-        self._lists: OrderedDict[tuple[str, Term], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._lists: OrderedDict[tuple[str, TermText], tuple[np.ndarray, np.ndarray]] = \
+            OrderedDict()
 
-    def get(self, field: str, text: Term) -> tuple[np.ndarray, np.ndarray]:
+    def get(self, field: str, text: TermText) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, weights) of a term; deleted documents included."""
         key = (field, text)
         found = self._lists.get(key)
@@ -64,19 +65,19 @@ class Postings:
         self._store(key, found)
         return found
 
-    def _store(self, key: tuple[str, Term], found: tuple[np.ndarray, np.ndarray]) -> None:
+    def _store(self, key: tuple[str, TermText], found: tuple[np.ndarray, np.ndarray]) -> None:
         self._lists[key] = found
         self._bytes += found[0].nbytes + found[1].nbytes
         while self._bytes > self._max_bytes and len(self._lists) > 1:
             _, (docs, weights) = self._lists.popitem(last=False)
             self._bytes -= docs.nbytes + weights.nbytes
 
-    def remember(self, field: str, text: Term, docs: np.ndarray, weights: np.ndarray) -> None:
+    def remember(self, field: str, text: TermText, docs: np.ndarray, weights: np.ndarray) -> None:
         """Keep the postings of a term read elsewhere, unless already kept."""
         if (field, text) not in self._lists:
             self._store((field, text), (docs, weights))
 
-    def docs(self, field: str, text: Term) -> np.ndarray:
+    def docs(self, field: str, text: TermText) -> np.ndarray:
         """Document numbers of a term."""
         return self.get(field, text)[0]
 
@@ -293,7 +294,7 @@ def _decode_all(values: list[bytes], decode: Decode) -> tuple[list[int], np.ndar
                                                   dtype=np.int64)
 
 
-def term_postings(reader: WhooshReader, field: str, text: Term, *, weights: bool = True
+def term_postings(reader: WhooshReader, field: str, text: TermText, *, weights: bool = True
                   ) -> tuple[np.ndarray, np.ndarray]:
     """Document numbers (deleted ones included) whose ``field`` holds ``text``, and the
     term's weight in each (its frequency times the field boost); weights are empty when
@@ -302,7 +303,7 @@ def term_postings(reader: WhooshReader, field: str, text: Term, *, weights: bool
     return docs, found_weights
 
 
-def _postings(reader: WhooshReader, field: str, text: Term, *, weights: bool, values: bool
+def _postings(reader: WhooshReader, field: str, text: TermText, *, weights: bool, values: bool
               ) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
     """Every posting of a term in every segment, each block of its list read once: document
     numbers (deleted ones included: the live mask drops them), weights and the encoded
