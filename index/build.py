@@ -35,6 +35,7 @@ from index.ner.pipeline import DEFAULT_BATCH_SIZE, MentionTuple
 from index.ner.pool import InlineNer, Ner, NerPool
 from index.store import folder as store
 from index.store.columns import refresh_columns
+from index.store.file_state import FileKey, FileState, file_key
 from index.store.parallel import usable_cores
 from index.store.schema import SCHEMA_VERSION
 from index.store.writer import DEFAULT_COMMIT_EVERY, BatchWriter, document_fields, uninterrupted
@@ -257,11 +258,13 @@ def build_index(
         state = None if clear_first or aliases is not None else \
             saved.load(folder, ix.latest_generation(), table)
         removed = Removed(ix, update_limit(len(known))) if state is not None else None
+        files = FileState(choice.fingerprint()) if clear_first or rebuild else \
+            FileState.load(folder, choice.fingerprint())
         run = _Run(BatchWriter(ix, folder, commit_every, cache, clear_first=clear_first),
                    choice, tally, progress, batch_size, cache,
                    in_process=chosen == 1 and (workers is None or expected <
                                                AUTO_WORKERS_MIN_DOCS),
-                   workers=chosen, removed=removed)
+                   workers=chosen, removed=removed, files=files)
         try:
             run.index(sources, known)
             gone = _gone(known, roots, tally)
@@ -292,6 +295,7 @@ def build_index(
                 removed.close()
         store.write_meta(folder, store.IndexMeta(SCHEMA_VERSION, model_key,
                                                  _all_roots(folder, roots, rebuild)))
+        _save_files(folder, files, run.read_files, tally.failed_paths)
     return tally.report(folder, model_key, run.started_workers)
 
 
@@ -315,13 +319,16 @@ class _Run:
     def __init__(self, writer: BatchWriter, choice: ModelChoice, tally: _Tally,
                  progress: ProgressCallback | None, batch_size: int,
                  cache: NerCache | None, *, in_process: bool, workers: int,
-                 removed: Removed | None = None) -> None:
+                 removed: Removed | None = None, files: FileState | None = None) -> None:
         self.choice, self.fingerprint, self.tally = choice, choice.fingerprint(), tally
         self.progress, self.batch_size = progress, max(1, batch_size)
         self.cache = cache
         self.writer = writer
         #: The old versions of the articles this run replaces, for the corpus update.
         self.removed = removed
+        #: Size and time of the files read before, and of those this run read cleanly.
+        self.files = files or FileState(self.fingerprint)
+        self.read_files: dict[str, FileKey] = {}
         self.lanes: dict[str, _Lane] = {}
         default = self._lane(choice.default)
         if choice.loaded is not None:
@@ -347,39 +354,58 @@ class _Run:
     def index(self, sources: list[SourceFile], known: dict[str, tuple[str, str]]) -> None:
         tally = self.tally
         self._tick()  # the total, before the first document
+        by_path: dict[str, list[str]] = {}
+        for doc_id, (_, path) in known.items():
+            by_path.setdefault(path, []).append(doc_id)
         for source in sources:
-            last = _last_records(source)
-            for position, item in enumerate(read_source(source)):
-                if isinstance(item, ReadProblem):
-                    tally.note(item)
-                    if item.kind is ProblemKind.FAILED:
-                        self._tick()
-                    continue
-                if last.get(item.id, position) != position:
-                    # Of records sharing an id in one file, the last one is the article: the
-                    # earlier ones are never indexed, so re-runs find it unchanged.
-                    tally.problems.append(ReadProblem(
-                        item.path, f"duplicate id {item.id!r}; a later record in this file "
-                        "replaces this one", ProblemKind.WARNING))
-                    continue
-                digest = content_hash(item, self.fingerprint)
-                self.seq += 1
-                if item.id in tally.seen_ids:
-                    tally.problems.append(ReadProblem(
-                        item.path, f"duplicate id {item.id!r}; this later copy replaces the "
-                        "earlier one", ProblemKind.WARNING))
-                    self.latest[item.id] = self.seq  # earlier copies still in NER are dropped
-                tally.seen_ids.add(item.id)
-                if known.get(item.id, ("", ""))[0] == digest:
-                    tally.unchanged += 1
-                    self._tick()
-                    continue
-                self._queue(item, digest, item.id in known, self.seq)
-            self._drain(block=False)
+            key = file_key(source.path)  # before reading: a later change is seen next run
+            ids = by_path.get(source.shown)
+            if ids and self.files.unchanged(source.shown, key):
+                tally.unchanged += len(ids)
+                tally.seen_ids.update(ids)
+                self.read_files[source.shown] = self.files.files[source.shown]
+                self._tick()
+                continue
+            problems = len(tally.problems)
+            self._read(source, known)
+            if key is not None and len(tally.problems) == problems:
+                self.read_files[source.shown] = key
         for lane in list(self.lanes.values()):
             self._send(lane)
         while any(lane.ner is not None and lane.ner.pending() for lane in self.lanes.values()):
             self._drain(block=True)
+
+    def _read(self, source: SourceFile, known: dict[str, tuple[str, str]]) -> None:
+        """Read one file and queue its new and changed articles."""
+        tally = self.tally
+        last = _last_records(source)
+        for position, item in enumerate(read_source(source)):
+            if isinstance(item, ReadProblem):
+                tally.note(item)
+                if item.kind is ProblemKind.FAILED:
+                    self._tick()
+                continue
+            if last.get(item.id, position) != position:
+                # Of records sharing an id in one file, the last one is the article: the
+                # earlier ones are never indexed, so re-runs find it unchanged.
+                tally.problems.append(ReadProblem(
+                    item.path, f"duplicate id {item.id!r}; a later record in this file "
+                    "replaces this one", ProblemKind.WARNING))
+                continue
+            digest = content_hash(item, self.fingerprint)
+            self.seq += 1
+            if item.id in tally.seen_ids:
+                tally.problems.append(ReadProblem(
+                    item.path, f"duplicate id {item.id!r}; this later copy replaces the "
+                    "earlier one", ProblemKind.WARNING))
+                self.latest[item.id] = self.seq  # earlier copies still in NER are dropped
+            tally.seen_ids.add(item.id)
+            if known.get(item.id, ("", ""))[0] == digest:
+                tally.unchanged += 1
+                self._tick()
+                continue
+            self._queue(item, digest, item.id in known, self.seq)
+        self._drain(block=False)
 
     def _queue(self, article: Article, digest: str, replaces: bool, seq: int) -> None:
         if replaces and self.removed is not None:
@@ -488,6 +514,17 @@ class _Run:
             if lane.ner is not None:
                 lane.ner.close(kill=kill)
                 lane.ner = None
+
+
+def _save_files(folder: Path, before: FileState, read: dict[str, FileKey],
+                failed: set[str]) -> None:
+    """Record the files this run read cleanly, keeping what earlier runs read elsewhere; a
+    state that cannot be written only costs the next run its reading."""
+    files = {**before.files, **read}
+    for path in failed:
+        files.pop(path, None)
+    with contextlib.suppress(OSError):
+        FileState(before.fingerprint, files).save(folder)
 
 
 def _indexed_ids(ix: Any, folder: Path) -> set[str]:
