@@ -11,8 +11,12 @@ and prints docs/s for both, their ratio (bare/newsfacet: 1.0 means indexing is a
 NER alone), the peak memory of each run summed over all its processes, and the time of
 re-running the same ``newsfacet index`` command on the unchanged corpus. With
 ``--scale 4`` it also indexes four distinct copies of the corpus, to show memory stays flat.
+With ``--short N`` the corpus is N short wire-style stories of 100 to 200 words, cut at
+sentence ends from the corpus's business articles (``business-*.txt``, then others when
+those run out), where newsfacet's own work per article weighs most against the model's.
 
     python benchmarks/index_throughput.py --corpus ../shared/data/bbc-news/txt
+    python benchmarks/index_throughput.py --short 1500 --scale 1
 """
 
 from __future__ import annotations
@@ -109,6 +113,37 @@ def scaled_corpus(corpus: Path, copies: int, into: Path) -> Path:
     return into
 
 
+#: Words of a short story.
+SHORT_WORDS = (100, 200)
+_SENTENCE_END = (".", "!", "?", '."', '?"')
+
+
+def short_stories(corpus: Path, count: int, into: Path) -> Path:
+    """``count`` stories of :data:`SHORT_WORDS` words, cut at sentence ends from the
+    business articles of ``corpus`` (each piece titled after its article and part), then
+    from its other articles when the business ones run out (510 give about 1,270)."""
+    into.mkdir(parents=True)
+    made = 0
+    files = sorted(corpus.rglob("*.txt"), key=lambda p: (not p.name.startswith("business-"), p))
+    for path in files:
+        title, _, body = path.read_text(encoding="utf-8").strip().partition("\n")
+        words = body.split()
+        start, part = 0, 1
+        while start < len(words) and made < count:
+            end = min(start + SHORT_WORDS[1], len(words))
+            # The first sentence end past the shortest length: short stories, many of them.
+            cut = next((i + 1 for i in range(start + SHORT_WORDS[0] - 1, end)
+                        if words[i].endswith(_SENTENCE_END)), end)
+            if cut - start >= SHORT_WORDS[0]:
+                story = f"{title.strip()} ({part})\n\n{' '.join(words[start:cut])}\n"
+                (into / f"{path.stem}-{part}.txt").write_text(story, encoding="utf-8")
+                made += 1
+            start, part = cut, part + 1
+        if made >= count:
+            break
+    return into
+
+
 def count_docs(corpus: Path) -> int:
     return sum(1 for p in corpus.rglob("*.txt") if not p.name.startswith("."))
 
@@ -120,13 +155,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--scale", type=int, nargs="+", default=[1, 4],
                         help="corpus copies for the memory check (1 = the corpus itself)")
+    parser.add_argument("--short", type=int, default=0,
+                        help="use this many short stories cut from the business articles")
     args = parser.parse_args()
-    corpus = args.corpus.resolve()
-    docs = count_docs(corpus)
-    print(f"corpus {corpus} ({docs} articles), batch size {BATCH_SIZE}, "
-          f"{os.cpu_count()} cores")
     with tempfile.TemporaryDirectory(prefix="newsfacet-bench-") as tmp:
         base = Path(tmp)
+        corpus = args.corpus.resolve()
+        if args.short:
+            corpus = short_stories(corpus, args.short, base / "short")
+        docs = count_docs(corpus)
+        print(f"corpus {corpus} ({docs} articles), batch size {BATCH_SIZE}, "
+              f"{os.cpu_count()} cores")
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         # newsfacet's NER workers run BLAS on one thread (index.ner.pool); so does the bare pass.
         bare_env = dict(env, **{name: "1" for name in BLAS_THREAD_VARIABLES})

@@ -55,8 +55,9 @@ COLD_QUERY = ["oil", "--country", "Saudi Arabia"]
 
 
 def make_corpus(data: Path, articles: int, into: Path) -> Path:
-    """``articles`` files: the BBC files copied into ``copy000/``, ``copy001/``, ... (hard
-    links when the file system allows), the last copy cut short."""
+    """``articles`` files: the BBC files copied into ``copy000/``, ``copy001/``, ..., the
+    last copy cut short. Real copies, not hard links: ``newsfacet index`` reads a file with
+    two names once."""
     files = sorted(p for p in data.rglob("*.txt") if not p.name.startswith("."))
     if into.exists():
         shutil.rmtree(into)
@@ -66,10 +67,7 @@ def make_corpus(data: Path, articles: int, into: Path) -> Path:
         folder = into / f"copy{copy:03d}"
         folder.mkdir(parents=True)
         for file in files[:articles - made]:
-            try:
-                os.link(file, folder / file.name)
-            except OSError:
-                shutil.copy(file, folder / file.name)
+            shutil.copyfile(file, folder / file.name)
         made += min(len(files), articles - made)
         copy += 1
     return into

@@ -86,6 +86,16 @@ from index.store.schema import (
     Facet,
     build_schema,
 )
+from index.store.whoosh_types import (
+    WhooshAnalyzer,
+    WhooshBlockMatcher,
+    WhooshBM25F,
+    WhooshIndex,
+    WhooshMatcher,
+    WhooshReader,
+    WhooshSchema,
+    WhooshSearcher,
+)
 from index.store.writer import DEFAULT_COMMIT_EVERY
 
 try:
@@ -152,6 +162,14 @@ __all__ = [
     "StoredRecord",
     "TITLE",
     "UnknownFacetError",
+    "WhooshAnalyzer",
+    "WhooshBM25F",
+    "WhooshBlockMatcher",
+    "WhooshIndex",
+    "WhooshMatcher",
+    "WhooshReader",
+    "WhooshSchema",
+    "WhooshSearcher",
     "build_index",
     "build_schema",
     "cache_info",

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from index.corpus import state as saved
+from index.corpus.update import Removed, update_limit
 from index.corpus_pass import AliasSource, refresh_facets, resolve_aliases
 from index.entities.mentions import Tagged
 from index.errors import IndexInterrupted, IndexWriteError, NewsfacetError
@@ -33,6 +35,7 @@ from index.ner.pipeline import DEFAULT_BATCH_SIZE, MentionTuple
 from index.ner.pool import InlineNer, Ner, NerPool
 from index.store import folder as store
 from index.store.columns import refresh_columns
+from index.store.file_state import FileKey, FileState, file_key
 from index.store.parallel import usable_cores
 from index.store.schema import SCHEMA_VERSION
 from index.store.writer import DEFAULT_COMMIT_EVERY, BatchWriter, document_fields, uninterrupted
@@ -251,22 +254,31 @@ def build_index(
         expected = max(0, tally.total - len(known))
         chosen = workers if workers is not None else auto_workers(expected)
         cache = NerCache(cache_dir) if use_cache else None
+        # What the corpus pass decided last time, when this run can start from it.
+        state = None if clear_first or aliases is not None else \
+            saved.load(folder, ix.latest_generation(), table)
+        removed = Removed(ix, update_limit(len(known))) if state is not None else None
+        files = FileState(choice.fingerprint()) if clear_first or rebuild else \
+            FileState.load(folder, choice.fingerprint())
         run = _Run(BatchWriter(ix, folder, commit_every, cache, clear_first=clear_first),
                    choice, tally, progress, batch_size, cache,
                    in_process=chosen == 1 and (workers is None or expected <
                                                AUTO_WORKERS_MIN_DOCS),
-                   workers=chosen)
+                   workers=chosen, removed=removed, files=files)
         try:
             run.index(sources, known)
-            tally.removed = run.writer.delete(_gone(known, roots, tally))
+            gone = _gone(known, roots, tally)
+            if removed is not None:
+                removed.take(gone)
+            tally.removed = run.writer.delete(gone)
             changed = bool(tally.indexed or tally.removed or clear_first or aliases is not None
                            or store.facets_stale(folder))
-            # Corpus-wide label votes, display forms and the alias table. When the run
-            # calls for a full merge, the pass writes every document into one new segment
-            # instead, which saves the merge.
-            run.finish(corpus_pass=(lambda compact: refresh_facets(
-                ix, folder, table, rewrite_all=compact, tagged=run.tagged))
-                if changed else None)
+            # Corpus-wide decisions, display forms and the alias table: an update of the
+            # statistics the index keeps, or the full pass, which writes every document
+            # into new segments and so saves the merge.
+            run.finish(corpus_pass=(lambda: refresh_facets(
+                ix, folder, table, tagged=run.tagged, state=state, removed=removed,
+                added=run.writer.written, merge=run.writer.merge)) if changed else None)
             _write_columns(ix, folder)
         except KeyboardInterrupt:
             run.stop()
@@ -278,8 +290,12 @@ def build_index(
         except BaseException:
             run.stop()
             raise
+        finally:
+            if removed is not None:
+                removed.close()
         store.write_meta(folder, store.IndexMeta(SCHEMA_VERSION, model_key,
                                                  _all_roots(folder, roots, rebuild)))
+        _save_files(folder, files, run.read_files, tally.failed_paths)
     return tally.report(folder, model_key, run.started_workers)
 
 
@@ -302,11 +318,17 @@ class _Run:
 
     def __init__(self, writer: BatchWriter, choice: ModelChoice, tally: _Tally,
                  progress: ProgressCallback | None, batch_size: int,
-                 cache: NerCache | None, *, in_process: bool, workers: int) -> None:
+                 cache: NerCache | None, *, in_process: bool, workers: int,
+                 removed: Removed | None = None, files: FileState | None = None) -> None:
         self.choice, self.fingerprint, self.tally = choice, choice.fingerprint(), tally
         self.progress, self.batch_size = progress, max(1, batch_size)
         self.cache = cache
         self.writer = writer
+        #: The old versions of the articles this run replaces, for the corpus update.
+        self.removed = removed
+        #: Size and time of the files read before, and of those this run read cleanly.
+        self.files = files or FileState(self.fingerprint)
+        self.read_files: dict[str, FileKey] = {}
         self.lanes: dict[str, _Lane] = {}
         default = self._lane(choice.default)
         if choice.loaded is not None:
@@ -332,41 +354,62 @@ class _Run:
     def index(self, sources: list[SourceFile], known: dict[str, tuple[str, str]]) -> None:
         tally = self.tally
         self._tick()  # the total, before the first document
+        by_path: dict[str, list[str]] = {}
+        for doc_id, (_, path) in known.items():
+            by_path.setdefault(path, []).append(doc_id)
         for source in sources:
-            last = _last_records(source)
-            for position, item in enumerate(read_source(source)):
-                if isinstance(item, ReadProblem):
-                    tally.note(item)
-                    if item.kind is ProblemKind.FAILED:
-                        self._tick()
-                    continue
-                if last.get(item.id, position) != position:
-                    # Of records sharing an id in one file, the last one is the article: the
-                    # earlier ones are never indexed, so re-runs find it unchanged.
-                    tally.problems.append(ReadProblem(
-                        item.path, f"duplicate id {item.id!r}; a later record in this file "
-                        "replaces this one", ProblemKind.WARNING))
-                    continue
-                digest = content_hash(item, self.fingerprint)
-                self.seq += 1
-                if item.id in tally.seen_ids:
-                    tally.problems.append(ReadProblem(
-                        item.path, f"duplicate id {item.id!r}; this later copy replaces the "
-                        "earlier one", ProblemKind.WARNING))
-                    self.latest[item.id] = self.seq  # earlier copies still in NER are dropped
-                tally.seen_ids.add(item.id)
-                if known.get(item.id, ("", ""))[0] == digest:
-                    tally.unchanged += 1
-                    self._tick()
-                    continue
-                self._queue(item, digest, item.id in known, self.seq)
-            self._drain(block=False)
+            key = file_key(source.path)  # before reading: a later change is seen next run
+            ids = by_path.get(source.shown)
+            if ids and self.files.unchanged(source.shown, key):
+                tally.unchanged += len(ids)
+                tally.seen_ids.update(ids)
+                self.read_files[source.shown] = self.files.files[source.shown]
+                self._tick()
+                continue
+            problems = len(tally.problems)
+            self._read(source, known)
+            if key is not None and len(tally.problems) == problems:
+                self.read_files[source.shown] = key
         for lane in list(self.lanes.values()):
             self._send(lane)
         while any(lane.ner is not None and lane.ner.pending() for lane in self.lanes.values()):
             self._drain(block=True)
 
+    def _read(self, source: SourceFile, known: dict[str, tuple[str, str]]) -> None:
+        """Read one file and queue its new and changed articles."""
+        tally = self.tally
+        last = _last_records(source)
+        for position, item in enumerate(read_source(source)):
+            if isinstance(item, ReadProblem):
+                tally.note(item)
+                if item.kind is ProblemKind.FAILED:
+                    self._tick()
+                continue
+            if last.get(item.id, position) != position:
+                # Of records sharing an id in one file, the last one is the article: the
+                # earlier ones are never indexed, so re-runs find it unchanged.
+                tally.problems.append(ReadProblem(
+                    item.path, f"duplicate id {item.id!r}; a later record in this file "
+                    "replaces this one", ProblemKind.WARNING))
+                continue
+            digest = content_hash(item, self.fingerprint)
+            self.seq += 1
+            if item.id in tally.seen_ids:
+                tally.problems.append(ReadProblem(
+                    item.path, f"duplicate id {item.id!r}; this later copy replaces the "
+                    "earlier one", ProblemKind.WARNING))
+                self.latest[item.id] = self.seq  # earlier copies still in NER are dropped
+            tally.seen_ids.add(item.id)
+            if known.get(item.id, ("", ""))[0] == digest:
+                tally.unchanged += 1
+                self._tick()
+                continue
+            self._queue(item, digest, item.id in known, self.seq)
+        self._drain(block=False)
+
     def _queue(self, article: Article, digest: str, replaces: bool, seq: int) -> None:
+        if replaces and self.removed is not None:
+            self.removed.take([article.id])
         if article.language is None:  # detected only for what is indexed: it costs ~2 ms
             found = detect_language(f"{article.title}\n{article.text}")
             article = replace(article, language=found) if found else article
@@ -441,16 +484,13 @@ class _Run:
         if self.progress:
             self.progress(self.tally.progress())
 
-    def finish(self, corpus_pass: Callable[[bool], object] | None = None) -> None:
+    def finish(self, corpus_pass: Callable[[], object] | None = None) -> None:
         self._close_ner()
         self.writer.close(final=True, merge=corpus_pass is None)
         if corpus_pass is not None:
             if self.progress:
                 self.progress(replace(self.tally.progress(), stage="corpus"))
-            compact = self.writer.wants_merge()
-            corpus_pass(compact)
-            if not compact:
-                self.writer.merge()
+            corpus_pass()  # it merges what an update leaves; the full pass needs no merge
         if self.cache is not None:
             self.cache.close()
             if self.cache.problem:
@@ -474,6 +514,17 @@ class _Run:
             if lane.ner is not None:
                 lane.ner.close(kill=kill)
                 lane.ner = None
+
+
+def _save_files(folder: Path, before: FileState, read: dict[str, FileKey],
+                failed: set[str]) -> None:
+    """Record the files this run read cleanly, keeping what earlier runs read elsewhere; a
+    state that cannot be written only costs the next run its reading."""
+    files = {**before.files, **read}
+    for path in failed:
+        files.pop(path, None)
+    with contextlib.suppress(OSError):
+        FileState(before.fingerprint, files).save(folder)
 
 
 def _indexed_ids(ix: Any, folder: Path) -> set[str]:

@@ -5,90 +5,49 @@
         result = news.search("air strikes", countries=["Syria"])
         for hit in result.hits:
             print(hit.title)
+
+:class:`NewsIndex` is assembled from one module per job: :mod:`search.core` opens the
+index and keeps its snapshot, :mod:`search.pages` makes pages of ranked hits,
+:mod:`search.documents` reads documents (get, export, ids, stats) and
+:mod:`search.workflows.methods` runs the workflows (watchlist, network); the searches
+themselves (search, facet, related, similar) are here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import threading
-from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 from whoosh import query as wq
 
-from index import (
-    BODY,
-    DATE,
-    ID,
-    LANGUAGE,
-    POSTING_ERRORS,
-    TITLE,
-    DocumentNotFoundError,
-    Facet,
-    StoredRecord,
-    default_index_dir,
-    open_index,
-    read_meta,
-    read_stored,
-    reading_index,
-)
-from search.counting.collapse import collapse as collapse_mask
+from index import BODY, TITLE, Facet, StoredRecord
+
+# DEFAULT_LIMIT, MAX_LIMIT and SUGGEST_BELOW are re-exported (the "as" names): callers
+# import them from here.
+from search.core import DEFAULT_LIMIT as DEFAULT_LIMIT
+from search.core import MAX_LIMIT as MAX_LIMIT
 from search.counting.dates import DateInterval
 from search.counting.facets import DEFAULT_FACET_SIZE
 from search.counting.related import DEFAULT_RELATED_SIZE, RELATED_FACETS, RelatedResult, co_mentions
+from search.documents import DocumentMethods
+from search.pages import SUGGEST_BELOW as SUGGEST_BELOW
+from search.pages import ResultPages
 from search.query.arguments import SortOrder, check_range, choice, sort_order
-from search.query.cost import expand_terms, time_limit
+from search.query.cost import time_limit
 from search.query.filters import Filters, coerce_filters
-from search.query.near import EntityNear
-from search.query.parser import (
-    make_parser,
-    parse_text,
-    resolve_facets,
-    resolve_ids,
-    with_languages,
-)
-from search.query.suggest import entity_suggestion, text_suggestion
-from search.ranking.passages import near_passage
-from search.ranking.postings import near_pairs
-from search.ranking.scoring import supports, top
-from search.ranking.snippets import Snippets, query_terms
-from search.results import Document, FacetCount, Hit, IndexStats, SearchResult, Suggestion
-from search.select import Selection, select
+from search.query.parser import resolve_ids
+from search.results import FacetCount, SearchResult
 from search.snapshot import Snapshot
-from search.workflows.network import (
-    DEFAULT_MIN_WEIGHT,
-    DEFAULT_TOP_NODES,
-    MAX_TOP_NODES,
-    NETWORK_FACETS,
-    NetworkResult,
-    build_network,
-)
-from search.workflows.watchlist import (
-    DEFAULT_CO_MENTIONS,
-    DEFAULT_TOP_ARTICLES,
-    WatchlistResult,
-    WatchName,
-    build_watchlist,
-    watch_names,
-)
+from search.workflows.methods import WorkflowMethods
 
-DEFAULT_LIMIT = 10
-#: Largest page a single call may ask for; pages go as deep as the matches do, and export
-#: streams any number of documents.
-MAX_LIMIT = 1_000
 #: Key terms of an article that ``similar`` looks for in others.
 SIMILAR_TERMS = 25
 #: Weight of one shared entity in ``similar``, against the key terms' weights (max 1.0).
 SIMILAR_ENTITY_BOOST = 0.5
-#: Searches with fewer matches than this look for "did you mean" suggestions.
-SUGGEST_BELOW = 20
-_EXPORT_BATCH = 256
 
 
-class NewsIndex:
+class NewsIndex(ResultPages, DocumentMethods, WorkflowMethods):
     """A newsfacet index opened for searching.
 
     Opening is cheap: nothing is read until the first search. One instance can be shared
@@ -103,91 +62,6 @@ class NewsIndex:
         CorruptIndexError: its table of contents or newsfacet.json is damaged.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        self.path = Path(path) if path is not None else default_index_dir()
-        self._ix = open_index(self.path)
-        #: The folders and files the index was built from (see ``IndexMeta.roots``).
-        self.roots: tuple[str, ...] = read_meta(self.path).roots
-        self._lock = threading.RLock()
-        self._snapshot: Snapshot | None = None
-        self._parser = make_parser(self._ix.schema)
-        self._snippets = Snippets(self._ix.schema[BODY].analyzer)
-
-    # -- lifecycle -------------------------------------------------------------------
-    def __enter__(self) -> NewsIndex:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Release the searcher and its open files."""
-        with self._lock:
-            if self._snapshot is not None:
-                self._snapshot.close()
-                self._snapshot = None
-
-    def __repr__(self) -> str:
-        return f"NewsIndex({str(self.path)!r})"
-
-    def _current(self) -> Snapshot:
-        """The snapshot of the latest commit (call with the lock held)."""
-        with reading_index(self.path):
-            if self._snapshot is None:
-                self._snapshot = Snapshot(self._ix.searcher(), read_stored(self.path), self.path)
-            elif not self._snapshot.searcher.up_to_date():
-                # A new searcher, not ``refresh()``: refresh reuses the reader of a segment
-                # that only had deletions, and so keeps showing the deleted documents.
-                self._snapshot.close()
-                self._snapshot = None
-                self._snapshot = Snapshot(self._ix.searcher(), read_stored(self.path), self.path)
-                self.roots = read_meta(self.path).roots
-        return self._snapshot
-
-    def warm(self) -> None:
-        """Open the latest generation and everything its searches read on first use (facet
-        and date columns, spelling lexicon, story signatures), so that no request pays it.
-        ``serve`` calls this before it accepts connections."""
-        with self._lock:
-            snap = self._current()
-            with reading_index(self.path):
-                snap.lexicon()
-                snap.signatures()
-
-    def _stored(self, snap: Snapshot, docnum: int) -> dict[str, Any]:
-        """The stored fields of one document, checked to be what newsfacet stores."""
-        with reading_index(self.path):
-            fields = snap.searcher.stored_fields(docnum)
-            if not isinstance(fields, dict) or not isinstance(fields.get(ID), str):
-                raise ValueError(f"document {docnum} has no stored id")
-            return fields
-
-    def _read(self, snap: Snapshot, docnum: int, *, text: bool = True) -> Document:
-        """One stored document as a :class:`Document`."""
-        fields = self._stored(snap, docnum)
-        with reading_index(self.path):
-            return _document(fields, text=text)
-
-    def check(self) -> None:
-        """Read the whole index once: its table of contents, every segment and column,
-        every stored document and the term dictionary.
-
-        ``newsfacet serve`` runs it before listening, so a damaged index is an error at
-        start, not a server answering errors forever. Reads every document, so it takes
-        about as long as an export without text.
-
-        Raises:
-            CorruptIndexError: a file is truncated, damaged or holds what an index never does.
-        """
-        with self._lock:
-            snap = self._current()
-            for docnum in np.flatnonzero(snap.live).tolist():
-                self._read(snap, docnum)
-            with reading_index(self.path):
-                for _ in snap.searcher.reader().all_terms():
-                    pass
-
-    # -- searching -------------------------------------------------------------------
     def search(
         self,
         text: str = "",
@@ -238,7 +112,7 @@ class NewsIndex:
         check_range("facet_size", facet_size, 0, None)
         order = sort_order(sort, text)
         interval = choice("date_interval", date_interval, DateInterval)
-        chosen = _filters(filters, filter_keywords)
+        chosen = coerce_filters(filters, filter_keywords)
         with time_limit(timeout), self._lock:
             snap = self._current()
             text_query = self._text_query(snap, text)
@@ -265,7 +139,7 @@ class NewsIndex:
         """
         chosen = Facet.parse(str(getattr(facet, "value", facet)))
         check_range("size", size, 0, None)
-        flt = _filters(filters, filter_keywords)
+        flt = coerce_filters(filters, filter_keywords)
         with time_limit(timeout), self._lock:
             snap = self._current()
             selection = self._select(snap, text, flt)
@@ -294,7 +168,7 @@ class NewsIndex:
         """
         chosen = [Facet.parse(str(getattr(f, "value", f))) for f in facets]
         check_range("size", size, 0, None)
-        flt = _filters(filters, filter_keywords)
+        flt = coerce_filters(filters, filter_keywords)
         with time_limit(timeout), self._lock:
             snap = self._current()
             selection = self._select(snap, text, flt)
@@ -311,67 +185,6 @@ class NewsIndex:
                                                exclude=asked, size=size)
             return RelatedResult(text, total, out, flt.to_dict())
 
-    def watchlist(self, names: Iterable[str | WatchName | Mapping[str, Any]], text: str = "",
-                  *, co_mentions: int = DEFAULT_CO_MENTIONS,
-                  top_articles: int = DEFAULT_TOP_ARTICLES, filters: Filters | None = None,
-                  timeout: float | None = None, **filter_keywords: Any) -> WatchlistResult:
-        """Which of ``names`` the articles matching ``text`` and ``filters`` name, and where.
-
-        Each name is resolved like a filter value (case, accents, surnames, aliases); see
-        :mod:`search.workflows.watchlist`. Per name: articles, first and last date, the
-        ``co_mentions`` entities most often named with it and the ids of the
-        ``top_articles`` articles naming it most; a name found nowhere gets a suggestion.
-
-        Example: ``news.watchlist(["Shoigu", "org:NATO", "Kremlin"], countries=["Syria"])``.
-
-        Raises:
-            InvalidValueError: an empty name, too many names, or a bad option.
-            UnknownFacetError: a name's facet is unknown.
-            QueryTimeoutError: the call ran past ``timeout`` seconds.
-        """
-        entries = watch_names(names)
-        check_range("co_mentions", co_mentions, 0, MAX_LIMIT)
-        check_range("top_articles", top_articles, 0, MAX_LIMIT)
-        flt = _filters(filters, filter_keywords)
-        with time_limit(timeout), self._lock:
-            snap = self._current()
-            mask = self._select(snap, text, flt).final()
-            rows = build_watchlist(entries, mask, columns=snap.columns, aliases=snap.aliases,
-                                   ordinals=snap.dates.ordinals, has_date=snap.dates.has_date,
-                                   doc_ids=snap.doc_ids(), postings=snap.postings,
-                                   co_mentions=co_mentions, top_articles=top_articles)
-            return WatchlistResult(text, int(np.count_nonzero(mask)), rows, flt.to_dict())
-
-    def network(self, text: str = "", *, facets: Iterable[Facet | str] = NETWORK_FACETS,
-                min_weight: int = DEFAULT_MIN_WEIGHT, top: int = DEFAULT_TOP_NODES,
-                filters: Filters | None = None, timeout: float | None = None,
-                **filter_keywords: Any) -> NetworkResult:
-        """The co-mention network of the articles matching ``text`` and ``filters``.
-
-        Nodes are the ``top`` entities of ``facets`` most often named in the matches; edges
-        join two named in at least ``min_weight`` of the same articles, weighted by those
-        articles, with their lift against chance. See :mod:`search.workflows.network`.
-
-        Example: ``news.network("election", facets=["people"], min_weight=3).to_graph()``.
-
-        Raises:
-            UnknownFacetError: a facet name is unknown.
-            InvalidValueError: ``min_weight`` or ``top`` is out of range.
-            QueryTimeoutError: the call ran past ``timeout`` seconds.
-        """
-        chosen = tuple(dict.fromkeys(Facet.parse(str(getattr(f, "value", f))) for f in facets))
-        check_range("min_weight", min_weight, 1, None)
-        check_range("top", top, 2, MAX_TOP_NODES)
-        flt = _filters(filters, filter_keywords)
-        with time_limit(timeout), self._lock:
-            snap = self._current()
-            mask = self._select(snap, text, flt).final()
-            nodes, edges = build_network(mask, snap.columns, chosen or NETWORK_FACETS,
-                                         min_weight=min_weight, top=top)
-            return NetworkResult(text, int(np.count_nonzero(mask)),
-                                 tuple(f.value for f in chosen or NETWORK_FACETS), nodes, edges,
-                                 flt.to_dict())
-
     def similar(self, doc_id: str, *, limit: int = DEFAULT_LIMIT, page: int = 1,
                 facet_size: int = DEFAULT_FACET_SIZE, facets: bool = False,
                 collapse: bool = False, filters: Filters | None = None,
@@ -386,7 +199,7 @@ class NewsIndex:
         """
         check_range("limit", limit, 1, MAX_LIMIT)
         check_range("page", page, 1, None)
-        flt = _filters(filters, filter_keywords)
+        flt = coerce_filters(filters, filter_keywords)
         with time_limit(timeout), self._lock:
             snap = self._current()
             docnum = self._docnum(snap, doc_id)
@@ -403,261 +216,6 @@ class NewsIndex:
                                    collapse=collapse, exclude=excluded, label=f"similar:{doc_id}")
         return result
 
-    def get(self, doc_id: str) -> Document:
-        """The document with id ``doc_id``, text included.
-
-        Raises:
-            DocumentNotFoundError: no document has that id.
-        """
-        with self._lock:
-            snap = self._current()
-            return self._read(snap, self._docnum(snap, doc_id))
-
-    def export(self, text: str = "", *, sort: SortOrder | str | None = None,
-               collapse: bool = False, filters: Filters | None = None,
-               **filter_keywords: Any) -> Iterator[Document]:
-        """Every matching document, text included; streams any number.
-
-        Args:
-            text: a text query; empty for every document.
-            sort: ``None`` for index order, else as for :meth:`search` (``relevance`` ranks
-                the whole match set first).
-            collapse: one document per story.
-            filters: keyword filters as for :meth:`search`.
-        """
-        flt = _filters(filters, filter_keywords)
-        order = None if sort is None else sort_order(sort, text)
-        with self._lock:
-            snap = self._current()
-            selection = self._select(snap, text, flt)
-            mask = selection.final()
-            if collapse:
-                mask, _ = collapse_mask(mask, snap.signatures())
-            docnums = np.flatnonzero(mask)
-            if order is SortOrder.RELEVANCE and text.strip():
-                query = self._text_query(snap, text)
-                results = snap.searcher.search(query, limit=None, filter=set(docnums.tolist()))
-                docnums = np.array([hit.docnum for hit in results], dtype=np.int64)
-            elif order is not None and order is not SortOrder.RELEVANCE:
-                docnums = snap.dates.order(docnums, newest_first=order is SortOrder.NEWEST)
-        for start in range(0, len(docnums), _EXPORT_BATCH):
-            with self._lock:
-                snap = self._current()
-                batch = [self._read(snap, int(n)) for n in docnums[start:start + _EXPORT_BATCH]]
-            yield from batch
-
-    def ids(self, text: str = "", *, limit: int | None = None, filters: Filters | None = None,
-            **filter_keywords: Any) -> tuple[str, ...]:
-        """Ids of the documents matching ``text`` and ``filters``, newest first (ties in
-        index order); the first ``limit`` of them, or all.
-
-        Raises:
-            QuerySyntaxError: the text does not parse.
-            InvalidValueError: a filter value is malformed.
-        """
-        flt = _filters(filters, filter_keywords)
-        with self._lock:
-            snap = self._current()
-            docnums = np.flatnonzero(self._select(snap, text, flt).final())
-            ordered = snap.dates.order(docnums, newest_first=True)
-            if limit is not None:
-                ordered = ordered[:limit]
-            ids = snap.doc_ids()
-            return tuple(ids[int(d)] for d in ordered)
-
-    def stats(self) -> IndexStats:
-        """Document count, date span, distinct entities per facet, size on disk."""
-        with self._lock:
-            snap = self._current()
-            dated = snap.dates.ordinals[snap.live & snap.dates.has_date]
-            entities = {facet.value: len(snap.tally(facet, snap.live, snap.live_count).ids)
-                        for facet in Facet}
-            segments = len(self._ix._segments())  # noqa: SLF001 - no public accessor
-            size = sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
-            return IndexStats(str(self.path), snap.live_count, read_meta(self.path).model,
-                              dt.date.fromordinal(int(dated.min())) if len(dated) else None,
-                              dt.date.fromordinal(int(dated.max())) if len(dated) else None,
-                              entities, segments, size)
-
-    # -- internals -------------------------------------------------------------------
-    def _docnum(self, snap: Snapshot, doc_id: str) -> int:
-        docnum = snap.searcher.document_number(**{ID: doc_id})
-        if docnum is None:
-            # A path given for an id: ids are paths relative to the folder that was indexed.
-            parts = doc_id.replace("\\", "/").strip("/").split("/")
-            for start in range(1, len(parts)):
-                tail = "/".join(parts[start:])
-                if snap.searcher.document_number(**{ID: tail}) is not None:
-                    raise DocumentNotFoundError(
-                        f"No document with id {doc_id!r} in '{self.path}'; ids are paths "
-                        f"relative to the indexed folder: use {tail!r}")
-            raise DocumentNotFoundError(
-                f"No document with id {doc_id!r} in '{self.path}'. Find ids with: "
-                f"newsfacet search TEXT --index {self.path}")
-        return int(docnum)
-
-    def _select(self, snap: Snapshot, text: str, filters: Filters) -> Selection:
-        text_query = self._text_query(snap, text)
-        return select(self._mask(snap, with_languages(text_query, filters)), filters,
-                      snap.columns, snap.dates, snap.aliases)
-
-    def _text_query(self, snap: Snapshot, text: str) -> wq.Query:
-        """The text parsed, facet values resolved, wildcards and ranges expanded to words."""
-        query = resolve_facets(parse_text(text, self._parser), snap.columns, snap.aliases)
-        return expand_terms(query, snap.searcher.reader())
-
-    def _mask(self, snap: Snapshot, text_query: wq.Query) -> np.ndarray:
-        """The documents the text query matches; a damaged posting list is an error."""
-        with reading_index(self.path, POSTING_ERRORS):
-            return snap.mask(text_query)
-
-    def _execute(self, snap: Snapshot, text: str, text_query: wq.Query, filters: Filters, *,
-                 limit: int, page: int, facet_size: int, facets: bool, disjunctive: bool,
-                 order: SortOrder, interval: DateInterval, collapse: bool,
-                 exclude: int | np.ndarray | None = None, label: str | None = None,
-                 ) -> SearchResult:
-        selection = select(self._mask(snap, with_languages(text_query, filters)), filters,
-                           snap.columns, snap.dates, snap.aliases)
-        final = selection.final()
-        if exclude is not None:
-            final[exclude] = False
-        copies = None
-        if collapse:
-            final, copies = collapse_mask(final, snap.signatures())
-        total = int(np.count_nonzero(final))
-        hits = self._rank(snap, text_query, final, order, page, limit, copies)
-        counts: dict[str, tuple[FacetCount, ...]] = {}
-        histogram: tuple[FacetCount, ...] = ()
-        used_interval = None
-        if facets:
-            for facet in Facet:
-                mask, count, within = final, total, selection.required
-                if disjunctive and facet in selection.facet_masks:
-                    within = tuple(e for e in within if e[0] is not facet)
-                    mask = selection.without(facet)
-                    if exclude is not None:
-                        mask[exclude] = False
-                    if collapse:
-                        mask, _ = collapse_mask(mask, snap.signatures())
-                    count = int(np.count_nonzero(mask))
-                counts[facet.value] = snap.facet_table(facet, mask, count, facet_size,
-                                                       within=within)
-            chosen, histogram = snap.histogram(final, total, interval)
-            used_interval = chosen.value
-        suggestions = self._suggest(snap, text, selection) if total < SUGGEST_BELOW else ()
-        return SearchResult(label or text, total, hits, counts, page, limit, filters.to_dict(),
-                            dates=histogram, date_interval=used_interval,
-                            suggestions=suggestions, sort=order.value, collapsed=collapse)
-
-    def _rank(self, snap: Snapshot, text_query: wq.Query, final: np.ndarray, order: SortOrder,
-              page: int, limit: int, copies: np.ndarray | None) -> tuple[Hit, ...]:
-        start = (page - 1) * limit
-        docs = np.flatnonzero(final)
-        if start >= len(docs):
-            return ()
-        scores: dict[int, float] = {}
-        if order is SortOrder.RELEVANCE and not isinstance(text_query, wq.Every):
-            # Only documents of ``final`` are ranked, and they already passed any phrase:
-            # scoring phrases as plain words spares the slow matching of positions.
-            ranking = _words_for_phrases(text_query)
-            if supports(ranking, snap.searcher):
-                all_scores = snap.scorer.scores(ranking, snap.size)
-                page_docs = top(all_scores, docs, start, start + limit).tolist()
-                scores = {d: float(all_scores[d]) for d in page_docs}
-            else:
-                results = snap.searcher.search(ranking, limit=start + limit,
-                                               filter=set(docs.tolist()))
-                ranked = [(hit.docnum, float(hit.score)) for hit in results][start:]
-                page_docs = [d for d, _ in ranked]
-                scores = dict(ranked)
-        elif order is SortOrder.RELEVANCE:
-            page_docs = snap.dates.order(docs, newest_first=True)[start:start + limit].tolist()
-        else:
-            page_docs = snap.dates.order(docs, newest_first=order is SortOrder.NEWEST)[
-                start:start + limit].tolist()
-        terms = query_terms(text_query, snap.searcher.reader(), (BODY, TITLE)) \
-            if not isinstance(text_query, wq.Every) else frozenset()
-        passages = _near_positions(snap, text_query, page_docs)
-        hits = []
-        for rank, docnum in enumerate(page_docs, start=start + 1):
-            fields = self._stored(snap, docnum)
-            snippet = self._snippet(fields, terms, passages.get(docnum))
-            with reading_index(self.path):
-                document = _document(fields, text=False)
-            hits.append(Hit(document, scores.get(docnum), snippet, rank,
-                            int(copies[docnum]) if copies is not None else 1))
-        return tuple(hits)
-
-    def _snippet(self, fields: dict[str, Any], terms: frozenset[str],
-                 near: tuple[int, int, int] | None) -> str:
-        """The hit's snippet: centred on the passage a NEAR clause matched, if any."""
-        body = fields.get(BODY, "")
-        if near is not None:
-            found = near_passage(fields, self._ix.schema[BODY].analyzer, *near)
-            if found is not None:
-                return self._snippets.around(body, found.focus, terms, found.entity)
-        return self._snippets.make(body, terms)
-
-    def _suggest(self, snap: Snapshot, text: str, selection: Selection) -> tuple[Suggestion, ...]:
-        out = []
-        for facet, value in selection.unmatched:
-            found = _other_facet(snap, facet, value) or entity_suggestion(
-                facet, value, snap.columns[facet])
-            if found:
-                out.append(found)
-        if text.strip():
-            found = text_suggestion(text, snap.searcher, snap.lexicon())
-            if found:
-                out.append(found)
-        return tuple(out)
-
-
-def _near_positions(snap: Snapshot, query: wq.Query, docs: list[int]
-                    ) -> dict[int, tuple[int, int, int]]:
-    """Per document of ``docs`` matched by the first NEAR clause of ``query``: the entity's
-    position, the words' position and how many words."""
-    near = next((leaf for leaf in query.leaves() if isinstance(leaf, EntityNear)), None)
-    if near is None or not docs:
-        return {}
-    found, entity_pos, word_pos = near_pairs(snap.postings, near)
-    wanted = set(docs)
-    return {int(d): (int(e), int(w), len(near.words))
-            for d, e, w in zip(found.tolist(), entity_pos.tolist(), word_pos.tolist(),
-                               strict=True) if d in wanted}
-
-
-_KIND_NAMES = {Facet.PEOPLE: "person", Facet.ORGANIZATIONS: "organization",
-               Facet.PLACES: "place", Facet.COUNTRIES: "country"}
-
-
-def _other_facet(snap: Snapshot, facet: Facet, value: str) -> Suggestion | None:
-    """The same value in another facet, when ``value`` names no entity of ``facet``
-    (``--country Moscow``: Moscow is a place)."""
-    for other in Facet:
-        if other is facet:
-            continue
-        column = snap.columns[other]
-        ids = column.lookup(value)
-        if ids is not None:
-            name = column.values[ids]
-            kind = _KIND_NAMES[other]
-            article = "an" if kind[0] in "aeiou" else "a"
-            return Suggestion(other.value, value, name, f"no {_KIND_NAMES[facet]} named "
-                              f"{value!r}; it is {article} {kind}")
-    return None
-
-
-def _words_for_phrases(query: wq.Query) -> wq.Query:
-    """``query`` with each phrase, and each NEAR clause, replaced by the AND of its words."""
-    if isinstance(query, EntityNear):
-        return query.words_query()
-    if isinstance(query, wq.Phrase):
-        return wq.And([wq.Term(query.fieldname, word) for word in query.words],
-                      boost=query.boost)
-    if query.is_leaf():
-        return query
-    return query.apply(_words_for_phrases)
-
 
 def _like_query(snap: Snapshot, fields: dict[str, Any]) -> wq.Query:
     """Key terms of an article's text, plus its entities, as one OR query."""
@@ -670,21 +228,3 @@ def _like_query(snap: Snapshot, fields: dict[str, Any]) -> wq.Query:
         for value in entities.get(facet):
             parts.append(wq.Term(facet.value, value, boost=SIMILAR_ENTITY_BOOST))
     return wq.Or(parts) if parts else wq.NullQuery
-
-
-def _document(fields: dict[str, Any], *, text: bool = True) -> Document:
-    record = StoredRecord.of(fields, mentions=text)
-    date = fields.get(DATE)
-    return Document(
-        id=fields["id"], title=fields.get("title", ""), path=fields.get("path", ""),
-        date=date.date() if isinstance(date, dt.datetime) else None,
-        source=fields.get("source"), url=fields.get("url"), language=fields.get(LANGUAGE),
-        **{f.value: record.entities.get(f) for f in Facet},
-        text=fields.get(BODY, "") if text else "",
-        mentions=tuple((m.text, m.label, m.start) for m in record.mentions) if text else (),
-    )
-
-
-def _filters(filters: Filters | None, keywords: dict[str, Any]) -> Filters:
-    """The filters of a call: a :class:`Filters` value or its keywords, not both."""
-    return coerce_filters(filters, keywords)

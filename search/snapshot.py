@@ -18,12 +18,21 @@ import contextlib
 from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from whoosh import query as wq
 
-from index import ID, Aliases, BodyTerms, Facet, SearchColumns, read_columns, write_columns
+from index import (
+    ID,
+    Aliases,
+    BodyTerms,
+    Facet,
+    SearchColumns,
+    WhooshReader,
+    WhooshSearcher,
+    read_columns,
+    write_columns,
+)
 from search.counting.collapse import signatures
 from search.counting.dates import DateColumn, DateInterval
 from search.counting.facets import FacetColumn, Tally
@@ -42,7 +51,7 @@ Subset = tuple[Facet, int] | None
 class Snapshot:
     """A searcher with the facet, date and liveness columns of its generation."""
 
-    def __init__(self, searcher: Any, aliases: Aliases | None = None,
+    def __init__(self, searcher: WhooshSearcher, aliases: Aliases | None = None,
                  folder: Path | None = None) -> None:
         reader = searcher.reader()
         self.searcher = searcher
@@ -158,7 +167,7 @@ class Snapshot:
                     for docnum in range(leaf.doc_count_all()):
                         value = column[docnum]
                         ids[offset + docnum] = value.decode("utf-8") \
-                            if isinstance(value, bytes) else value
+                            if isinstance(value, bytes) else str(value)
             self._ids = tuple(ids)
         return self._ids
 
@@ -177,7 +186,7 @@ class Snapshot:
         self.searcher.close()
 
 
-def load_columns(folder: Path | None, reader: Any) -> SearchColumns:
+def load_columns(folder: Path | None, reader: WhooshReader) -> SearchColumns:
     """The search columns of ``reader``'s generation: memory-mapped from ``folder`` when
     written there, else read from the postings and written there if it can be (an index
     on a read-only disk is searched all the same, at the cost of reading them each time)."""

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from index import (
+    Aliases,
     Facet,
     InputError,
     ReadProblem,
@@ -23,7 +24,9 @@ from index import (
     index_enriched,
     open_index,
     read_shards,
+    renormalize,
 )
+from index.corpus import state as corpus_state
 from index.enrichment.checkpoint import checkpoint_files, read_checkpoint
 from index.enrichment.shards import EnrichedRecord
 from index.store.folder import indexed_fingerprints
@@ -100,6 +103,16 @@ def test_index_from_shards_searches_like_the_index(enriched: tuple[Path, object]
     # again finds every article unchanged and runs no NER.
     again = build_index([SEEDS], target, use_cache=False)
     assert (again.indexed, again.unchanged) == (0, 241)
+    # It keeps the corpus statistics the enrichment summed: a run that adds an article
+    # updates the facets from them, as the full pass would decide them.
+    assert corpus_state.load(target, open_index(target).latest_generation(),
+                             Aliases()) is not None
+    extra = write_articles(tmp_path / "extra", {"new.txt": (
+        "Shoigu meets Lavrov in Moscow\n\nSergei Shoigu met Sergey Lavrov and officials "
+        "of Gazprom in Moscow on Monday, the Russian defence ministry said.")})
+    added = build_index([extra], target)
+    assert (added.indexed, added.unchanged) == (1, 0)
+    assert renormalize(target).changed == 0
 
 
 def test_index_from_shards_will_not_overwrite_an_index(enriched: tuple[Path, object],

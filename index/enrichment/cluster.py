@@ -46,7 +46,7 @@ from index.enrichment.tasks import (
 )
 from index.entities.aliases import Aliases
 from index.entities.counts import Mergeable
-from index.entities.rounds import ROUNDS, Decisions, decide, empty_counts
+from index.entities.rounds import ROUNDS, CorpusStats, Decisions, decide, empty_counts
 from index.ingest.records import ReadProblem
 from index.ner.models import ModelChoice
 from index.ner.pipeline import load_pipeline
@@ -122,14 +122,17 @@ def _shard_task(part: tuple[str, frozenset[int], int], decisions: Decisions, fol
 
 @dataclass(frozen=True, slots=True)
 class ClusterRun:
-    """What the cluster did: the partitions' summaries, the shards', the entity tally and
-    the number of workers."""
+    """What the cluster did: the partitions' summaries, the shards', the entity tally, the
+    number of workers, the corpus statistics and decisions."""
 
     partitions: tuple[PartitionSummary, ...]
     shards: tuple[ShardSummary, ...]
     tally: EntityTally
     workers: int
     seconds_by_stage: dict[str, float]
+    #: The summed counts of every round, and what the corpus decided from them.
+    stats: CorpusStats
+    decisions: Decisions
     #: Earlier copies of repeated ids, left out.
     duplicates: tuple[ReadProblem, ...] = ()
 
@@ -191,6 +194,7 @@ def drive(client: Client, partitions: Sequence[Partition], out: Path, choice: Mo
     parts = [(s.path, skips.get(s.number, frozenset())) for s in ordered]
     with dask.config.set(scheduler=client):
         decisions = Decisions(aliases=aliases)
+        stats = CorpusStats()
         for name in ROUNDS:
             begun = time.perf_counter()
             shared = delayed(client.scatter(decisions, broadcast=True))
@@ -198,6 +202,7 @@ def drive(client: Client, partitions: Sequence[Partition], out: Path, choice: Mo
             total = bag.map(_counts_task, name=name, decisions=shared) \
                 .fold(operator.add, initial=empty_counts(name), split_every=SPLIT_EVERY) \
                 .compute()
+            setattr(stats, name, total)
             decisions = decide(name, total, decisions)
             timings[name] = time.perf_counter() - begun
             if progress:
@@ -215,7 +220,8 @@ def drive(client: Client, partitions: Sequence[Partition], out: Path, choice: Mo
         tally = tally + shard.tally
     timings["shards"] = time.perf_counter() - begun
     workers = len(client.scheduler_info().get("workers", {}))
-    return ClusterRun(ordered, tuple(shards), tally, workers, timings, tuple(duplicates))
+    return ClusterRun(ordered, tuple(shards), tally, workers, timings, stats, decisions,
+                      tuple(duplicates))
 
 
 def _swap(new: Path, final: Path) -> None:

@@ -1,9 +1,10 @@
 """An index from enriched shards: documents written once, facets as the shards say.
 
-No NER and no corpus pass run: the shards carry each article's mentions and the facets
-the enrichment's corpus pass decided, so loading is reading JSON and writing Whoosh.
-The alias table the enrichment used is stored in the index, so a later
-``newsfacet index --renormalize`` or an incremental run decides as it did.
+No NER and no corpus pass run: the shards carry each article's mentions, the facets the
+enrichment's corpus pass decided and the keys of the decisions they depend on, so loading
+is reading JSON and writing Whoosh. The alias table and the corpus statistics the
+enrichment left are stored in the index, so a later incremental run updates the facets
+from them (:mod:`index.corpus.update`) as it would after ``newsfacet index``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 from whoosh.writing import CLEAR
 
 from index.build import IndexReport
-from index.enrichment.run import read_manifest
+from index.corpus import state as corpus_state
+from index.enrichment.run import STATE_GENERATION, read_manifest
 from index.enrichment.shards import EnrichedRecord, read_shards, shard_files
 from index.entities.aliases import Aliases, write_stored
 from index.errors import InputError
@@ -32,6 +34,7 @@ from index.store.schema import (
     HASH,
     ID,
     LANGUAGE,
+    LOOKUPS,
     MENTIONS,
     PATH,
     RECORD,
@@ -40,6 +43,7 @@ from index.store.schema import (
     TITLE,
     URL,
     Facet,
+    encode_keys,
 )
 
 #: Memory the writer may use for its buffers, in MB.
@@ -90,7 +94,13 @@ def index_enriched(enriched: str | os.PathLike[str], index_dir: str | os.PathLik
                 writer.add_document(**document_of(record))
             writer.commit(mergetype=CLEAR)
             writer = None
-            write_stored(folder, Aliases.from_dict(manifest.get("aliases") or {}))
+            aliases = Aliases.from_dict(manifest.get("aliases") or {})
+            kept = corpus_state.load(source, STATE_GENERATION, aliases)
+            if kept is not None:
+                corpus_state.save(folder, ix.latest_generation(), kept.stats, kept.decisions)
+            else:  # an output of an older newsfacet: the next index run does the full pass
+                corpus_state.forget(folder)
+            write_stored(folder, aliases)
             store.clear_facets_stale(folder)
             refresh_columns(ix, folder)
             store.write_meta(folder, store.IndexMeta(
@@ -124,6 +134,9 @@ def document_of(record: EnrichedRecord) -> dict[str, Any]:
                             record.text)
     if placed:
         doc[MENTIONS] = placed
+    keys = encode_keys(record.lookups)
+    if keys:
+        doc[LOOKUPS] = keys
     return doc
 
 

@@ -6,6 +6,7 @@ The output folder holds:
   that have one; ``newsfacet cache import`` fills the NER cache from them);
 * ``shards/part-NNNNN.jsonl`` and ``.parquet``: the enriched records;
 * ``entities.jsonl`` and ``entities.parquet``: the entity table;
+* ``corpus.state``: the corpus statistics and decisions, for the index built from it;
 * ``manifest.json``: the pipelines, the roots read, the alias table and the counts.
 """
 
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from index.corpus import state as corpus_state
 from index.enrichment.checkpoint import MENTIONS_DIR
 from index.enrichment.plan import DEFAULT_PARTITION_DOCS, plan_partitions
 from index.enrichment.shards import (
@@ -46,6 +48,8 @@ DEFAULT_WORKERS = 2
 MANIFEST_FILE = "manifest.json"
 MANIFEST_FORMAT = "newsfacet-enriched"
 MANIFEST_VERSION = 1
+#: The generation the corpus state of an output folder is saved under (it has no index).
+STATE_GENERATION = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +177,8 @@ def enrich(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         problems.extend(shard.problems)
     problems.extend(ran.duplicates)
     documents = sum(s.documents for s in ran.shards)
+    # The statistics an index keeps to update its facets: index --enriched stores them.
+    corpus_state.save(folder, STATE_GENERATION, ran.stats, ran.decisions)
     _write_manifest(folder, choice.default.key, choice.fingerprint(), plan.roots, table,
                     documents, len(ran.shards), rows)
     return EnrichReport(

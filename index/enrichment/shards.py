@@ -47,14 +47,17 @@ class EnrichedRecord:
     mentions: tuple[Mention, ...] = ()
     model: str = ""
     digest: str = ""
+    #: The keys of the corpus decisions the facets depend on (what an index keeps to update
+    #: them, see :mod:`index.corpus.update`).
+    lookups: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, article: Article, entities: Entities, mentions: Iterable[Mention], *,
-           model: str, digest: str) -> EnrichedRecord:
+           model: str, digest: str, lookups: Iterable[str] = ()) -> EnrichedRecord:
         """The record of an article read from disk."""
         return cls(article.id, article.title, article.text, article.path, article.date,
                    article.source, article.url, article.language, article.truncated,
-                   entities, tuple(mentions), model, digest)
+                   entities, tuple(mentions), model, digest, tuple(sorted(lookups)))
 
     def article(self) -> Article:
         """The article as read from disk."""
@@ -63,7 +66,8 @@ class EnrichedRecord:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form: the keys of ``newsfacet export --format jsonl`` (text included) plus
-        ``mentions`` (``[text, label, offset]``), ``model``, ``truncated`` and ``digest``."""
+        ``mentions`` (``[text, label, offset]``), ``model``, ``truncated``, ``digest`` and
+        ``lookups``."""
         out: dict[str, Any] = {
             "id": self.id, "title": self.title, "path": self.path,
             "date": self.date.isoformat() if self.date else None,
@@ -72,7 +76,8 @@ class EnrichedRecord:
         for facet in Facet:
             out[facet.value] = list(self.entities.get(facet))
         out.update(text=self.text, mentions=[m.to_list() for m in self.mentions],
-                   model=self.model, truncated=self.truncated, digest=self.digest)
+                   model=self.model, truncated=self.truncated, digest=self.digest,
+                   lookups=list(self.lookups))
         return out
 
     @classmethod
@@ -87,7 +92,8 @@ class EnrichedRecord:
             truncated=bool(data.get("truncated", False)),
             entities=Entities(**{f.value: tuple(data.get(f.value) or ()) for f in Facet}),
             mentions=tuple(Mention.from_list(m) for m in data.get("mentions") or ()),
-            model=str(data.get("model") or ""), digest=str(data.get("digest") or ""))
+            model=str(data.get("model") or ""), digest=str(data.get("digest") or ""),
+            lookups=tuple(str(k) for k in data.get("lookups") or ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +181,8 @@ def _record_schema(pa: Any) -> Any:
                 ("mentions", pa.list_(pa.struct([("text", pa.string()),
                                                  ("label", pa.string()),
                                                  ("start", pa.int64())]))),
-                ("model", pa.string()), ("truncated", pa.bool_()), ("digest", pa.string())]
+                ("model", pa.string()), ("truncated", pa.bool_()), ("digest", pa.string()),
+                ("lookups", pa.list_(pa.string()))]
     return pa.schema(columns)
 
 

@@ -198,7 +198,7 @@ def write_shard(loaded: LoadedPartition, decisions: Decisions,
     tally = EntityTally()
     for record, article in zip(loaded.records, loaded.inputs, strict=True):
         try:
-            entities, _ = final_entities(article, decisions)
+            entities, lookups = final_entities(article, decisions)
         except Exception as exc:  # noqa: BLE001 - one bad record must not fail its shard
             problems.append(ReadProblem(record.article.path, f"{record.article.id}: cannot "
                                         f"derive entities: {type(exc).__name__}: {exc}",
@@ -206,7 +206,7 @@ def write_shard(loaded: LoadedPartition, decisions: Decisions,
             continue
         records.append(EnrichedRecord.of(record.article, entities, record.mentions,
                                          model=record.model,
-                                         digest=record.digest))
+                                         digest=record.digest, lookups=lookups))
         _tally(tally, records[-1], decisions.aliases)
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from index.entities.counts import Mergeable, Nested
-from index.entities.lookups import display_key, note
 from index.entities.names import best_form, group_key
 from index.entities.normalize import Entities
 from index.store.schema import Facet
@@ -34,7 +33,7 @@ class DisplayCounts(Mergeable):
         out = cls()
         for facet in SPELLED:
             for name in entities.get(facet):
-                out.forms.setdefault(_group(facet, name), Counter())[name] += 1
+                out.forms.setdefault(display_group(facet, name), Counter())[name] += 1
         return out
 
 
@@ -62,19 +61,18 @@ class DisplayForms:
         return cls(chosen)
 
     def apply(self, entities: Entities) -> Entities:
-        """``entities`` with each value in its group's spelling (recorded as lookups)."""
+        """``entities`` with each value in its group's spelling."""
         values = {}
         for facet in SPELLED:
             names = []
             for name in entities.get(facet):
-                group = _group(facet, name)
-                note(display_key(group))
-                names.append(self.chosen.get(group, name))
+                names.append(self.chosen.get(display_group(facet, name), name))
             values[facet.value] = tuple(dict.fromkeys(names))
         return Entities(countries=entities.countries, **values)
 
 
-def _group(facet: Facet, name: str) -> str:
+def display_group(facet: Facet, name: str) -> str:
+    """The display group of ``name`` as a value of ``facet``."""
     return f"{facet.value}\x00{group_key(facet, name)}"
 
 

@@ -17,9 +17,6 @@ from collections.abc import Iterator
 #: Asked by an article that looked for names NER missed: whether the corpus has any
 #: lexicon or acronym at all (the search is skipped when it has none).
 ANY_LEXICON = "\x00lexicon"
-#: Prefix of the key of a display group (facet and group key) an article's entity is in.
-DISPLAY = "\x01"
-
 _keys: set[str] | None = None
 
 
@@ -39,7 +36,3 @@ def recording() -> Iterator[set[str]]:
     finally:
         _keys = outer
 
-
-def display_key(group: str) -> str:
-    """The lookup key of a display group (``"facet\x00group key"``)."""
-    return DISPLAY + group

@@ -15,9 +15,9 @@ The rules (the README's query syntax section states them for users):
   differs is also indexed as written, marked with :data:`SURFACE` (``=election``), so
   wildcard patterns match words as written (``elec?ion``), not only stems.
 
-A leaf: imports only Whoosh. The analyzer is pickled into the index's schema, so the
-classes here keep their module path; changing what they produce is a schema change
-(``SCHEMA_VERSION``).
+A leaf: imports only Whoosh (and the Protocols that describe it). The analyzer is pickled
+into the index's schema, so the classes here keep their module path; changing what they
+produce is a schema change (``SCHEMA_VERSION``).
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterator
-from typing import Any
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, RegexTokenizer
 from whoosh.lang.porter import stem
+
+from index.store.whoosh_types import WhooshToken
 
 #: A word: letters or digits (wildcards for query patterns), joined by ``-``, ``&``, ``.``
 #: or an apostrophe between two of them.
@@ -62,7 +63,7 @@ def split_joined(word: str) -> list[str]:
 class FoldFilter(Filter):  # type: ignore[misc]
     """Folds case and accents of every token."""
 
-    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
+    def __call__(self, tokens: Iterator[WhooshToken]) -> Iterator[WhooshToken]:
         for token in tokens:
             token.text = fold(token.text)
             yield token
@@ -72,7 +73,7 @@ class JoinFilter(Filter):  # type: ignore[misc]
     """Joined words: whole (joiners removed) and, when indexing, also as their parts at the
     same position; a query looks for the whole word only."""
 
-    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
+    def __call__(self, tokens: Iterator[WhooshToken]) -> Iterator[WhooshToken]:
         for token in tokens:
             parts = split_joined(token.text)
             if len(parts) < 2:
@@ -95,7 +96,7 @@ class SurfaceStemFilter(Filter):  # type: ignore[misc]
     """Stems every token; when indexing, also keeps a word whose stem differs as written,
     marked with :data:`SURFACE`."""
 
-    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
+    def __call__(self, tokens: Iterator[WhooshToken]) -> Iterator[WhooshToken]:
         for token in tokens:
             written = token.text
             token.text = _stem(written)
@@ -111,7 +112,8 @@ def _stem(word: str) -> str:
     return word if "*" in word or "?" in word else stem(word)
 
 
-def text_analyzer() -> Any:
-    """The analyzer of the title and body fields (see the module's rules)."""
+def text_analyzer() -> CompositeAnalyzer:
+    """The analyzer of the title and body fields (see the module's rules); a composite, whose
+    ``items`` :mod:`index.store.positions` reuses."""
     return (RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | FoldFilter() | JoinFilter()
             | SurfaceStemFilter())

@@ -32,6 +32,7 @@ import numpy as np
 
 from index.entities.names import name_key
 from index.store.schema import BODY, DATE, Facet
+from index.store.whoosh_types import WhooshIndex, WhooshReader
 
 #: Bumped when the files' layout or meaning changes: folders of another version are rebuilt.
 COLUMNS_VERSION = 1
@@ -50,7 +51,7 @@ _NO_DATE = np.iinfo(np.uint64).max
 _MICROS_PER_DAY = 86_400 * 1_000_000
 
 
-def generation_token(reader: Any) -> str:
+def generation_token(reader: WhooshReader) -> str:
     """A name for the generation ``reader`` reads: changes with every commit."""
     parts = [str(reader.generation())]
     parts += [f"{seg.segment_id()}:{seg.deleted_count()}" for seg in reader.segments() or ()]
@@ -77,7 +78,7 @@ class FacetArrays:
     name_rank: np.ndarray  # each entity's position in case-folded name order
 
     @classmethod
-    def read(cls, reader: Any, facet: Facet) -> FacetArrays:
+    def read(cls, reader: WhooshReader, facet: Facet) -> FacetArrays:
         """Read ``facet``'s postings from a Whoosh reader."""
         field = facet.value
         variants: dict[str, Counter[str]] = {}
@@ -141,7 +142,7 @@ class BodyTerms:
     doc_freq: np.ndarray
 
     @classmethod
-    def read(cls, reader: Any) -> BodyTerms:
+    def read(cls, reader: WhooshReader) -> BodyTerms:
         """Read the body field's terms from a Whoosh reader."""
         terms, freqs = [], []
         for raw, info in reader.iter_field(BODY):
@@ -182,7 +183,7 @@ class SearchColumns:
         return found
 
     @classmethod
-    def compute(cls, reader: Any) -> SearchColumns:
+    def compute(cls, reader: WhooshReader) -> SearchColumns:
         """Read everything from a Whoosh reader's postings and columns."""
         size = reader.doc_count_all()
         live = np.zeros(size, dtype=bool)
@@ -194,7 +195,7 @@ class SearchColumns:
                    _precount(facets, live), {"terms": BodyTerms.read(reader)})
 
 
-def read_dates(reader: Any, size: int) -> tuple[np.ndarray, np.ndarray]:
+def read_dates(reader: WhooshReader, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Each document's date as a day ordinal (``date.toordinal()``, 0 when undated), and
     whether it has one, from Whoosh's raw date column (microseconds since year 1)."""
     raw = np.full(size, _NO_DATE, dtype=np.uint64)
@@ -319,7 +320,7 @@ def _valid(target: Path, token: str) -> bool:
         return False
 
 
-def read_columns(folder: Path, reader: Any) -> SearchColumns | None:
+def read_columns(folder: Path, reader: WhooshReader) -> SearchColumns | None:
     """The columns written for the generation ``reader`` reads, memory-mapped; None when
     there are none, they are of another generation or version, or a file is damaged."""
     token = generation_token(reader)
@@ -376,7 +377,7 @@ def _read_body(target: Path) -> BodyTerms:
     return BodyTerms(terms, freqs)
 
 
-def refresh_columns(ix: Any, folder: Path) -> None:
+def refresh_columns(ix: WhooshIndex, folder: Path) -> None:
     """Write the search columns of ``ix``'s latest commit (a writer calls this after its
     last commit, holding the write lock).
 

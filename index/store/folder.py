@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.index import FileIndex
 
 from index.errors import (
     CorruptIndexError,
@@ -32,6 +31,7 @@ from index.errors import (
 )
 from index.store import safe_pickle
 from index.store.schema import HASH, ID, PATH, SCHEMA_VERSION, build_schema
+from index.store.whoosh_types import WhooshIndex
 
 # Every index is opened through this module: from here on, nothing Whoosh unpickles from an
 # index folder can name code to run (a crafted folder is data, never a program).
@@ -186,7 +186,7 @@ def reading_index(folder: str | os.PathLike[str],
         raise corrupt_index(folder, describe(exc)) from None
 
 
-def open_index(path: str | os.PathLike[str]) -> FileIndex:
+def open_index(path: str | os.PathLike[str]) -> WhooshIndex:
     """Open an existing index for reading.
 
     Raises:
@@ -196,10 +196,11 @@ def open_index(path: str | os.PathLike[str]) -> FileIndex:
     """
     read_meta(path)
     with reading_index(path):
-        return whoosh_index.open_dir(str(path))
+        ix: WhooshIndex = whoosh_index.open_dir(str(path))
+    return ix
 
 
-def create_or_open(path: str | os.PathLike[str], *, rebuild: bool = False) -> FileIndex:
+def create_or_open(path: str | os.PathLike[str], *, rebuild: bool = False) -> WhooshIndex:
     """Open the index at ``path`` for writing, creating it (or starting over) as needed.
 
     Raises:
@@ -212,14 +213,15 @@ def create_or_open(path: str | os.PathLike[str], *, rebuild: bool = False) -> Fi
         if rebuild or not index_exists(folder):
             if not rebuild and any(f.name != LOCK_FILE for f in folder.iterdir()):
                 _refuse_foreign(folder)
-            ix = whoosh_index.create_in(str(folder), build_schema())
+            created: WhooshIndex = whoosh_index.create_in(str(folder), build_schema())
             write_meta(folder, IndexMeta(SCHEMA_VERSION))
-            return ix
+            return created
     except OSError as exc:
         raise write_error(folder, exc) from None
     read_meta(folder)
     with reading_index(folder):
-        return whoosh_index.open_dir(str(folder))
+        ix: WhooshIndex = whoosh_index.open_dir(str(folder))
+    return ix
 
 
 def _refuse_foreign(folder: Path) -> None:
@@ -280,7 +282,7 @@ def write_lock(path: str | os.PathLike[str], *, wait: bool = False) -> Iterator[
         handle.close()
 
 
-def indexed_fingerprints(ix: Any) -> dict[str, tuple[str, str]]:
+def indexed_fingerprints(ix: WhooshIndex) -> dict[str, tuple[str, str]]:
     """``{id: (hash, path)}`` of every live document, read from columns (no stored fields).
 
     Segment by segment: Whoosh's multi-segment column reader mis-maps documents when a
@@ -298,5 +300,5 @@ def indexed_fingerprints(ix: Any) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _text(value: Any) -> str:
+def _text(value: object) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)

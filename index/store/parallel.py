@@ -17,6 +17,8 @@ from typing import Any
 
 from whoosh.multiproc import MpWriter, SubWriterTask
 
+from index.store.whoosh_types import WhooshIndex, WhooshWriter
+
 #: Fewer documents than this are written by one process: forking costs more than it saves.
 MIN_PARALLEL_DOCS = 1_000
 #: Documents per batch handed to a sub-writer.
@@ -73,7 +75,7 @@ class _SubWriter(SubWriterTask):  # type: ignore[misc]
 class SafeMpWriter(MpWriter):  # type: ignore[misc]
     """``MpWriter`` with separate segments per process, failing loudly, cancelling cleanly."""
 
-    def __init__(self, ix: Any, procs: int, **kwargs: Any) -> None:
+    def __init__(self, ix: WhooshIndex, procs: int, **kwargs: Any) -> None:
         super().__init__(ix, procs=procs, batchsize=BATCH_DOCS, multisegment=True, **kwargs)
         self._inner_reports: Any = self.resultqueue
         self.resultqueue: Any = _Reports(self._inner_reports, self.tasks)
@@ -82,7 +84,7 @@ class SafeMpWriter(MpWriter):  # type: ignore[misc]
         for _ in range(self.procs):
             self._new_task()
 
-    def _new_task(self) -> Any:
+    def _new_task(self) -> _SubWriter:
         task = _SubWriter(self.storage, self.indexname, _Jobs(self.jobqueue),
                           self._inner_reports, self.subargs, self.multisegment)
         task.daemon = True  # never outlives this process
@@ -108,7 +110,7 @@ def usable_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def bulk_writer(ix: Any, documents: int, limitmb: int) -> Any:
+def bulk_writer(ix: WhooshIndex, documents: int, limitmb: int) -> WhooshWriter:
     """A writer for ``documents`` new documents: multi-process when that pays off."""
     procs = usable_cores()
     if documents < MIN_PARALLEL_DOCS or procs < 2 \

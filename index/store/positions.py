@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 
 from whoosh.analysis import CompositeAnalyzer, StemFilter
 
@@ -19,6 +18,7 @@ from index.entities.spans import Span, entity_spans
 from index.ner.pipeline import Mention
 from index.store.analysis import text_analyzer
 from index.store.schema import PAIR_SEPARATOR, TERM_SEPARATOR, Facet
+from index.store.whoosh_types import WhooshAnalyzer
 
 #: The body field's analyzer without its stemmer: the same tokens at the same positions,
 #: for counting positions as the body field does, at a third of the cost (measured on BBC
@@ -43,7 +43,7 @@ def mention_term(facet: Facet | str, value: str) -> str:
     return f"{getattr(facet, 'value', facet)}:{value}"
 
 
-def body_positions(body: str, analyzer: Any) -> tuple[list[int], list[int]]:
+def body_positions(body: str, analyzer: WhooshAnalyzer) -> tuple[list[int], list[int]]:
     """Start characters of the body's indexed tokens and their positions, in text order."""
     starts, positions = [], []
     for token in analyzer(body, positions=True, chars=True, mode="index"):
@@ -52,7 +52,8 @@ def body_positions(body: str, analyzer: Any) -> tuple[list[int], list[int]]:
     return starts, positions
 
 
-def encode_positions(spans: Iterable[Span], body_offset: int, body: str, analyzer: Any) -> str:
+def encode_positions(spans: Iterable[Span], body_offset: int, body: str,
+                     analyzer: WhooshAnalyzer) -> str:
     """The ``mentions`` field value of a document: each span's entity at the position of the
     first body token it covers. Spans before ``body_offset`` (in the title) are left out.
 

@@ -64,7 +64,7 @@ _ALLOWED: frozenset[tuple[str, str]] = frozenset(
        ("array", "array"), ("array", "_array_reconstructor")}
     # The analyzer of the ``mentions`` field: it reads pre-placed terms and runs no code
     # of the pickle's choosing.
-    | {("index.store.schema", "PlacedTerms")}
+    | {("index.store.schema", "PlacedTerms"), ("index.store.schema", "KeyTerms")}
 )
 
 

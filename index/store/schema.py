@@ -6,7 +6,7 @@ Everything that names a field or a facet imports it from here.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh import columns, fields, formats
@@ -18,8 +18,9 @@ from index.store.analysis import text_analyzer
 #: Bumped whenever the schema or the stored record changes shape; an index written with
 #: another version is rebuilt by ``--rebuild``. Version 2: the language field; 3: the
 #: ``mentions`` field of entity positions; 4: words joined by hyphens, ``&``, dots and
-#: apostrophes, no stop words, accents folded (``index.store.analysis``).
-SCHEMA_VERSION = 4
+#: apostrophes, no stop words, accents folded (``index.store.analysis``); 5: the ``lookups``
+#: field of the corpus decisions each document depends on.
+SCHEMA_VERSION = 5
 
 #: Title terms weigh this much more than body terms in ranking.
 TITLE_BOOST = 2.0
@@ -74,6 +75,10 @@ RECORD = "record"
 #: Entities at their token positions in the body (see :mod:`index.store.positions`).
 MENTIONS = "mentions"
 
+#: The keys of the corpus decisions a document's facets depend on (see
+#: :mod:`index.entities.lookups`): an update re-normalises the documents holding a key whose
+#: decisions changed.
+LOOKUPS = "lookups"
 #: How a ``mentions`` value separates its terms, and a term from its position.
 TERM_SEPARATOR = "\x1e"
 PAIR_SEPARATOR = "\x1f"
@@ -105,6 +110,36 @@ class PlacedTerms(Analyzer):  # type: ignore[misc]
             yield token
 
 
+class KeyTerms(Analyzer):  # type: ignore[misc]
+    """Reads ``lookups`` values (:func:`encode_keys`): each key one term, as it is."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, KeyTerms)
+
+    def __hash__(self) -> int:
+        return hash(KeyTerms)
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "",
+                 **kwargs: Any) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, term in enumerate(value.split(TERM_SEPARATOR) if tokenize else [value]):
+            if term:
+                token.text, token.pos, token.stopped, token.boost = term, pos, False, 1.0
+                yield token
+
+
+def key_term(key: str) -> str:
+    """The ``lookups`` term of a decision key (the separator cannot occur in a term)."""
+    return key.replace(TERM_SEPARATOR, " ")
+
+
+def encode_keys(keys: Iterable[str]) -> str:
+    """A ``lookups`` field value holding ``keys``."""
+    return TERM_SEPARATOR.join(sorted({key_term(k) for k in keys if k}))
+
+
 def build_schema() -> fields.Schema:
     """The Whoosh schema of a newsfacet index.
 
@@ -133,6 +168,7 @@ def build_schema() -> fields.Schema:
             HASH: fields.ID(sortable=True),
             RECORD: fields.STORED(),
             MENTIONS: fields.FieldType(formats.Positions(), PlacedTerms(), scorable=False),
+            LOOKUPS: fields.FieldType(formats.Existence(), KeyTerms(), scorable=False),
         }
     )
     for facet in FACETS:

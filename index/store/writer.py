@@ -39,6 +39,7 @@ from index.store.schema import (
     URL,
     Facet,
 )
+from index.store.whoosh_types import WhooshIndex, WhooshWriter
 
 #: Documents written between two commits: bounds the work a crash can lose.
 DEFAULT_COMMIT_EVERY = 500
@@ -97,17 +98,17 @@ class BatchWriter:
     then searches, and a run killed before it, still have the old index.
     """
 
-    def __init__(self, ix: Any, folder: Path, commit_every: int, cache: NerCache | None,
+    def __init__(self, ix: WhooshIndex, folder: Path, commit_every: int, cache: NerCache | None,
                  *, clear_first: bool = False) -> None:
         self.ix, self.folder, self.commit_every = ix, folder, max(1, commit_every)
         self.cache = cache
         self.clear_first = clear_first
-        self.writer: Any = None
+        self.writer: WhooshWriter | None = None
         self.pending: set[str] = set()
         self.written: set[str] = set()
         self.marked = False  # whether the index is marked as awaiting its corpus pass
 
-    def _open(self) -> Any:
+    def _open(self) -> WhooshWriter:
         if self.writer is None:
             try:
                 self.writer = self.ix.writer(limitmb=WRITER_MEMORY_MB)

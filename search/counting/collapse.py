@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any
 
 import numpy as np
 
-from index import BODY, TITLE
+from index import BODY, TITLE, WhooshReader
 
 #: Words of the body's opening compared to tell copies of one story.
 SIGNATURE_WORDS = 40
@@ -32,7 +31,7 @@ def signature(title: str, body: str) -> int:
     return int.from_bytes(digest, "big") >> 1
 
 
-def signatures(reader: Any) -> np.ndarray:
+def signatures(reader: WhooshReader) -> np.ndarray:
     """The signature of every document number (deleted documents get their own number)."""
     out = np.arange(-1, -reader.doc_count_all() - 1, -1, dtype=np.int64)
     for docnum, fields in reader.iter_docs():

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index import read_dates
+from index import WhooshReader, read_dates
 from search.results import FacetCount
 
 #: Spans of more than this many months are bucketed by year when the interval is automatic.
@@ -42,9 +42,9 @@ class DateColumn:
     has_date: np.ndarray
 
     @classmethod
-    def load(cls, reader: object) -> DateColumn:
+    def load(cls, reader: WhooshReader) -> DateColumn:
         """Read the date column of a Whoosh reader."""
-        return cls(*read_dates(reader, reader.doc_count_all()))  # type: ignore[attr-defined]
+        return cls(*read_dates(reader, reader.doc_count_all()))
 
     def between(self, since: dt.date | None, until: dt.date | None) -> np.ndarray:
         """Documents dated within the inclusive bounds (undated documents never are)."""

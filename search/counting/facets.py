@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index import Facet, FacetArrays, name_key, table_order
+from index import Facet, FacetArrays, WhooshReader, name_key, table_order
 from search.results import FacetCount
 
 #: Facet values returned per facet when not asked otherwise.
@@ -67,10 +67,9 @@ class FacetColumn:
     _words: dict[str, tuple[int, ...]] = field(default_factory=dict)  # see word_ids
 
     @classmethod
-    def load(cls, reader: object, facet: Facet) -> FacetColumn:
+    def load(cls, reader: WhooshReader, facet: Facet) -> FacetColumn:
         """Read ``facet``'s postings from a Whoosh reader."""
-        return cls.of(facet, FacetArrays.read(reader, facet),
-                      reader.doc_count_all())  # type: ignore[attr-defined]
+        return cls.of(facet, FacetArrays.read(reader, facet), reader.doc_count_all())
 
     @classmethod
     def of(cls, facet: Facet, arrays: FacetArrays, size: int) -> FacetColumn:

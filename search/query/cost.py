@@ -15,12 +15,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
 
 from whoosh import query as wq
 from whoosh.query.terms import MultiTerm
 
-from index import QueryTimeoutError, QueryTooCostlyError
+from index import QueryTimeoutError, QueryTooCostlyError, WhooshReader
 
 #: Most words the wildcards, ranges and fuzzy terms of one query may expand to, in all:
 #: each is a posting list to read and score (about 0.3 ms each on the seeds index).
@@ -66,7 +65,7 @@ def check() -> None:
         budget.check()
 
 
-def expand_terms(query: wq.Query, reader: Any, *, limit: int = MAX_EXPANDED_TERMS
+def expand_terms(query: wq.Query, reader: WhooshReader, *, limit: int = MAX_EXPANDED_TERMS
                  ) -> wq.Query:
     """``query`` with each wildcard, range and fuzzy term replaced by the OR of the indexed
     words it matches (nothing when none).
@@ -81,7 +80,7 @@ def expand_terms(query: wq.Query, reader: Any, *, limit: int = MAX_EXPANDED_TERM
     return _expand(query, reader, [limit], limit)
 
 
-def _expand(q: wq.Query, reader: Any, left: list[int], limit: int) -> wq.Query:
+def _expand(q: wq.Query, reader: WhooshReader, left: list[int], limit: int) -> wq.Query:
     if isinstance(q, MultiTerm):
         return _expand_one(q, reader, left, limit)
     if q.is_leaf():
@@ -89,7 +88,7 @@ def _expand(q: wq.Query, reader: Any, left: list[int], limit: int) -> wq.Query:
     return q.apply(lambda sub: _expand(sub, reader, left, limit))
 
 
-def _expand_one(q: MultiTerm, reader: Any, left: list[int], limit: int) -> wq.Query:
+def _expand_one(q: MultiTerm, reader: WhooshReader, left: list[int], limit: int) -> wq.Query:
     fieldname = q.field()
     if not fieldname or fieldname not in reader.schema:
         return wq.NullQuery

@@ -16,11 +16,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from whoosh import query as wq
 
-from index import BODY, ID, Facet, QuerySyntaxError
+from index import (
+    BODY,
+    ID,
+    Facet,
+    QuerySyntaxError,
+    WhooshAnalyzer,
+    WhooshMatcher,
+    WhooshReader,
+    WhooshSearcher,
+)
 
 #: Largest N of ``NEAR/N``.
 MAX_NEAR_DISTANCE = 100
@@ -79,13 +87,14 @@ class EntityNear(wq.Query):  # type: ignore[misc]
         return wq.And([wq.Term(BODY, w) for w in self.words]) if len(self.words) > 1 \
             else wq.Term(BODY, self.words[0])
 
-    def estimate_size(self, ixreader: Any) -> int:
+    def estimate_size(self, ixreader: WhooshReader) -> int:
         return 0
 
-    def matcher(self, searcher: Any, context: Any = None) -> Any:
+    def matcher(self, searcher: WhooshSearcher, context: object = None) -> WhooshMatcher:
         # Matches are computed with numpy (search.ranking.postings); Whoosh only ever
         # ranks the words of a NEAR clause, over documents already known to match.
-        return self.words_query().matcher(searcher, context)
+        found: WhooshMatcher = self.words_query().matcher(searcher, context)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +109,7 @@ class _Clause:
     distance: int
 
 
-def extract_near(text: str, analyzer: Any) -> tuple[str, dict[str, EntityNear]]:
+def extract_near(text: str, analyzer: WhooshAnalyzer) -> tuple[str, dict[str, EntityNear]]:
     """``text`` with each NEAR clause replaced by a placeholder field term, and the
     :class:`EntityNear` query of each placeholder (by its text).
 

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 
 from whoosh import fields as wf
 from whoosh import query as wq
-from whoosh.fields import Schema
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser, PlusMinusPlugin, SingleQuotePlugin
 
 from index import (
@@ -28,6 +27,7 @@ from index import (
     Facet,
     NewsfacetError,
     QuerySyntaxError,
+    WhooshSchema,
     country_for_name,
     country_for_query,
     fold,
@@ -105,7 +105,7 @@ def _date_range(fieldname: str, low: dt.date | None, high: dt.date | None) -> wq
                         dt.datetime.combine(high, dt.time.max) if high else None)
 
 
-def make_parser(schema: Schema) -> MultifieldParser:
+def make_parser(schema: WhooshSchema) -> MultifieldParser:
     """The text-query parser: title and body by default, facet fields by singular alias,
     dates through :mod:`search.query.dates`, ``+``/``-`` only at the start of a word and
     apostrophes inside words (no single-quoted terms)."""
@@ -233,7 +233,7 @@ def _only_negatives(query: wq.Query) -> wq.Query:
     return query
 
 
-def _joined_words(query: wq.Query, text: str, schema: Schema) -> wq.Query:
+def _joined_words(query: wq.Query, text: str, schema: WhooshSchema) -> wq.Query:
     """A joined word also finds its parts written apart: ``Jong-un`` finds "Jong-un" (the
     joined term) and "Jong Un" (the parts as a phrase)."""
     if isinstance(query, wq.Term) and query.fieldname in (TITLE, BODY):

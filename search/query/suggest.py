@@ -15,12 +15,21 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from whoosh import query as wq
 
-from index import BODY, TITLE, BodyTerms, Facet, name_key
+from index import (
+    BODY,
+    TITLE,
+    BodyTerms,
+    Facet,
+    WhooshAnalyzer,
+    WhooshReader,
+    WhooshSearcher,
+    name_key,
+)
 from search.counting.facets import FacetColumn
 from search.results import Suggestion
 
@@ -90,7 +99,7 @@ def _likeness(word: str, stems: list[str]) -> np.ndarray:
     return similarity
 
 
-def text_suggestion(text: str, searcher: Any, lexicon: Lexicon) -> Suggestion | None:
+def text_suggestion(text: str, searcher: WhooshSearcher, lexicon: Lexicon) -> Suggestion | None:
     """``text`` with each plain word that no title or body contains, or that a close word
     outnumbers :data:`MORE_COMMON` times, replaced by that word in the same case; ``None``
     when there is nothing to correct.
@@ -121,8 +130,8 @@ def _correctable(word: str) -> bool:
         word.isupper() and len(word) > 1)
 
 
-def _best(word: str, term: str, reader: Any, searcher: Any, analyzer: Any,
-          lexicon: Lexicon) -> str:
+def _best(word: str, term: str, reader: WhooshReader, searcher: WhooshSearcher,
+          analyzer: WhooshAnalyzer, lexicon: Lexicon) -> str:
     """The correction of one word, or the word itself."""
     seen = max(reader.doc_frequency(name, term) for name in (BODY, TITLE))
     if seen and len(word) < MIN_LETTERS_FOUND:
@@ -141,11 +150,9 @@ def _best(word: str, term: str, reader: Any, searcher: Any, analyzer: Any,
     return replacement.capitalize() if word[:1].isupper() else replacement
 
 
-def _surface(searcher: Any, analyzer: Any, stem: str) -> str | None:
+def _surface(searcher: WhooshSearcher, analyzer: WhooshAnalyzer, stem: str) -> str | None:
     """A word as written in an article whose analyzed form is ``stem`` (indexed terms are
     stems, ``govern``; a user expects ``government``)."""
-    from whoosh import query as wq
-
     prefix = re.compile(rf"(?<!\w){re.escape(stem[:max(3, len(stem) - 1)])}\w*", re.IGNORECASE)
     forms: Counter[str] = Counter()
     for docnum in searcher.docs_for_query(wq.Term(BODY, stem)):

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from index import BODY, TITLE, StoredRecord
+from index import BODY, TITLE, StoredRecord, WhooshAnalyzer
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,8 +22,8 @@ class Passage:
     entity: tuple[int, int]
 
 
-def near_passage(fields: Mapping[str, Any], analyzer: Any, entity_pos: int, word_pos: int,
-                 words: int) -> Passage | None:
+def near_passage(fields: Mapping[str, Any], analyzer: WhooshAnalyzer, entity_pos: int,
+                 word_pos: int, words: int) -> Passage | None:
     """The passage of a stored document where the entity at token ``entity_pos`` is near
     the ``words`` words starting at ``word_pos``; ``None`` if the positions are not found
     (the document changed since it was ranked)."""

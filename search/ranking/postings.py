@@ -11,18 +11,32 @@ from __future__ import annotations
 
 import itertools
 from collections import OrderedDict
-from typing import Any, cast
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeGuard, cast
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 
-from index import BODY, MENTIONS, mention_term, safe_loads
+from index import (
+    BODY,
+    MENTIONS,
+    WhooshBlockMatcher,
+    WhooshMatcher,
+    WhooshReader,
+    WhooshSearcher,
+    mention_term,
+    safe_loads,
+)
 from search.query import cost
 from search.query.near import EntityNear
 
 # Phrase matching packs (document, position) into one int64: positions below 2**24.
 _POSITION_BITS = 24
+#: A term's text as Whoosh takes it: the indexed word, or its bytes.
+TermText = str | bytes
+#: A field format's decoder of one posting's positions.
+Decode = Callable[[bytes], list[int]]
 
 
 #: Memory for the posting lists a :class:`Postings` keeps: a search reads each of its terms
@@ -33,13 +47,14 @@ MAX_CACHED_BYTES = 64 * 1024 * 1024
 class Postings:
     """Posting lists of one reader as arrays, the most recently used ones kept."""
 
-    def __init__(self, reader: Any, max_bytes: int = MAX_CACHED_BYTES) -> None:
+    def __init__(self, reader: WhooshReader, max_bytes: int = MAX_CACHED_BYTES) -> None:
         self.reader = reader
         self._max_bytes = max_bytes
         self._bytes = 0
-        self._lists: OrderedDict[tuple[str, Any], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._lists: OrderedDict[tuple[str, TermText], tuple[np.ndarray, np.ndarray]] = \
+            OrderedDict()
 
-    def get(self, field: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
+    def get(self, field: str, text: TermText) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, weights) of a term; deleted documents included."""
         key = (field, text)
         found = self._lists.get(key)
@@ -50,19 +65,19 @@ class Postings:
         self._store(key, found)
         return found
 
-    def _store(self, key: tuple[str, Any], found: tuple[np.ndarray, np.ndarray]) -> None:
+    def _store(self, key: tuple[str, TermText], found: tuple[np.ndarray, np.ndarray]) -> None:
         self._lists[key] = found
         self._bytes += found[0].nbytes + found[1].nbytes
         while self._bytes > self._max_bytes and len(self._lists) > 1:
             _, (docs, weights) = self._lists.popitem(last=False)
             self._bytes -= docs.nbytes + weights.nbytes
 
-    def remember(self, field: str, text: Any, docs: np.ndarray, weights: np.ndarray) -> None:
+    def remember(self, field: str, text: TermText, docs: np.ndarray, weights: np.ndarray) -> None:
         """Keep the postings of a term read elsewhere, unless already kept."""
         if (field, text) not in self._lists:
             self._store((field, text), (docs, weights))
 
-    def docs(self, field: str, text: Any) -> np.ndarray:
+    def docs(self, field: str, text: TermText) -> np.ndarray:
         """Document numbers of a term."""
         return self.get(field, text)[0]
 
@@ -72,14 +87,15 @@ class Postings:
         self._bytes = 0
 
 
-def query_mask(query: wq.Query, searcher: Any, live: np.ndarray,
+def query_mask(query: wq.Query, searcher: WhooshSearcher, live: np.ndarray,
                postings: Postings | None = None) -> np.ndarray:
     """A boolean per document number: live documents matching ``query``."""
     mask = _evaluate(query, searcher, live, postings or Postings(searcher.reader()))
     return cast(np.ndarray, mask & live)
 
 
-def _evaluate(q: wq.Query, searcher: Any, live: np.ndarray, postings: Postings) -> np.ndarray:
+def _evaluate(q: wq.Query, searcher: WhooshSearcher, live: np.ndarray, postings: Postings
+              ) -> np.ndarray:
     cost.check()
     kind = type(q)
     if kind is wq.Term:
@@ -124,7 +140,7 @@ def _evaluate(q: wq.Query, searcher: Any, live: np.ndarray, postings: Postings) 
     return mask
 
 
-def _checked(docs: Any, every: int = 1024) -> Any:
+def _checked(docs: Iterable[int], every: int = 1024) -> Iterator[int]:
     """``docs``, stopping when the search's time is up (Whoosh's matchers never look)."""
     for n, doc in enumerate(docs):
         if n % every == 0:
@@ -173,7 +189,7 @@ def phrase_keys(postings: Postings, field: str, words: list[str] | tuple[str, ..
 
 
 def _position_keys(docs: np.ndarray, values: list[bytes], candidates: np.ndarray,
-                   decode: Any) -> np.ndarray:
+                   decode: Decode) -> np.ndarray:
     """Keys (document, position) of a term's occurrences in the ``candidates`` documents."""
     picked = np.flatnonzero(_within(docs, candidates))
     counts, positions = _decode_all([values[i] for i in picked.tolist()], decode)
@@ -243,7 +259,7 @@ def _within(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return sorted_set[at] == values  # type: ignore[no-any-return]
 
 
-def _decode_all(values: list[bytes], decode: Any) -> tuple[list[int], np.ndarray]:
+def _decode_all(values: list[bytes], decode: Decode) -> tuple[list[int], np.ndarray]:
     """Occurrence counts and positions (concatenated) of many postings of Whoosh's
     Positions format.
 
@@ -278,7 +294,7 @@ def _decode_all(values: list[bytes], decode: Any) -> tuple[list[int], np.ndarray
                                                   dtype=np.int64)
 
 
-def term_postings(reader: Any, field: str, text: Any, *, weights: bool = True
+def term_postings(reader: WhooshReader, field: str, text: TermText, *, weights: bool = True
                   ) -> tuple[np.ndarray, np.ndarray]:
     """Document numbers (deleted ones included) whose ``field`` holds ``text``, and the
     term's weight in each (its frequency times the field boost); weights are empty when
@@ -287,7 +303,7 @@ def term_postings(reader: Any, field: str, text: Any, *, weights: bool = True
     return docs, found_weights
 
 
-def _postings(reader: Any, field: str, text: Any, *, weights: bool, values: bool
+def _postings(reader: WhooshReader, field: str, text: TermText, *, weights: bool, values: bool
               ) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
     """Every posting of a term in every segment, each block of its list read once: document
     numbers (deleted ones included: the live mask drops them), weights and the encoded
@@ -311,16 +327,20 @@ def _postings(reader: Any, field: str, text: Any, *, weights: bool, values: bool
     return np.concatenate(ids), np.concatenate(found_weights), found_values
 
 
-def _read(matcher: Any, weights: bool, values: list[bytes] | None
+def _blockwise(matcher: WhooshMatcher) -> TypeGuard[WhooshBlockMatcher]:
+    """Whether ``matcher`` is of Whoosh's W3 codec, read a block at a time. Not
+    ``isinstance`` with the Protocol: that looks up every member, once per term and segment."""
+    return all(hasattr(matcher, name) for name in
+               ("_read_ids", "_read_weights", "_read_values", "_next_block", "_blocklength"))
+
+
+def _read(matcher: WhooshMatcher, weights: bool, values: list[bytes] | None
           ) -> tuple[np.ndarray, np.ndarray]:
     """Every id (and weight) of a leaf matcher, a block at a time where the codec allows;
     the encoded values are appended to ``values`` when it is given."""
-    blockwise = all(hasattr(matcher, name) for name in
-                    ("_read_ids", "_read_weights", "_read_values", "_next_block",
-                     "_blocklength"))
     ids: list[Any] = []
     found_weights: list[Any] = []
-    if not blockwise:
+    if not _blockwise(matcher):
         while matcher.is_active():
             ids.append(matcher.id())
             if weights:

@@ -8,23 +8,30 @@ ranked by Whoosh: :func:`supports` says which is which.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeGuard
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
+from index import WhooshBM25F, WhooshSearcher
 from search.query import cost
 from search.ranking.postings import Postings, query_mask
 
 _BOOLEAN = (wq.And, wq.Or, wq.Not, wq.AndNot, wq.AndMaybe, wq.Require)
 
 
-def supports(query: wq.Query, searcher: Any) -> bool:
+def supports(query: wq.Query, searcher: WhooshSearcher) -> bool:
     """Whether :class:`Scorer` ranks ``query`` as Whoosh's default weighting would."""
-    if type(searcher.weighting) is not BM25F or searcher.weighting._field_B:  # noqa: SLF001
+    weighting = searcher.weighting
+    if not _plain_bm25f(weighting) or weighting._field_B:  # noqa: SLF001
         return False
     return _supported(query)
+
+
+def _plain_bm25f(weighting: object) -> TypeGuard[WhooshBM25F]:
+    """Whether ``weighting`` is Whoosh's BM25F itself (a subclass may score otherwise)."""
+    return type(weighting) is BM25F
 
 
 def _supported(query: wq.Query) -> bool:
@@ -41,7 +48,8 @@ def _supported(query: wq.Query) -> bool:
 class Scorer:
     """BM25F scores of one searcher's documents; field lengths are read once."""
 
-    def __init__(self, searcher: Any, live: np.ndarray, postings: Postings | None = None) -> None:
+    def __init__(self, searcher: WhooshSearcher, live: np.ndarray,
+                 postings: Postings | None = None) -> None:
         self._searcher = searcher
         self._live = live
         self._postings = postings or Postings(searcher.reader())
@@ -81,10 +89,12 @@ class Scorer:
         docs, weights = self._postings.get(field, term.text)
         if not len(docs):
             return out
+        weighting = searcher.weighting
         if not searcher.schema[field].scorable:
             out[docs] = weights
+        elif not _plain_bm25f(weighting):
+            raise TypeError(f"cannot score with {weighting!r}; check supports() first")
         else:
-            weighting = searcher.weighting
             idf = searcher.idf(field, term.text)
             avgfl = searcher.avg_field_length(field) or 1
             lengths = self._field_lengths(field)[docs]

@@ -12,9 +12,10 @@ import functools
 import html
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from whoosh import query as wq
+
+from index import WhooshAnalyzer, WhooshReader
 
 #: Longest snippet fragment, in characters.
 SNIPPET_CHARS = 240
@@ -28,7 +29,7 @@ _BETWEEN = " … "
 MAX_HIGHLIGHT_TERMS = 256
 
 
-def query_terms(query: wq.Query, reader: Any, fields: Iterable[str]) -> frozenset[str]:
+def query_terms(query: wq.Query, reader: WhooshReader, fields: Iterable[str]) -> frozenset[str]:
     """The terms of ``query`` in ``fields``, wildcards expanded against ``reader``.
 
     Not ``Query.existing_terms``: it reuses its ``fieldname`` argument as a loop variable
@@ -60,7 +61,7 @@ def lead(body: str) -> str:
 class Snippets:
     """Makes snippets for one field's analyzer."""
 
-    def __init__(self, analyzer: Any) -> None:
+    def __init__(self, analyzer: WhooshAnalyzer) -> None:
         self._analyzer = analyzer
         self._stems: dict[str, tuple[str, ...]] = {}
 

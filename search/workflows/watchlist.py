@@ -28,6 +28,7 @@ from index import FACETS, MENTIONS, Aliases, Facet, InvalidValueError, mention_t
 from search.counting.facets import FacetColumn
 from search.query.parser import resolve_ids
 from search.query.suggest import entity_suggestion
+from search.ranking.postings import Postings
 from search.results import FrozenMap, Suggestion
 
 if TYPE_CHECKING:
@@ -201,7 +202,7 @@ def read_watchlist(path: str | Path) -> tuple[WatchName, ...]:
 def build_watchlist(names: tuple[WatchName, ...], mask: np.ndarray, *,
                     columns: Mapping[Facet, FacetColumn], aliases: Aliases | None,
                     ordinals: np.ndarray, has_date: np.ndarray, doc_ids: tuple[str, ...],
-                    postings: Any, co_mentions: int = DEFAULT_CO_MENTIONS,
+                    postings: Postings, co_mentions: int = DEFAULT_CO_MENTIONS,
                     top_articles: int = DEFAULT_TOP_ARTICLES) -> tuple[WatchRow, ...]:
     """One :class:`WatchRow` per name, over the documents of ``mask``.
 
@@ -222,7 +223,7 @@ def build_watchlist(names: tuple[WatchName, ...], mask: np.ndarray, *,
 
 def _row(item: WatchName, mask: np.ndarray, columns: Mapping[Facet, FacetColumn],
          aliases: Aliases | None, ordinals: np.ndarray, has_date: np.ndarray,
-         doc_ids: tuple[str, ...], postings: Any, co_mentions: int, top_articles: int
+         doc_ids: tuple[str, ...], postings: Postings, co_mentions: int, top_articles: int
          ) -> WatchRow:
     facet, ids = _resolve(item, columns, aliases)
     if facet is None:
@@ -293,7 +294,7 @@ def _co_mentioned(facet: Facet, ids: list[int], docs: np.ndarray,
     return tuple(CoMentioned(f, v, n) for n, v, f in found[:size])
 
 
-def _top_ids(facet: Facet, matched: tuple[str, ...], newest: np.ndarray, postings: Any,
+def _top_ids(facet: Facet, matched: tuple[str, ...], newest: np.ndarray, postings: Postings,
              doc_ids: tuple[str, ...], size: int) -> tuple[str, ...]:
     """Ids of the articles that name the entity most often (then the newest)."""
     if not size:
