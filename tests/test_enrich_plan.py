@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from cli.app import app
 from index import Article, InputError, ReadProblem
 from index.enrichment.plan import expand_inputs, plan_partitions
 from index.enrichment.tasks import PartitionSummary, superseded
@@ -79,3 +81,19 @@ def test_the_last_copy_of_an_id_is_the_article() -> None:
     assert [str(w) for w in warnings] == [
         "x.jsonl: duplicate id 'a'; a later copy replaces this one",
         "x.jsonl: duplicate id 'b'; a later copy replaces this one"]
+
+
+def test_enrich_cli_refuses_workers_with_a_scheduler(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["enrich", str(tmp_path), "--out", str(tmp_path / "o"),
+                                      "--scheduler", "tcp://127.0.0.1:1", "--workers", "2"])
+    assert result.exit_code == 2
+    assert "Error: --workers sizes the local cluster; with --scheduler the cluster's own " \
+        "workers run the job: give one of the two" in result.output
+
+
+def test_enrich_cli_names_a_missing_input_before_starting_a_cluster(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["enrich", str(tmp_path / "nope"), "--out",
+                                      str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert f"No such file or folder: '{tmp_path / 'nope'}'. Check the path" in result.output
+    assert not (tmp_path / "o").exists()
