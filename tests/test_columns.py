@@ -189,3 +189,35 @@ def test_serve_opens_the_index_before_its_first_request(seeds_index: Path) -> No
         with TestClient(app) as client:
             assert news._snapshot is not None  # noqa: SLF001
             assert client.get("/api/health").status_code == 200
+
+
+def _same_columns(a: columns.SearchColumns, b: columns.SearchColumns) -> None:
+    assert (a.token, a.size) == (b.token, b.size)
+    assert np.array_equal(a.live, b.live) and np.array_equal(a.ordinals, b.ordinals)
+    for facet in Facet:
+        x, y = a.facets[facet], b.facets[facet]
+        assert (x.keys, x.values, x.terms) == (y.keys, y.values, y.terms)
+        for name in ("docs", "ids", "by_id", "starts", "name_rank"):
+            assert np.array_equal(getattr(x, name), getattr(y, name)), (facet, name)
+    assert a.body().terms == b.body().terms
+    assert np.array_equal(a.body().doc_freq, b.body().doc_freq)
+
+
+def test_columns_from_kept_segment_postings_equal_columns_from_the_postings(
+        tmp_path: Path) -> None:
+    corpus = seed_corpus(tmp_path / "corpus", 30)
+    index_dir = tmp_path / "ix"
+    build_index([corpus], index_dir, workers=1)
+    cache = index_dir / columns.SEGMENT_CACHE
+    assert list(cache.glob("*.npz"))  # the build kept its segments' postings
+    for extra in sorted(SEEDS.glob("*.txt"))[30:36]:
+        shutil.copy(extra, corpus / extra.name)
+    sorted(corpus.iterdir())[0].unlink()
+    build_index([corpus], index_dir, workers=1)
+    with store.open_index(index_dir).reader() as reader:
+        kept = columns.SearchColumns.compute(reader, cache)
+        fresh = columns.SearchColumns.compute(reader)
+        segments = {seg.segment_id() for seg in reader.segments() or ()}
+    _same_columns(kept, fresh)
+    # Only the postings of the segments in the index are kept.
+    assert {p.stem for p in cache.glob("*.npz")} <= segments

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
-from index import BackendError, InvalidValueError
+from index import BackendError, InvalidValueError, QueryTimeoutError
 from search import NewsIndex, OpenSearchBackend, SortOrder, connect, create_app, publish
 from search.opensearch import backend as os_backend
+from search.opensearch import client
 from tests.helpers import LiveServer
 
 osmem_server = pytest.importorskip("osmem_server")
@@ -190,6 +192,20 @@ def test_errors_name_the_fix(remote: OpenSearchBackend, published: str) -> None:
         connect(backend="opensearch")
     with pytest.raises(InvalidValueError, match="must look like"):
         OpenSearchBackend("ftp://example.org")
+
+
+def test_a_cluster_that_does_not_answer_is_a_query_timeout(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()  # accepts connections, never answers
+    monkeypatch.setattr(client, "REQUEST_TIMEOUT", 0.2)
+    monkeypatch.setattr(client, "MAX_RETRIES", 1)
+    try:
+        with pytest.raises(QueryTimeoutError, match="did not answer .* within 0.2 s"):
+            OpenSearchBackend(f"http://127.0.0.1:{silent.getsockname()[1]}/x").search("fire")
+    finally:
+        silent.close()
 
 
 def test_connect_picks_the_backend_from_the_address(published: str, seeds_index: Path) -> None:

@@ -18,12 +18,14 @@ and renamed, so a reader sees all of it or nothing; older folders are removed.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,8 @@ COLUMNS_VERSION = 1
 COLUMNS_PREFIX = "columns-"
 MANIFEST = "manifest.json"
 BODY_TERMS = "body.terms.json"
+#: Where each segment's postings are kept for the next commit's columns.
+SEGMENT_CACHE = "segment-postings"
 #: Values per facet, the most frequent in the index, whose co-mention counts are computed
 #: with the columns (an unfiltered search shows them and a user picks them first).
 PRECOUNTED_VALUES = 10
@@ -80,14 +84,17 @@ class FacetArrays:
     @classmethod
     def read(cls, reader: WhooshReader, facet: Facet) -> FacetArrays:
         """Read ``facet``'s postings from a Whoosh reader."""
-        field = facet.value
+        return cls.of(list(_facet_postings(reader, facet.value, 0)))
+
+    @classmethod
+    def of(cls, postings: list[tuple[str, np.ndarray]]) -> FacetArrays:
+        """Build from ``(term, documents)`` postings (a term may come once per segment)."""
+        # In term order, as one reader's lexicon gives them: ties between spellings are
+        # broken the same way however the index is split into segments.
+        postings = sorted(postings, key=lambda item: item[0])
         variants: dict[str, Counter[str]] = {}
-        postings: list[tuple[str, np.ndarray]] = []
-        for raw in reader.lexicon(field):
-            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            docs = np.fromiter(reader.postings(field, raw).all_ids(), dtype=np.int32)
-            variants.setdefault(name_key(term), Counter())[term] = len(docs)
-            postings.append((term, docs))
+        for term, docs in postings:
+            variants.setdefault(name_key(term), Counter())[term] += len(docs)
         keys = tuple(sorted(variants))
         key_ids = {key: i for i, key in enumerate(keys)}
         values = tuple(variants[k].most_common(1)[0][0] for k in keys)
@@ -183,16 +190,124 @@ class SearchColumns:
         return found
 
     @classmethod
-    def compute(cls, reader: WhooshReader) -> SearchColumns:
-        """Read everything from a Whoosh reader's postings and columns."""
+    def compute(cls, reader: WhooshReader, cache: Path | None = None) -> SearchColumns:
+        """Read everything from a Whoosh reader's postings and columns.
+
+        With ``cache`` (a folder), each segment's postings are kept there by segment id
+        and read back for the segments a later commit leaves as they are, so a commit
+        that adds a small segment reads the postings of that segment only.
+        """
         size = reader.doc_count_all()
         live = np.zeros(size, dtype=bool)
         live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         live.flags.writeable = False
-        facets = {facet: FacetArrays.read(reader, facet) for facet in Facet}
+        parts = [(SegmentPostings.get(leaf, cache), offset)
+                 for leaf, offset in reader.leaf_readers() if leaf.doc_count_all()]
+        if cache is not None:
+            SegmentPostings.forget_others(cache, {p.segment for p, _ in parts})
+        facets = {facet: FacetArrays.of([(term, docs + offset) for part, offset in parts
+                                         for term, docs in part.facets[facet.value]])
+                  for facet in Facet}
+        body: Counter[str] = Counter()
+        for part, _ in parts:
+            body.update(dict(zip(part.body_terms, part.body_freq.tolist(), strict=True)))
+        terms = sorted(body)
         ordinals, has_date = read_dates(reader, size)
         return cls(generation_token(reader), size, live, facets, ordinals, has_date,
-                   _precount(facets, live), {"terms": BodyTerms.read(reader)})
+                   _precount(facets, live),
+                   {"terms": BodyTerms(terms, np.array([body[t] for t in terms],
+                                                       dtype=np.int64))})
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentPostings:
+    """One segment's facet postings (its own document numbers) and body terms: what the
+    columns are computed from, kept per segment id (a segment never changes; deletions
+    are in the live column)."""
+
+    segment: str
+    facets: dict[str, list[tuple[str, np.ndarray]]]
+    body_terms: list[str]
+    body_freq: np.ndarray
+
+    @classmethod
+    def read(cls, leaf: WhooshReader, segment: str) -> SegmentPostings:
+        """Read from a one-segment reader."""
+        terms, freqs = [], []
+        for raw, info in leaf.iter_field(BODY):
+            terms.append(raw.decode("utf-8") if isinstance(raw, bytes) else str(raw))
+            freqs.append(info.doc_frequency())
+        return cls(segment, {f.value: list(_facet_postings(leaf, f.value, 0)) for f in Facet},
+                   terms, np.array(freqs, dtype=np.int64))
+
+    @classmethod
+    def get(cls, leaf: WhooshReader, cache: Path | None) -> SegmentPostings:
+        """The segment's postings: from ``cache`` when kept there, else read (and kept)."""
+        segments = leaf.segments() or []
+        segment = segments[0].segment_id() if len(segments) == 1 else ""
+        if cache is None or not segment:
+            return cls.read(leaf, segment)
+        path = cache / f"{segment}.npz"
+        try:
+            return cls._load(path, segment, leaf.doc_count_all())
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        found = cls.read(leaf, segment)
+        with contextlib.suppress(OSError):
+            found._save(path, leaf.doc_count_all())
+        return found
+
+    def _save(self, path: Path, size: int) -> None:
+        arrays: dict[str, np.ndarray] = {"body_freq": self.body_freq,
+                                         "size": np.array([size], dtype=np.int64)}
+        vocab: dict[str, Any] = {"body": self.body_terms}
+        for name, postings in self.facets.items():
+            vocab[name] = [term for term, _ in postings]
+            arrays[f"{name}.lengths"] = np.array([len(d) for _, d in postings], dtype=np.int64)
+            arrays[f"{name}.docs"] = np.concatenate([d for _, d in postings]) if postings \
+                else np.zeros(0, dtype=np.int32)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = path.with_name(f".{path.name}.{os.getpid()}")
+        arrays["terms"] = np.frombuffer(json.dumps(vocab, ensure_ascii=False).encode("utf-8"),
+                                        dtype=np.uint8)
+        save: Any = np.savez  # its keyword arrays clash with allow_pickle in the stubs
+        with open(staging, "wb") as handle:
+            save(handle, **arrays)
+        os.replace(staging, path)
+
+    @classmethod
+    def _load(cls, path: Path, segment: str, size: int) -> SegmentPostings:
+        with np.load(path, allow_pickle=False) as data:
+            if int(data["size"][0]) != size:
+                raise ValueError(f"{path} is of another segment")
+            vocab = json.loads(data["terms"].tobytes().decode("utf-8"))
+            facets = {}
+            for facet in Facet:
+                name = facet.value
+                docs = data[f"{name}.docs"].astype(np.int32)
+                ends = np.cumsum(data[f"{name}.lengths"])
+                if len(ends) != len(vocab[name]) or (len(ends) and ends[-1] != len(docs)):
+                    raise ValueError(f"damaged postings in {path}")
+                facets[name] = list(zip(vocab[name], np.split(docs, ends[:-1]), strict=True)) \
+                    if len(ends) else []
+            body_freq = data["body_freq"].astype(np.int64)
+        if len(vocab["body"]) != len(body_freq):
+            raise ValueError(f"damaged body terms in {path}")
+        return cls(segment, facets, [str(t) for t in vocab["body"]], body_freq)
+
+    @staticmethod
+    def forget_others(cache: Path, keep: set[str]) -> None:
+        """Remove the kept postings of segments no longer in the index."""
+        for path in cache.glob("*.npz"):
+            if path.stem not in keep:
+                path.unlink(missing_ok=True)
+
+
+def _facet_postings(reader: WhooshReader, field: str, offset: int
+                    ) -> Iterator[tuple[str, np.ndarray]]:
+    for raw in reader.lexicon(field):
+        term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        yield term, np.fromiter(reader.postings(field, raw).all_ids(), dtype=np.int32) + offset
 
 
 def read_dates(reader: WhooshReader, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -387,7 +502,7 @@ def refresh_columns(ix: WhooshIndex, folder: Path) -> None:
     with ix.reader() as reader:
         token = generation_token(reader)
         if not _valid(folder / f"{COLUMNS_PREFIX}{token}", token):
-            write_columns(folder, SearchColumns.compute(reader))
+            write_columns(folder, SearchColumns.compute(reader, folder / SEGMENT_CACHE))
 
 
 def table_order(counts: np.ndarray, name_rank: np.ndarray, limit: int = 0

@@ -65,11 +65,30 @@ class _Jobs:
 
 
 class _SubWriter(SubWriterTask):  # type: ignore[misc]
-    """A sub-writer that leaves Ctrl-C to its parent, which cancels it."""
+    """A sub-writer that leaves Ctrl-C to its parent, which cancels it, and whose commit
+    fails when a sibling is lost instead of waiting for it forever."""
+
+    #: The writer's sub-writers, this one included.
+    siblings: list[Any]
 
     def run(self) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         super().run()
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for this sub-writer to end; raise :class:`SubWriterLost` when a sibling
+        died without finishing (killed while it held the job queue's lock, it would leave
+        this one waiting for its end-of-work message for ever)."""
+        if timeout is not None:
+            super().join(timeout)
+            return
+        while True:
+            super().join(PARENT_CHECK_S)
+            if not self.is_alive():
+                return
+            lost = [t.exitcode for t in self.siblings if t.exitcode not in (None, 0)]
+            if lost:
+                raise SubWriterLost(f"a sub-writer died while writing (exit codes {lost})")
 
 
 class SafeMpWriter(MpWriter):  # type: ignore[misc]
@@ -88,6 +107,7 @@ class SafeMpWriter(MpWriter):  # type: ignore[misc]
         task = _SubWriter(self.storage, self.indexname, _Jobs(self.jobqueue),
                           self._inner_reports, self.subargs, self.multisegment)
         task.daemon = True  # never outlives this process
+        task.siblings = self.tasks
         self.tasks.append(task)
         task.start()
         return task
@@ -97,7 +117,7 @@ class SafeMpWriter(MpWriter):  # type: ignore[misc]
             for task in self.tasks:
                 if task.is_alive():
                     task.terminate()
-                task.join()
+                task.join(REPORT_TIMEOUT_S)
         finally:
             super().cancel()
 

@@ -18,12 +18,10 @@ from typing import Any
 from whoosh.writing import CLEAR
 
 from index.entities.mentions import Tagged, tag_mentions
-from index.entities.normalize import normalize_mentions
 from index.ingest.records import Article, ner_text
 from index.ner.cache import NerCache
 from index.ner.pipeline import Mention, MentionTuple
 from index.store import folder as store
-from index.store.positions import mentions_value
 from index.store.record import StoredRecord
 from index.store.schema import (
     BODY,
@@ -31,13 +29,11 @@ from index.store.schema import (
     HASH,
     ID,
     LANGUAGE,
-    MENTIONS,
     PATH,
     RECORD,
     SOURCE,
     TITLE,
     URL,
-    Facet,
 )
 from index.store.whoosh_types import WhooshIndex, WhooshWriter
 
@@ -59,15 +55,20 @@ MAX_FINAL_SEGMENTS = 10
 def document_fields(article: Article, digest: str, mentions: list[MentionTuple], model: str
                     ) -> tuple[dict[str, Any], list[Tagged]]:
     """The index document of an article with its NER mentions, and the tagged mentions
-    (:func:`index.entities.mentions.tag_mentions`) its facets were derived from."""
+    (:func:`index.entities.mentions.tag_mentions`) its facets will be derived from.
+
+    The document has no facets yet: the corpus pass that ends every run that writes one
+    derives them from the whole corpus and writes the document again (a run stopped
+    before it leaves the ``facets.stale`` marker, and the next run does the pass), so
+    deriving them here from the article alone would be work thrown away.
+    """
     text = ner_text(article)
     found = [Mention(*m) for m in mentions]
     tagged = tag_mentions(found, text)
-    entities = normalize_mentions(found, text, tagged=tagged)
     doc: dict[str, Any] = {
         ID: article.id, TITLE: article.title, BODY: article.text, PATH: article.path,
         HASH: digest,
-        RECORD: StoredRecord(tuple(found), entities, model, article.truncated).to_dict(),
+        RECORD: StoredRecord(tuple(found), model=model, truncated=article.truncated).to_dict(),
     }
     if article.date:
         doc[DATE] = dt.datetime.combine(article.date, dt.time())
@@ -77,13 +78,6 @@ def document_fields(article: Article, digest: str, mentions: list[MentionTuple],
         doc[URL] = article.url
     if article.language:
         doc[LANGUAGE] = article.language
-    for facet in Facet:
-        values = entities.get(facet)
-        if values:
-            doc[facet.value] = ",".join(values)
-    placed = mentions_value(found, entities.to_dict(), article.title, article.text)
-    if placed:
-        doc[MENTIONS] = placed
     return doc, tagged
 
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from index import BackendError, InvalidValueError
+from index import BackendError, InvalidValueError, QueryTimeoutError
 
 #: Seconds a request may take before the client retries it.
 REQUEST_TIMEOUT = 30
@@ -65,6 +65,11 @@ def cluster_errors(url: str, alias: str) -> Iterator[None]:
         raise BackendError(f"Nothing published as {alias!r} at {url}. Publish an index "
                            f"first: newsfacet publish INDEX --opensearch {url} --alias "
                            f"{alias}") from None
+    except exceptions.ConnectionTimeout:
+        raise QueryTimeoutError(f"OpenSearch at {url} did not answer on {alias!r} within "
+                                f"{REQUEST_TIMEOUT:g} s, {MAX_RETRIES} times; the cluster is "
+                                "overloaded or the query too costly: narrow it or try "
+                                "again") from None
     except exceptions.ConnectionError as exc:
         raise BackendError(f"Cannot reach OpenSearch at {url} ({type(exc).__name__}); check "
                            "the URL and that the cluster is up") from None
