@@ -38,10 +38,16 @@ def corpus(tmp_path: Path) -> Path:
     return seed_corpus(tmp_path / "corpus", ARTICLES)
 
 
+def _interruptible() -> None:
+    # A suite started in the background (``cmd &``) hands its children SIGINT ignored, as
+    # a shell does; the run under test is a foreground command, where Ctrl-C stops it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_index(corpus: Path, index_dir: Path, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen([*NEWSFACET, "index", str(corpus), "--index", str(index_dir),
                              *SMALL_STEPS, *extra], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=_interruptible)
 
 
 def committed(index_dir: Path) -> list[str]:
