@@ -17,6 +17,9 @@ from index.entities.normalize import Entities
 from index.ner.pipeline import Mention
 from index.store.schema import RECORD, Facet
 
+#: The facets' field names, read once: every page of hits reads a record per hit.
+_FACETS = tuple(f.value for f in Facet)
+
 
 @dataclass(frozen=True, slots=True)
 class StoredRecord:
@@ -48,7 +51,7 @@ class StoredRecord:
         return cls(
             mentions=tuple(Mention.from_list(m) for m in data.get("mentions") or ())
             if mentions else (),
-            entities=Entities(**{f.value: tuple(entities.get(f.value) or ()) for f in Facet}),
+            entities=Entities(**{name: tuple(entities.get(name) or ()) for name in _FACETS}),
             model=str(data.get("model") or ""),
             truncated=bool(data.get("truncated", False)),
         )
