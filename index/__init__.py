@@ -71,6 +71,7 @@ from index.store.folder import (
     reading_index,
     relative_path,
 )
+from index.store.lengths import field_lengths
 from index.store.positions import mention_term
 from index.store.record import StoredRecord
 from index.store.safe_pickle import loads as safe_loads
@@ -182,6 +183,7 @@ __all__ = [
     "default_cache_dir",
     "default_index_dir",
     "enrich",
+    "field_lengths",
     "fold",
     "import_checkpoints",
     "index_enriched",

@@ -120,3 +120,26 @@ def test_phrases_match_as_whoosh_does_across_segments_with_deletions(tmp_path) -
             got = query_mask(query, snap.searcher, snap.live)
             assert np.array_equal(got, expected & snap.live), text
             assert got.any(), text
+
+
+def test_field_lengths_read_in_bulk_equal_whoosh_lengths_across_segments(tmp_path) -> None:
+    from index import build_index, field_lengths
+    from tests.helpers import write_articles
+
+    stories = {f"s{i}.txt": f"Story {i}\n\n" + "The minister spoke again. " * (i * 7 + 1)
+               for i in range(40)}
+    corpus = write_articles(tmp_path / "corpus", stories)
+    index_dir = tmp_path / "ix"
+    build_index([corpus], index_dir, workers=1)
+    write_articles(corpus, {"s1.txt": "Story one\n\nShort now.",
+                            "s40.txt": "A longer title for story forty\n\n" + "Words. " * 300})
+    build_index([corpus], index_dir, commit_every=1, workers=1)
+    with NewsIndex(index_dir) as news, news._lock:  # noqa: SLF001
+        reader = news._current().searcher.reader()  # noqa: SLF001
+        assert len(reader.leaf_readers()) > 1
+        for field in ("body", "title", "people", "no_such_field"):
+            expected = [reader.doc_field_length(n, field) or 0
+                        for n in range(reader.doc_count_all())]
+            got = field_lengths(reader, field)
+            assert got.tolist() == expected, field
+        assert len(set(field_lengths(reader, "body").tolist())) > 5

@@ -14,7 +14,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from index import WhooshBM25F, WhooshSearcher
+from index import WhooshBM25F, WhooshSearcher, field_lengths
 from search.query import cost
 from search.ranking.postings import Postings, query_mask
 
@@ -105,11 +105,7 @@ class Scorer:
 
     def _field_lengths(self, field: str) -> np.ndarray:
         if field not in self._lengths:
-            reader = self._searcher.reader()
-            size = reader.doc_count_all()
-            self._lengths[field] = np.fromiter(
-                (reader.doc_field_length(n, field) or 0 for n in range(size)),
-                dtype=np.float64, count=size)
+            self._lengths[field] = field_lengths(self._searcher.reader(), field)
         return self._lengths[field]
 
 
