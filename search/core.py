@@ -192,5 +192,6 @@ def stored_document(fields: dict[str, Any], *, text: bool = True) -> Document:
         **{f.value: record.entities.get(f) for f in Facet},
         text=fields.get(BODY, "") if text else "",
         mentions=tuple((m.text, m.label, m.start) for m in record.mentions) if text else (),
+        spellings=record.entities.spellings,
     )
 
