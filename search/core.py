@@ -27,7 +27,6 @@ from index import (
     LANGUAGE,
     POSTING_ERRORS,
     DocumentNotFoundError,
-    Facet,
     StoredRecord,
     default_index_dir,
     open_index,
@@ -181,17 +180,19 @@ class IndexCore:
 
 
 def stored_document(fields: dict[str, Any], *, text: bool = True) -> Document:
-    """A stored document's fields as a :class:`Document`; without its text and mentions
-    unless ``text``."""
-    record = StoredRecord.of(fields, mentions=text)
+    """A stored document's fields as a :class:`Document`; without its text, mentions and
+    spellings unless ``text``."""
+    record = StoredRecord.of(fields, mentions=text, spellings=text)
+    entities = record.entities
     date = fields.get(DATE)
     return Document(
         id=fields["id"], title=fields.get("title", ""), path=fields.get("path", ""),
         date=date.date() if isinstance(date, dt.datetime) else None,
         source=fields.get("source"), url=fields.get("url"), language=fields.get(LANGUAGE),
-        **{f.value: record.entities.get(f) for f in Facet},
+        people=entities.people, organizations=entities.organizations,
+        places=entities.places, countries=entities.countries,
         text=fields.get(BODY, "") if text else "",
         mentions=tuple((m.text, m.label, m.start) for m in record.mentions) if text else (),
-        spellings=record.entities.spellings,
+        spellings=entities.spellings,
     )
 

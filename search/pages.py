@@ -106,13 +106,12 @@ class ResultPages(IndexCore):
             if not isinstance(text_query, wq.Every) else frozenset()
         passages = _near_positions(snap, text_query, page_docs)
         hits = []
-        for rank, docnum in enumerate(page_docs, start=start + 1):
-            fields = self._stored(snap, docnum)
-            snippet = self._snippet(fields, terms, passages.get(docnum))
-            with reading_index(self.path):
-                document = stored_document(fields, text=False)
-            hits.append(Hit(document, scores.get(docnum), snippet, rank,
-                            int(copies[docnum]) if copies is not None else 1))
+        with reading_index(self.path):
+            for rank, docnum in enumerate(page_docs, start=start + 1):
+                fields = self._stored(snap, docnum)
+                snippet = self._snippet(fields, terms, passages.get(docnum))
+                hits.append(Hit(stored_document(fields, text=False), scores.get(docnum), snippet,
+                                rank, int(copies[docnum]) if copies is not None else 1))
         return tuple(hits)
 
     def _snippet(self, fields: dict[str, Any], terms: frozenset[str],

@@ -65,7 +65,8 @@ class Entities:
 
     def get(self, facet: Facet) -> tuple[str, ...]:
         """The values of ``facet``."""
-        return getattr(self, facet.value)  # type: ignore[no-any-return]
+        # A Facet is the str of its field name: no enum ``.value`` lookup on this hot path.
+        return getattr(self, facet)  # type: ignore[no-any-return]
 
     def to_dict(self) -> dict[str, list[str]]:
         """Plain JSON-ready form keyed by facet name."""

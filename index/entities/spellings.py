@@ -61,14 +61,15 @@ class Spellings:
         found[facet] = pooled
         return Spellings.of(found)
 
-    def to_dict(self, values: Mapping[Facet, Sequence[str]]) -> dict[str, list[list[Any]]]:
+    def to_dict(self, values: Mapping[str, Sequence[str]]) -> dict[str, list[list[Any]]]:
         """Stored form, one list per facet in the order of ``values`` (the document's
-        facet values): ``[spelling, mentions, spelling, mentions...]`` for each value,
-        with ``""`` for a spelling equal to the value. Facets without values are left out.
+        facet values by facet name): ``[spelling, mentions, spelling, mentions...]`` for
+        each value, with ``""`` for a spelling equal to the value. Facets without values
+        are left out.
         """
         out: dict[str, list[list[Any]]] = {}
         for facet in Facet:
-            names = values.get(facet, ())
+            names = values.get(facet.value, ())
             if not names:
                 continue
             written = self.get(facet)
@@ -79,14 +80,14 @@ class Spellings:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None,
-                  values: Mapping[Facet, Sequence[str]]) -> Spellings:
+                  values: Mapping[str, Sequence[str]]) -> Spellings:
         """Inverse of :meth:`to_dict`; a facet whose lists do not match ``values`` (a
         damaged record) has no spellings."""
         if not data:
             return cls()
         found: dict[Facet, dict[str, Counter[str]]] = {}
         for facet in Facet:
-            names, lists = values.get(facet, ()), data.get(facet.value) or []
+            names, lists = values.get(facet.value, ()), data.get(facet.value) or []
             if len(lists) != len(names):
                 continue
             found[facet] = {value: Counter({value if s == SAME else str(s): int(n)

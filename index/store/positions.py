@@ -10,21 +10,19 @@ facet field indexes it.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Mapping, Sequence
-
-from whoosh.analysis import CompositeAnalyzer, StemFilter
 
 from index.entities.spans import Span, entity_spans
 from index.ner.pipeline import Mention
-from index.store.analysis import text_analyzer
+from index.store.analysis import WORD_PATTERN
 from index.store.schema import PAIR_SEPARATOR, TERM_SEPARATOR, Facet
-from index.store.whoosh_types import WhooshAnalyzer
 
-#: The body field's analyzer without its stemmer: the same tokens at the same positions,
-#: for counting positions as the body field does, at a third of the cost (measured on BBC
-#: News articles, where stemming was two thirds of this field's indexing time).
-_ANALYZER = CompositeAnalyzer(*(item for item in text_analyzer().items
-                                if not isinstance(item, StemFilter)))
+#: The body field's words as its analyzer's tokenizer finds them. A word's position in the
+#: field is its place in this sequence: the filters after the tokenizer fold, split and stem
+#: a word at its own position and drop none. Finding them with the pattern alone costs a
+#: small part of running the analyzer (no folding, splitting or stemming).
+_WORDS = re.compile(WORD_PATTERN)
 
 
 def mentions_value(mentions: Sequence[Mention], entities: Mapping[str, Sequence[str]],
@@ -35,7 +33,7 @@ def mentions_value(mentions: Sequence[Mention], entities: Mapping[str, Sequence[
     if not body or not any(values.values()):
         return ""
     spans = entity_spans(mentions, values)
-    return encode_positions(spans, len(title) + 2, body, _ANALYZER)
+    return encode_positions(spans, len(title) + 2, body)
 
 
 def mention_term(facet: Facet | str, value: str) -> str:
@@ -43,35 +41,31 @@ def mention_term(facet: Facet | str, value: str) -> str:
     return f"{getattr(facet, 'value', facet)}:{value}"
 
 
-def body_positions(body: str, analyzer: WhooshAnalyzer) -> tuple[list[int], list[int]]:
-    """Start characters of the body's indexed tokens and their positions, in text order."""
-    starts, positions = [], []
-    for token in analyzer(body, positions=True, chars=True, mode="index"):
-        starts.append(token.startchar)
-        positions.append(token.pos)
-    return starts, positions
+def word_starts(body: str) -> list[int]:
+    """The start character of each word of ``body``; a word's index in the list is its
+    position in the body field."""
+    return [match.start() for match in _WORDS.finditer(body)]
 
 
-def encode_positions(spans: Iterable[Span], body_offset: int, body: str,
-                     analyzer: WhooshAnalyzer) -> str:
+def encode_positions(spans: Iterable[Span], body_offset: int, body: str) -> str:
     """The ``mentions`` field value of a document: each span's entity at the position of the
-    first body token it covers. Spans before ``body_offset`` (in the title) are left out.
+    first body word it covers. Spans before ``body_offset`` (in the title) are left out.
 
     Args:
         spans: entity spans, offsets in the text NER read.
         body_offset: where the body starts in that text.
         body: the body text, as the body field indexes it.
-        analyzer: the body field's analyzer.
     """
     inside = [s for s in spans if s.start >= body_offset]
     if not inside:
         return ""
-    starts, positions = body_positions(body, analyzer)
+    starts = word_starts(body)
+    if not starts:
+        return ""
     placed: set[tuple[int, str]] = set()
     for span in inside:
-        # A mention of stop words only ("US") is not indexed: it takes the next word's place.
+        # A mention that starts between words (a quote mark) takes the next word's place.
         at = min(bisect.bisect_left(starts, span.start - body_offset), len(starts) - 1)
-        if at >= 0:
-            placed.add((positions[at], mention_term(span.facet, span.value)))
+        placed.add((at, mention_term(span.facet, span.value)))
     # Whoosh keeps a term's positions as deltas: they must come in order.
     return TERM_SEPARATOR.join(f"{term}{PAIR_SEPARATOR}{pos}" for pos, term in sorted(placed))

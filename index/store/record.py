@@ -19,6 +19,9 @@ from index.entities.spellings import Spellings
 from index.ner.pipeline import Mention
 from index.store.schema import RECORD, Facet
 
+#: The facets' field names, read once: every page of hits reads a record per hit.
+_FACETS = tuple(f.value for f in Facet)
+
 
 @dataclass(frozen=True, slots=True)
 class StoredRecord:
@@ -41,30 +44,36 @@ class StoredRecord:
                 "model": self.model, "truncated": self.truncated}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any] | None, *, mentions: bool = True
-                  ) -> StoredRecord:
+    def from_dict(cls, data: Mapping[str, Any] | None, *, mentions: bool = True,
+                  spellings: bool = True) -> StoredRecord:
         """Inverse of :meth:`to_dict`; missing keys (older indexes) take their defaults.
 
         ``mentions=False`` leaves the mentions out: a page of hits needs only the entities,
         and reading a document's mentions costs more than the rest of its record.
+        ``spellings=False`` leaves the entities' spellings out, for the same reason.
         """
         if not data:
             return cls()
         entities = data.get("entities") or {}
-        values = {f: tuple(entities.get(f.value) or ()) for f in Facet}
+        values = {name: tuple(entities.get(name) or ()) for name in _FACETS}
         return cls(
             mentions=tuple(Mention.from_list(m) for m in data.get("mentions") or ())
             if mentions else (),
-            entities=Entities(**{f.value: v for f, v in values.items()},
-                              spellings=Spellings.from_dict(data.get("spellings"), values)),
+            entities=Entities(
+                people=values["people"], organizations=values["organizations"],
+                places=values["places"], countries=values["countries"],
+                spellings=Spellings.from_dict(data.get("spellings"), values)
+                if spellings else Spellings()),
             model=str(data.get("model") or ""),
             truncated=bool(data.get("truncated", False)),
         )
 
     @classmethod
-    def of(cls, fields: Mapping[str, Any], *, mentions: bool = True) -> StoredRecord:
-        """The record of a document's stored fields (without its mentions if not wanted)."""
-        return cls.from_dict(fields.get(RECORD), mentions=mentions)
+    def of(cls, fields: Mapping[str, Any], *, mentions: bool = True, spellings: bool = True
+           ) -> StoredRecord:
+        """The record of a document's stored fields (without its mentions or spellings if
+        not wanted)."""
+        return cls.from_dict(fields.get(RECORD), mentions=mentions, spellings=spellings)
 
     def with_entities(self, entities: Entities) -> StoredRecord:
         """The same record with other entities."""

@@ -37,7 +37,13 @@ class Mode(enum.Enum):
 
     def keyword(self, facet: Facet) -> str:
         """The Python keyword and HTTP parameter: ``people``, ``any_people``, ``not_people``."""
-        return f"{self.value}_{facet.value}" if self.value else facet.value
+        return _KEYWORDS[self, facet]
+
+
+#: Every (mode, facet) keyword, built once: a search reads them many times.
+_KEYWORDS: Mapping[tuple[Mode, Facet], str] = {
+    (mode, facet): f"{mode.value}_{facet.value}" if mode.value else facet.value
+    for mode in Mode for facet in Facet}
 
 
 @dataclass(frozen=True, slots=True)
