@@ -88,14 +88,16 @@ class EnrichedRecord:
     def from_dict(cls, data: Mapping[str, Any]) -> EnrichedRecord:
         """Inverse of :meth:`to_dict`."""
         day = data.get("date")
-        values = {f: tuple(data.get(f.value) or ()) for f in Facet}
+        values: dict[str, tuple[str, ...]] = {f.value: tuple(data.get(f.value) or ())
+                                              for f in Facet}
         return cls(
             id=str(data["id"]), title=str(data.get("title") or ""),
             text=str(data.get("text") or ""), path=str(data.get("path") or ""),
             date=dt.date.fromisoformat(day) if day else None,
             source=data.get("source"), url=data.get("url"), language=data.get("language"),
             truncated=bool(data.get("truncated", False)),
-            entities=Entities(**{f.value: v for f, v in values.items()},
+            entities=Entities(people=values["people"], organizations=values["organizations"],
+                              places=values["places"], countries=values["countries"],
                               spellings=Spellings.from_dict(data.get("spellings"), values)),
             mentions=tuple(Mention.from_list(m) for m in data.get("mentions") or ()),
             model=str(data.get("model") or ""), digest=str(data.get("digest") or ""),
