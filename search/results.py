@@ -94,7 +94,7 @@ class Document:
     text: str = ""
     mentions: tuple[tuple[str, str, int], ...] = ()
     #: The raw spellings each facet value was written as (what ``newsfacet entities``
-    #: lists as variants).
+    #: lists as variants); read with the text, so empty on the documents of search hits.
     spellings: Spellings = field(default_factory=Spellings, compare=False, repr=False)
 
     def entities(self, facet: Facet) -> tuple[str, ...]:
