@@ -260,7 +260,10 @@ def build_index(
         removed = Removed(ix, update_limit(len(known))) if state is not None else None
         files = FileState(choice.fingerprint()) if clear_first or rebuild else \
             FileState.load(folder, choice.fingerprint())
-        run = _Run(BatchWriter(ix, folder, commit_every, cache, clear_first=clear_first),
+        # Without kept statistics the run ends with the full pass, which writes every
+        # document again: until then their words need not be indexed.
+        run = _Run(BatchWriter(ix, folder, commit_every, cache, clear_first=clear_first,
+                               text_later=state is None),
                    choice, tally, progress, batch_size, cache,
                    in_process=chosen == 1 and (workers is None or expected <
                                                AUTO_WORKERS_MIN_DOCS),

@@ -200,3 +200,29 @@ def test_counts_add_and_remove_to_the_same_sums() -> None:
     whole.remove(parts[2])
     assert whole.is_empty()
     assert ViewCounts.total([]).is_empty()
+
+
+@pytest.mark.slow
+def test_a_first_build_killed_before_its_pass_is_found_by_text_after_the_next_run(
+        tmp_path: Path) -> None:
+    """A run that ends with the full pass stores articles without indexing their words (the
+    pass writes them again); killed before the pass, its articles are listed, not found by
+    text, and the next run makes them whole."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for file in _seed_files()[:12]:
+        shutil.copy(file, corpus / file.name)
+    index_dir = tmp_path / "ix"
+    run = subprocess.run([sys.executable, "-c", _KILLED.format(module="full", function="_spill"),
+                          str(corpus), str(index_dir)], capture_output=True, timeout=600)
+    assert run.returncode == -9, run.stderr.decode()
+    with NewsIndex(index_dir) as news:
+        stored = {d.id: d.text for d in news.export()}
+        assert len(stored) == 12 and all(stored.values())
+        assert news.search("the").total == 0
+    again = build_index([corpus], index_dir, workers=1)
+    assert again.indexed == 0
+    assert facets(index_dir) == _full(corpus, tmp_path / "full")
+    with NewsIndex(index_dir) as news, NewsIndex(tmp_path / "full") as full:
+        for word in ("the", "said", "police"):
+            assert news.search(word).total == full.search(word).total > 0

@@ -182,10 +182,10 @@ def install() -> None:
     pickle it writes through :func:`dumps`.
 
     Rebinds each module global that is ``pickle``, ``pickle.load``, ``pickle.loads``,
-    ``pickle.Unpickler``, ``pickle.dump`` or ``pickle.dumps`` in the modules that use them and in every Whoosh module loaded so
-    far (modules loaded later import them from the patched ``whoosh.compat``), and drops
-    Whoosh's readers of pre-2.5 tables of contents, which
-    unpickle with a renaming unpickler of their own (newsfacet never wrote them).
+    ``pickle.Unpickler``, ``pickle.dump`` or ``pickle.dumps`` in the modules that use them
+    and in every Whoosh module loaded so far (modules loaded later import them from the
+    patched ``whoosh.compat``), and drops Whoosh's readers of pre-2.5 tables of contents,
+    which unpickle with a renaming unpickler of their own (newsfacet never wrote them).
     """
     global _installed
     if _installed:

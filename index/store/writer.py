@@ -90,13 +90,19 @@ class BatchWriter:
     segments. The NER cache is flushed with each commit. With
     ``clear_first`` (a rebuild), the first commit drops every older document, so until
     then searches, and a run killed before it, still have the old index.
+
+    With ``text_later``, titles and bodies are stored but not indexed: for a run that ends
+    with the full corpus pass, which writes every document again with its facets, indexing
+    their words twice would be half of the run's own work thrown away. Until that pass (or,
+    if the run is stopped, the next run's) the articles are listed but not found by text.
     """
 
     def __init__(self, ix: WhooshIndex, folder: Path, commit_every: int, cache: NerCache | None,
-                 *, clear_first: bool = False) -> None:
+                 *, clear_first: bool = False, text_later: bool = False) -> None:
         self.ix, self.folder, self.commit_every = ix, folder, max(1, commit_every)
         self.cache = cache
         self.clear_first = clear_first
+        self.text_later = text_later
         self.writer: WhooshWriter | None = None
         self.pending: set[str] = set()
         self.written: set[str] = set()
@@ -124,6 +130,8 @@ class BatchWriter:
         self._mark()
         if doc_id in self.pending:
             self.commit()  # Whoosh replaces committed documents only
+        if self.text_later:
+            doc = _stored_only(doc, (TITLE, BODY))
         try:
             if replaces or doc_id in self.written:
                 self._open().update_document(**doc)
@@ -192,6 +200,17 @@ class BatchWriter:
             segments, total = len(reader.leaf_readers()), reader.doc_count()
         return segments > MAX_FINAL_SEGMENTS or (
             segments > 1 and len(self.written) >= FULL_MERGE_SHARE * total)
+
+
+def _stored_only(doc: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """``doc`` with the fields ``names`` stored as they are but indexed empty (Whoosh's
+    ``_stored_<name>`` values)."""
+    out = dict(doc)
+    for name in names:
+        if out.get(name):
+            out[f"_stored_{name}"] = out[name]
+            out[name] = ""
+    return out
 
 
 @contextmanager
