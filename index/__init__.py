@@ -24,7 +24,7 @@ from index.entities.places import (
     country_for_place,
     country_for_query,
 )
-from index.entities.variants import COUNTRY_LABELS, mention_owner
+from index.entities.spellings import Spellings
 from index.errors import (
     BackendError,
     CacheError,
@@ -113,7 +113,6 @@ __all__ = [
     "BackendError",
     "BodyTerms",
     "CACHE_ENV",
-    "COUNTRY_LABELS",
     "CacheError",
     "CacheImport",
     "CacheInfo",
@@ -160,6 +159,7 @@ __all__ = [
     "SURFACE",
     "SavedSearchNotFoundError",
     "SearchColumns",
+    "Spellings",
     "StoredRecord",
     "TITLE",
     "UnknownFacetError",
@@ -189,7 +189,6 @@ __all__ = [
     "index_enriched",
     "load_aliases",
     "load_pipeline",
-    "mention_owner",
     "mention_term",
     "name_key",
     "normalize_mentions",

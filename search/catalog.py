@@ -7,10 +7,13 @@
 
 The variants of an entity are the raw mention texts (as NER found them) that were merged
 into it in some document: other spellings and cases, surnames and titles ("Mr Kirby"),
-acronyms and alias-file variants. A country's places and nationalities ("Texas",
-"American") imply it without being spellings of it: they are listed apart, as
-``implied_by``. They let a user check what was merged, and write an alias file where a
-merge is wrong.
+acronyms and alias-file variants, and what only the whole corpus explains (a surname alone
+in an article, linked to the full name other articles give; an acronym the corpus spells
+out). Normalisation records them as it decides (:attr:`Document.spellings`), so they are
+its decisions, not a guess made afterwards. A country's places, nationalities and
+organizations ("Texas", "American") imply it without being spellings of it: they are
+listed apart, as ``implied_by``. They let a user check what was merged, and write an
+alias file where a merge is wrong.
 """
 
 from __future__ import annotations
@@ -19,20 +22,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from index import (
-    COUNTRY_LABELS,
-    Facet,
-    clean_name,
-    country_for_name,
-    mention_owner,
-    name_key,
-    read_stored,
-)
+from index import Facet, country_for_name, name_key
 from search.engine import NewsIndex
 
 #: Entities listed when not asked otherwise.
 DEFAULT_TOP = 50
-#: NER labels of the mentions that can imply a country: places and nationalities.
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,18 +84,9 @@ def list_entities(news: NewsIndex, facet: Facet | str, *, match: str | None = No
 
 
 def _variants(news: NewsIndex, facet: Facet) -> dict[str, Counter[str]]:
-    """``{entity key: Counter(raw spelling)}`` over every document."""
+    """``{entity key: Counter(raw spelling)}`` over every document, as recorded."""
     found: dict[str, Counter[str]] = defaultdict(Counter)
-    aliases = read_stored(news.path)
     for doc in news.export():
-        values = getattr(doc, facet.value)
-        if not values:
-            continue
-        for mention in doc.mentions:
-            text, label = str(mention[0]), str(mention[1])
-            if facet is Facet.COUNTRIES and label not in COUNTRY_LABELS:
-                continue
-            target = mention_owner(facet, text, values, aliases)
-            if target is not None:
-                found[name_key(target)][clean_name(text)] += 1
+        for value, written in doc.spellings.get(facet).items():
+            found[name_key(value)].update(dict(written))
     return found

@@ -180,9 +180,9 @@ class IndexCore:
 
 
 def stored_document(fields: dict[str, Any], *, text: bool = True) -> Document:
-    """A stored document's fields as a :class:`Document`; without its text and mentions
-    unless ``text``."""
-    record = StoredRecord.of(fields, mentions=text)
+    """A stored document's fields as a :class:`Document`; without its text, mentions and
+    spellings unless ``text``."""
+    record = StoredRecord.of(fields, mentions=text, spellings=text)
     entities = record.entities
     date = fields.get(DATE)
     return Document(
@@ -193,5 +193,6 @@ def stored_document(fields: dict[str, Any], *, text: bool = True) -> Document:
         places=entities.places, countries=entities.countries,
         text=fields.get(BODY, "") if text else "",
         mentions=tuple((m.text, m.label, m.start) for m in record.mentions) if text else (),
+        spellings=entities.spellings,
     )
 

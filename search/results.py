@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from index import Facet
+from index import Facet, Spellings
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -93,6 +93,9 @@ class Document:
     countries: tuple[str, ...] = ()
     text: str = ""
     mentions: tuple[tuple[str, str, int], ...] = ()
+    #: The raw spellings each facet value was written as (what ``newsfacet entities``
+    #: lists as variants); read with the text, so empty on the documents of search hits.
+    spellings: Spellings = field(default_factory=Spellings, compare=False, repr=False)
 
     def entities(self, facet: Facet) -> tuple[str, ...]:
         """The values of one facet."""

@@ -2,8 +2,9 @@
 
 Runs that add, change and delete a few articles update the corpus statistics the index
 keeps (``index.corpus.update``) instead of reading every article again; these tests build
-the same corpus both ways and compare every document's facets, and check that a crash at
-any point of an update leaves an index the next run brings back to the same facets.
+the same corpus both ways and compare every document's facets and the spellings recorded
+for them, and check that a crash at any point of an update leaves an index the next run
+brings back to the same facets.
 """
 
 from __future__ import annotations
@@ -35,9 +36,11 @@ ADDED = ("\nPresident Emmanuel Macron of France met Angela Merkel in Paris. Macr
          "International Syria Support Group (ISSG) would meet. Merkel agreed.\n")
 
 
-def facets(index_dir: Path) -> dict[str, tuple[tuple[str, ...], ...]]:
+def facets(index_dir: Path) -> dict[str, tuple[object, ...]]:
+    """Each document's facets and the spellings recorded for each value."""
     with NewsIndex(index_dir) as news:
-        return {d.id: (d.people, d.organizations, d.places, d.countries) for d in news.export()}
+        return {d.id: (d.people, d.organizations, d.places, d.countries, d.spellings)
+                for d in news.export()}
 
 
 def _no_full_pass(*args: object, **kwargs: object) -> None:
@@ -65,7 +68,7 @@ def _update(corpus: Path, index_dir: Path, changes: list[tuple[str, Path | None]
         build_index([corpus], index_dir, workers=1)
 
 
-def _full(corpus: Path, index_dir: Path) -> dict[str, tuple[tuple[str, ...], ...]]:
+def _full(corpus: Path, index_dir: Path) -> dict[str, tuple[object, ...]]:
     build_index([corpus], index_dir, workers=1)
     return facets(index_dir)
 

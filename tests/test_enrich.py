@@ -30,7 +30,7 @@ from index.corpus import state as corpus_state
 from index.enrichment.checkpoint import checkpoint_files, read_checkpoint
 from index.enrichment.shards import EnrichedRecord
 from index.store.folder import indexed_fingerprints
-from search import NewsIndex
+from search import NewsIndex, list_entities
 from tests.helpers import SEEDS, seed_corpus, write_articles
 
 BAD_RECORDS = "\n".join([
@@ -71,6 +71,7 @@ def test_same_mentions_and_facets_as_an_index_run(enriched: tuple[Path, object],
         mine = shards[doc_id]
         assert (mine.mentions, mine.entities, mine.model, mine.digest) == \
             (record.mentions, record.entities, record.model, digest), doc_id
+        assert mine.entities.spellings == record.entities.spellings, doc_id
 
 
 def test_a_bad_record_fails_alone(enriched: tuple[Path, object]) -> None:
@@ -99,6 +100,9 @@ def test_index_from_shards_searches_like_the_index(enriched: tuple[Path, object]
             (their_stats.entities, their_stats.model, their_stats.earliest)
         assert loaded.search(people=["Donald Trump"]).total == \
             news.search(people=["Donald Trump"]).total > 0
+        # The spellings recorded in the shards are those an index run records.
+        for facet in Facet:
+            assert list_entities(loaded, facet, top=0) == list_entities(news, facet, top=0)
     # Its documents carry the content hashes of an index run: indexing seeds/ into it
     # again finds every article unchanged and runs no NER.
     again = build_index([SEEDS], target, use_cache=False)
@@ -145,6 +149,34 @@ def test_shards_and_entity_table_in_jsonl_and_parquet(enriched: tuple[Path, obje
     spellings = dict(map(tuple, trump["variants"]))
     assert {"Trump", "Donald Trump"} <= set(spellings)
     assert list(spellings.values()) == sorted(spellings.values(), reverse=True)
+
+
+def test_entity_table_variants_agree_with_list_entities(enriched: tuple[Path, object],
+                                                        news: NewsIndex) -> None:
+    out, _ = enriched
+    rows = [json.loads(line) for line in
+            (out / "entities.jsonl").read_text(encoding="utf-8").splitlines()]
+    for facet in Facet:
+        table = {r["display"]: {s for s, _ in r["variants"]} - {r["display"]}
+                 for r in rows if r["facet"] == facet.value}
+        listed = {e.name: set(e.variants) | set(e.implied_by)
+                  for e in list_entities(news, facet, top=0)}
+        assert table == listed, facet
+    shoigu = next(r for r in rows if r["display"] == "Sergei Shoigu")
+    assert "Shoigu" in {spelling for spelling, _ in shoigu["variants"]}
+
+
+def test_an_enrichment_without_recorded_spellings_is_refused(
+        enriched: tuple[Path, object], tmp_path: Path) -> None:
+    out, _ = enriched
+    old = tmp_path / "old"
+    old.mkdir()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (old / "manifest.json").write_text(json.dumps({**manifest, "version": 1}),
+                                       encoding="utf-8")
+    with pytest.raises(InputError, match=r"has version 1; this newsfacet reads version 2: "
+                                         r"run newsfacet enrich again"):
+        index_enriched(old, tmp_path / "index")
 
 
 def test_cache_import_fills_the_ner_cache(enriched: tuple[Path, object],

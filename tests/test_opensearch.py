@@ -24,10 +24,19 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
-from index import BackendError, InvalidValueError, QueryTimeoutError
-from search import NewsIndex, OpenSearchBackend, SortOrder, connect, create_app, publish
+from index import BackendError, Facet, InvalidValueError, QueryTimeoutError, name_key
+from search import (
+    NewsIndex,
+    OpenSearchBackend,
+    SortOrder,
+    connect,
+    create_app,
+    list_entities,
+    publish,
+)
 from search.opensearch import backend as os_backend
 from search.opensearch import client
+from search.opensearch.mapping import entities_alias
 from tests.helpers import LiveServer
 
 osmem_server = pytest.importorskip("osmem_server")
@@ -282,6 +291,21 @@ def test_sort_orders_agree(news: NewsIndex, remote: OpenSearchBackend) -> None:
         here = news.search("election", sort=sort, limit=20)
         there = remote.search("election", sort=sort, limit=20)
         assert [h.document.date for h in there.hits] == [h.document.date for h in here.hits]
+
+
+def test_entity_table_variants_agree_with_list_entities(news: NewsIndex,
+                                                        remote: OpenSearchBackend) -> None:
+    found = remote._client.search(  # noqa: SLF001 - the entity index as loaded
+        index=entities_alias(remote.alias), body={"query": {"match_all": {}}, "size": 10_000})
+    rows = [hit["_source"] for hit in found["hits"]["hits"]]
+    for facet in Facet:
+        listed = list_entities(news, facet, top=0)
+        table = {r["key"]: set(r["variants"]) for r in rows if r["facet"] == facet.value}
+        assert len(table) == len(listed), facet
+        for entity in listed:
+            key = name_key(entity.name)
+            spelled = {name_key(v) for v in (*entity.variants, *entity.implied_by)}
+            assert table[key] - {key} == spelled - {key}, (facet, entity.name)
 
 
 def test_a_failed_publish_leaves_the_published_copy_as_it_was(osmem_url: str,

@@ -47,7 +47,9 @@ from index.ner.pipeline import DEFAULT_BATCH_SIZE
 DEFAULT_WORKERS = 2
 MANIFEST_FILE = "manifest.json"
 MANIFEST_FORMAT = "newsfacet-enriched"
-MANIFEST_VERSION = 1
+#: Bumped when the shards change shape; an older enrichment is refused. Version 2: each
+#: record's ``spellings``.
+MANIFEST_VERSION = 2
 #: The generation the corpus state of an output folder is saved under (it has no index).
 STATE_GENERATION = 0
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from index.entities.normalize import Entities
+from index.entities.spellings import Spellings
 from index.errors import InputError
 from index.ingest.records import Article
 from index.ner.pipeline import Mention
@@ -66,8 +67,9 @@ class EnrichedRecord:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form: the keys of ``newsfacet export --format jsonl`` (text included) plus
-        ``mentions`` (``[text, label, offset]``), ``model``, ``truncated``, ``digest`` and
-        ``lookups``."""
+        ``mentions`` (``[text, label, offset]``), ``spellings`` (each facet value's raw
+        spellings, see :meth:`Spellings.to_dict`), ``model``, ``truncated``, ``digest``
+        and ``lookups``."""
         out: dict[str, Any] = {
             "id": self.id, "title": self.title, "path": self.path,
             "date": self.date.isoformat() if self.date else None,
@@ -76,6 +78,8 @@ class EnrichedRecord:
         for facet in Facet:
             out[facet.value] = list(self.entities.get(facet))
         out.update(text=self.text, mentions=[m.to_list() for m in self.mentions],
+                   spellings=self.entities.spellings.to_dict(
+                       {f: self.entities.get(f) for f in Facet}),
                    model=self.model, truncated=self.truncated, digest=self.digest,
                    lookups=list(self.lookups))
         return out
@@ -84,13 +88,17 @@ class EnrichedRecord:
     def from_dict(cls, data: Mapping[str, Any]) -> EnrichedRecord:
         """Inverse of :meth:`to_dict`."""
         day = data.get("date")
+        values: dict[str, tuple[str, ...]] = {f.value: tuple(data.get(f.value) or ())
+                                              for f in Facet}
         return cls(
             id=str(data["id"]), title=str(data.get("title") or ""),
             text=str(data.get("text") or ""), path=str(data.get("path") or ""),
             date=dt.date.fromisoformat(day) if day else None,
             source=data.get("source"), url=data.get("url"), language=data.get("language"),
             truncated=bool(data.get("truncated", False)),
-            entities=Entities(**{f.value: tuple(data.get(f.value) or ()) for f in Facet}),
+            entities=Entities(people=values["people"], organizations=values["organizations"],
+                              places=values["places"], countries=values["countries"],
+                              spellings=Spellings.from_dict(data.get("spellings"), values)),
             mentions=tuple(Mention.from_list(m) for m in data.get("mentions") or ()),
             model=str(data.get("model") or ""), digest=str(data.get("digest") or ""),
             lookups=tuple(str(k) for k in data.get("lookups") or ()))
@@ -198,6 +206,8 @@ def parquet_rows(records: Iterable[EnrichedRecord]) -> list[dict[str, Any]]:
     rows = []
     for record in records:
         row = record.to_dict()
+        # The spellings are for reading the shard back; the entity table lists them.
+        row.pop("spellings")
         row["mentions"] = [{"text": m.text, "label": m.label, "start": m.start}
                            for m in record.mentions]
         rows.append(row)

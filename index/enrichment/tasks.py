@@ -8,7 +8,6 @@ so the same functions run in a worker process, in a test, or in one process.
 from __future__ import annotations
 
 import os
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,9 +31,7 @@ from index.enrichment.shards import (
     write_jsonl,
     write_parquet,
 )
-from index.entities.aliases import Aliases
 from index.entities.counts import Mergeable
-from index.entities.names import clean_name
 from index.entities.rounds import (
     ArticleInput,
     Decisions,
@@ -42,7 +39,6 @@ from index.entities.rounds import (
     empty_counts,
     final_entities,
 )
-from index.entities.variants import COUNTRY_LABELS, mention_owner
 from index.ingest.language import detect_language
 from index.ingest.records import Article, ProblemKind, ReadProblem, ner_text
 from index.ner.cache import NerCache, ner_key
@@ -207,7 +203,7 @@ def write_shard(loaded: LoadedPartition, decisions: Decisions,
         records.append(EnrichedRecord.of(record.article, entities, record.mentions,
                                          model=record.model,
                                          digest=record.digest, lookups=lookups))
-        _tally(tally, records[-1], decisions.aliases)
+        _tally(tally, records[-1])
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     write_jsonl(target / f"{shard_name(number)}{JSONL}", (r.to_dict() for r in records))
@@ -215,21 +211,12 @@ def write_shard(loaded: LoadedPartition, decisions: Decisions,
     return ShardSummary(len(records), tuple(problems), tally)
 
 
-def _tally(tally: EntityTally, record: EnrichedRecord, aliases: Aliases) -> None:
-    """Count a document's facet values and the spellings its mentions gave them."""
+def _tally(tally: EntityTally, record: EnrichedRecord) -> None:
+    """Count a document's facet values and the spellings normalisation recorded for them."""
+    spellings = record.entities.spellings
     for facet in Facet:
-        values = record.entities.get(facet)
-        if not values:
-            continue
-        spelled: dict[str, Counter[str]] = {v: Counter() for v in values}
-        for mention in record.mentions:
-            if facet is Facet.COUNTRIES and mention.label not in COUNTRY_LABELS:
-                continue
-            owner = mention_owner(facet, mention.text, values, aliases)
-            if owner is not None:
-                spelled[owner][clean_name(mention.text)] += 1
-        for value in values:
-            tally.note(facet, value, spelled[value])
+        for value in record.entities.get(facet):
+            tally.note(facet, value, spellings.counts(facet, value))
 
 
 def superseded(summaries: Sequence[PartitionSummary]

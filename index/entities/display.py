@@ -61,14 +61,17 @@ class DisplayForms:
         return cls(chosen)
 
     def apply(self, entities: Entities) -> Entities:
-        """``entities`` with each value in its group's spelling."""
+        """``entities`` with each value in its group's spelling (values that take one
+        spelling pool their raw spellings)."""
         values = {}
+        spellings = entities.spellings
         for facet in SPELLED:
-            names = []
-            for name in entities.get(facet):
-                names.append(self.chosen.get(display_group(facet, name), name))
-            values[facet.value] = tuple(dict.fromkeys(names))
-        return Entities(countries=entities.countries, **values)
+            shown = {name: self.chosen.get(display_group(facet, name), name)
+                     for name in entities.get(facet)}
+            values[facet.value] = tuple(dict.fromkeys(shown.values()))
+            if any(name != value for name, value in shown.items()):
+                spellings = spellings.renamed(facet, shown)
+        return Entities(countries=entities.countries, spellings=spellings, **values)
 
 
 def display_group(facet: Facet, name: str) -> str:

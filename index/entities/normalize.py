@@ -7,9 +7,10 @@ every facet without running NER again.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from index.entities import places
@@ -27,11 +28,13 @@ from index.entities.mentions import (
 )
 from index.entities.names import (
     best_form,
+    clean_name,
     clean_person,
     group_key,
     name_key,
 )
 from index.entities.rules import apply_rules
+from index.entities.spellings import Spellings
 from index.ner.pipeline import Mention
 from index.store.schema import Facet
 
@@ -50,12 +53,15 @@ _HYPHENATED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)+\b")
 
 @dataclass(frozen=True, slots=True)
 class Entities:
-    """The canonical facet values of one document, most-mentioned first."""
+    """The canonical facet values of one document, most-mentioned first, and the raw
+    spellings each value was written as (which leave equality alone: two documents with
+    the same values have the same facets)."""
 
     people: tuple[str, ...] = ()
     organizations: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
+    spellings: Spellings = field(default_factory=Spellings, compare=False, repr=False)
 
     def get(self, facet: Facet) -> tuple[str, ...]:
         """The values of ``facet``."""
@@ -123,6 +129,7 @@ def normalize_mentions(mentions: Iterable[Mention], text: str = "", *,
             :mod:`index.entities.corpus`.
         tagged: ``tag_mentions(mentions, text)`` when the caller already has it.
     """
+    mentions = tuple(mentions)
     if tagged is None:
         tagged = tag_mentions(mentions, text)
     tagged = apply_rules(tagged, text, corpus.rules if corpus is not None else None)
@@ -132,6 +139,10 @@ def normalize_mentions(mentions: Iterable[Mention], text: str = "", *,
         tagged = corpus.vote(tagged, sports=is_sports_story(text)) \
             + apply_rules(corpus.find_missed(tagged, text), text, corpus.rules)
     tagged = surnames_are_people(tagged)
+    written = spellings_of(mentions, tagged, text)
+    # The spellings behind each group, and behind each form (a place's forms give countries).
+    spelled: dict[Facet, dict[str, Counter[str]]] = {facet: {} for facet in Facet}
+    sources: dict[str, Counter[str]] = {}
     counts: dict[Facet, Counter[str]] = {facet: Counter() for facet in Facet}
     forms: dict[Facet, dict[str, Counter[str]]] = {facet: {} for facet in Facet}
     first: dict[Facet, dict[str, int]] = {facet: {} for facet in Facet}
@@ -139,6 +150,7 @@ def normalize_mentions(mentions: Iterable[Mention], text: str = "", *,
     for position, mention in enumerate(tagged):
         if mention.kind == NORP:
             nationalities.append(mention.text)
+            sources.setdefault(mention.text, Counter())[written[position]] += 1
             continue
         if mention.kind == NOISE:
             continue
@@ -162,6 +174,9 @@ def normalize_mentions(mentions: Iterable[Mention], text: str = "", *,
         counts[facet][group] += 1
         forms[facet].setdefault(group, Counter())[name] += 1
         first[facet].setdefault(group, position)
+        spelled[facet].setdefault(group, Counter())[written[position]] += 1
+        if facet is Facet.PLACES:
+            sources.setdefault(name, Counter())[written[position]] += 1
     display = {facet: {g: best_form(c, facet) for g, c in forms[facet].items()} for facet in Facet}
 
     named: dict[Facet, Counter[str]] = {}
@@ -181,18 +196,55 @@ def normalize_mentions(mentions: Iterable[Mention], text: str = "", *,
             continue  # "Oscar nominations": the award, unless the article names an Oscar
         people[full] += count
         order[Facet.PEOPLE][full] = min(order[Facet.PEOPLE].get(full, 10**9), people_first[name])
+    found: dict[Facet, dict[str, Counter[str]]] = {facet: {} for facet in Facet}
+    for facet, owner in ((Facet.PEOPLE, people_map), (Facet.ORGANIZATIONS, {}),
+                         (Facet.PLACES, {})):
+        for group, spellings in spelled[facet].items():
+            shown = display[facet][group]
+            found[facet].setdefault(owner.get(shown, shown), Counter()).update(spellings)
 
     place_forms = [form for c in forms[Facet.PLACES].values() for form in c]
-    country_counts, country_first = _countries(place_forms, nationalities, counts, forms,
-                                               first, text, named[Facet.ORGANIZATIONS])
+    country_counts, country_first, found[Facet.COUNTRIES] = _countries(
+        place_forms, nationalities, counts, forms, first, text, named[Facet.ORGANIZATIONS],
+        sources, found[Facet.ORGANIZATIONS])
     if aliases is not None:
-        country_counts, country_first = _alias_countries(aliases, country_counts, country_first)
-    return Entities(
-        people=_ranked(people, order[Facet.PEOPLE]),
-        organizations=_ranked(named[Facet.ORGANIZATIONS], order[Facet.ORGANIZATIONS]),
-        places=_ranked(named[Facet.PLACES], order[Facet.PLACES]),
-        countries=_ranked(country_counts, country_first),
-    )
+        country_counts, country_first, found[Facet.COUNTRIES] = _alias_countries(
+            aliases, country_counts, country_first, found[Facet.COUNTRIES])
+    values = {Facet.PEOPLE: _ranked(people, order[Facet.PEOPLE]),
+              Facet.ORGANIZATIONS: _ranked(named[Facet.ORGANIZATIONS],
+                                           order[Facet.ORGANIZATIONS]),
+              Facet.PLACES: _ranked(named[Facet.PLACES], order[Facet.PLACES]),
+              Facet.COUNTRIES: _ranked(country_counts, country_first)}
+    return Entities(**{facet.value: names for facet, names in values.items()},
+                    spellings=Spellings.of({facet: {v: found[facet][v] for v in names
+                                                    if v in found[facet]}
+                                            for facet, names in values.items()}))
+
+
+def spellings_of(mentions: Sequence[Mention], tagged: Sequence[Tagged], text: str
+                 ) -> list[str]:
+    """The spelling each of ``tagged`` counts under: ``clean_name`` of the NER mention it
+    came from, whatever a rule made of it ("Commission" that became "European Community
+    Commission"), or its own text when it is no NER mention as such: one piece of a split
+    mention, a mention joined with the next ("Islamic" + "State"), one found in the text.
+    """
+    spans = sorted((m.start, m.start + len(m.text), m.text) for m in mentions)
+    starts = [start for start, _, _ in spans]
+    origin: list[int | None] = []
+    for mention in tagged:
+        before = bisect_right(starts, mention.start) - 1
+        origin.append(before if before >= 0 and mention.start < spans[before][1] else None)
+    shared = Counter(i for i in origin if i is not None)
+    out = []
+    for mention, i in zip(tagged, origin, strict=True):
+        own = clean_name(mention.text) or mention.text
+        if i is None or shared[i] > 1:
+            out.append(own)
+            continue
+        end = mention.start + len(mention.text)
+        joined = end > spans[i][1] and text[mention.start:end] == mention.text
+        out.append(own if joined else clean_name(spans[i][2]) or own)
+    return out
 
 
 def surnames_are_people(tagged: list[Tagged]) -> list[Tagged]:
@@ -207,8 +259,10 @@ def surnames_are_people(tagged: list[Tagged]) -> list[Tagged]:
 def _countries(place_forms: list[str], nationalities: list[str],
                counts: dict[Facet, Counter[str]], forms: dict[Facet, dict[str, Counter[str]]],
                first: dict[Facet, dict[str, int]], text: str, organizations: Counter[str],
-               ) -> tuple[Counter[str], dict[str, int]]:
-    """Every country the places, nationalities, organizations and text name or imply."""
+               sources: dict[str, Counter[str]], org_spellings: dict[str, Counter[str]],
+               ) -> tuple[Counter[str], dict[str, int], dict[str, Counter[str]]]:
+    """Every country the places, nationalities, organizations and text name or imply, and
+    the spellings of the mentions (``sources``: by place form or nationality) behind it."""
     weights: dict[str, int] = {}
     positions: dict[str, int] = {}
     for group, spellings in forms[Facet.PLACES].items():
@@ -219,9 +273,13 @@ def _countries(place_forms: list[str], nationalities: list[str],
     resolved = places.countries_for(place_forms, [*nationalities, *compounds])
     country_counts: Counter[str] = Counter()
     country_first: dict[str, int] = {}
+    spelled: dict[str, Counter[str]] = {}
     for index, (mention, country) in enumerate(resolved.items()):
         country_counts[country] += weights.get(mention, 1)
         country_first.setdefault(country, positions.get(mention, 10**6 + index))
+        # A nationality inside a hyphenated compound is no NER mention: it counts as written.
+        spelled.setdefault(country, Counter()).update(
+            sources.get(mention) or Counter({mention: compounds.count(mention) or 1}))
     for index, org in enumerate(organizations):
         head = org.split()[0] if org.split() else ""
         found = places.country_for_name(head) or places.country_for_nationality(head)
@@ -229,7 +287,8 @@ def _countries(place_forms: list[str], nationalities: list[str],
             country = found
             country_counts[country] += organizations[org]
             country_first.setdefault(country, 2 * 10**6 + index)
-    return country_counts, country_first
+            spelled.setdefault(country, Counter()).update(org_spellings.get(org, {}))
+    return country_counts, country_first, spelled
 
 
 def hyphenated_nationalities(text: str) -> list[str]:
@@ -242,13 +301,16 @@ def hyphenated_nationalities(text: str) -> list[str]:
     return found
 
 
-def _alias_countries(aliases: Aliases, counts: Counter[str], first: dict[str, int]
-                     ) -> tuple[Counter[str], dict[str, int]]:
+def _alias_countries(aliases: Aliases, counts: Counter[str], first: dict[str, int],
+                     spelled: dict[str, Counter[str]]
+                     ) -> tuple[Counter[str], dict[str, int], dict[str, Counter[str]]]:
     out: Counter[str] = Counter()
     out_first: dict[str, int] = {}
+    out_spelled: dict[str, Counter[str]] = {}
     for country, n in counts.items():
         target = aliases.resolve(Facet.COUNTRIES, country)
         if target is not None:
             out[target] += n
             out_first[target] = min(out_first.get(target, 10**9), first[country])
-    return out, out_first
+            out_spelled.setdefault(target, Counter()).update(spelled.get(country, {}))
+    return out, out_first, out_spelled

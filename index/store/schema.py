@@ -19,8 +19,9 @@ from index.store.analysis import text_analyzer
 #: another version is rebuilt by ``--rebuild``. Version 2: the language field; 3: the
 #: ``mentions`` field of entity positions; 4: words joined by hyphens, ``&``, dots and
 #: apostrophes, no stop words, accents folded (``index.store.analysis``); 5: the ``lookups``
-#: field of the corpus decisions each document depends on.
-SCHEMA_VERSION = 5
+#: field of the corpus decisions each document depends on; 6: the spellings of each entity
+#: in the stored record (``index.entities.spellings``).
+SCHEMA_VERSION = 6
 
 #: Title terms weigh this much more than body terms in ranking.
 TITLE_BOOST = 2.0

@@ -125,11 +125,12 @@ def document_of(source: Mapping[str, Any], *, text: bool = True,
                 highlight: str | None = None) -> Document:
     """The :class:`Document` of an OpenSearch ``_source``."""
     date = source.get(DATE)
+    facets: dict[str, Any] = {f.value: tuple(source.get(f.value) or ()) for f in Facet}
     return Document(
         id=source[ID], title=source.get(TITLE, ""), path=source.get("path") or "",
         date=dt.date.fromisoformat(date[:10]) if date else None,
         source=source.get("source"), url=source.get("url"), language=source.get("language"),
-        **{f.value: tuple(source.get(f.value) or ()) for f in Facet},
+        **facets,
         text=source.get(BODY, "") if text else "",
         mentions=tuple((str(m[0]), str(m[1]), int(m[2])) for m in source.get("mentions") or ())
         if text else (),

@@ -17,16 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from index import (
-    COUNTRY_LABELS,
-    BackendError,
-    Facet,
-    clean_name,
-    mention_owner,
-    name_key,
-    read_meta,
-    read_stored,
-)
+from index import BackendError, Facet, name_key, read_meta, read_stored
 from search.engine import NewsIndex
 from search.opensearch.client import call, cluster_errors, make_client, split_url
 from search.opensearch.mapping import (
@@ -113,7 +104,7 @@ def publish(index: str | os.PathLike[str], url: str, *, alias: str | None = None
             variants: dict[Facet, dict[str, Counter[str]]] = {f: defaultdict(Counter)
                                                               for f in Facet}
             loaded = _bulk(os_client, base, name, docs_index,
-                           _doc_actions(news.export(), docs_index, canonical, variants, aliases),
+                           _doc_actions(news.export(), docs_index, canonical, variants),
                            total, chunk_size, progress)
             rows = [entity_row(f, c.value, c.count, variants[f].get(name_key(c.value), ()))
                     for f in Facet for c in news.facet(f, size=0)]
@@ -137,20 +128,13 @@ def publish(index: str | os.PathLike[str], url: str, *, alias: str | None = None
 
 def _doc_actions(docs: Iterator[Document], target: str,
                  canonical: dict[Facet, dict[str, str]],
-                 variants: dict[Facet, dict[str, Counter[str]]],
-                 aliases: Any) -> Iterator[dict[str, Any]]:
+                 variants: dict[Facet, dict[str, Counter[str]]]) -> Iterator[dict[str, Any]]:
     """Bulk actions of the articles; on the way, the spellings each entity is written as
     (the entity table's variants, as ``newsfacet entities`` lists them)."""
     for doc in docs:
-        for mention in doc.mentions:
-            text, label = str(mention[0]), str(mention[1])
-            for facet in Facet:
-                values = doc.entities(facet)
-                if not values or (facet is Facet.COUNTRIES and label not in COUNTRY_LABELS):
-                    continue
-                owner = mention_owner(facet, text, values, aliases)
-                if owner is not None:
-                    variants[facet][name_key(owner)][clean_name(text)] += 1
+        for facet in Facet:
+            for value, written in doc.spellings.get(facet).items():
+                variants[facet][name_key(value)].update(dict(written))
         yield {"_index": target, "_id": doc.id, "_source": document_source(doc, canonical)}
 
 
