@@ -85,50 +85,53 @@ TERM_SEPARATOR = "\x1e"
 PAIR_SEPARATOR = "\x1f"
 
 
-class PlacedTerms(Analyzer):  # type: ignore[misc]
+class _PreparedTerms(Analyzer):  # type: ignore[misc]
+    """An analyzer of values newsfacet writes ready-made: the terms are in the value,
+    joined by :data:`TERM_SEPARATOR`; a subclass says how to read them."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "",
+                 **kwargs: Any) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for text, pos in self.terms(value, tokenize=tokenize, start_pos=start_pos):
+            token.text, token.pos, token.stopped, token.boost = text, pos, False, 1.0
+            yield token
+
+    def terms(self, value: str, *, tokenize: bool, start_pos: int
+              ) -> Iterator[tuple[str, int]]:
+        """Each term of ``value`` with its position; a query term (not ``tokenize``) whole."""
+        raise NotImplementedError
+
+
+class PlacedTerms(_PreparedTerms):
     """Reads ``mentions`` values (:func:`index.store.positions.encode_positions`): each
     term at its own position."""
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, PlacedTerms)
-
-    def __hash__(self) -> int:
-        return hash(PlacedTerms)
-
-    def __call__(self, value: str, positions: bool = False, chars: bool = False,
-                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
-                 start_char: int = 0, tokenize: bool = True, mode: str = "",
-                 **kwargs: Any) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+    def terms(self, value: str, *, tokenize: bool, start_pos: int
+              ) -> Iterator[tuple[str, int]]:
         if not tokenize:  # a query term: the whole value
-            token.text, token.pos, token.stopped, token.boost = value, start_pos, False, 1.0
-            yield token
+            yield value, start_pos
             return
         for item in value.split(TERM_SEPARATOR) if value else ():
             term, _, pos = item.rpartition(PAIR_SEPARATOR)
-            token.text, token.stopped, token.boost = term, False, 1.0
-            token.pos = int(pos)
-            yield token
+            yield term, int(pos)
 
 
-class KeyTerms(Analyzer):  # type: ignore[misc]
+class KeyTerms(_PreparedTerms):
     """Reads ``lookups`` values (:func:`encode_keys`): each key one term, as it is."""
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, KeyTerms)
-
-    def __hash__(self) -> int:
-        return hash(KeyTerms)
-
-    def __call__(self, value: str, positions: bool = False, chars: bool = False,
-                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
-                 start_char: int = 0, tokenize: bool = True, mode: str = "",
-                 **kwargs: Any) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+    def terms(self, value: str, *, tokenize: bool, start_pos: int
+              ) -> Iterator[tuple[str, int]]:
         for pos, term in enumerate(value.split(TERM_SEPARATOR) if tokenize else [value]):
             if term:
-                token.text, token.pos, token.stopped, token.boost = term, pos, False, 1.0
-                yield token
+                yield term, pos
 
 
 def key_term(key: str) -> str:
