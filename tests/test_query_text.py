@@ -10,6 +10,7 @@ import shlex
 import socket
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,6 +92,30 @@ def test_the_analyzer_joins_words_and_keeps_their_parts_when_indexing() -> None:
     assert {"covid19", "covid", "19", "us", "u", "s", "turkei", "=turkey"} == set(indexed)
     assert [t.text for t in analyzer("COVID-19 U.S. Turkey's", mode="query")] == \
         ["covid19", "us", "turkei"]
+
+
+def test_the_fast_paths_of_folding_and_splitting_give_the_full_rules_answers() -> None:
+    """ASCII words fold by lower-casing and words without joiners split into themselves:
+    checked against the full rules on every word of the seeds and on hand-picked ones."""
+    from index.store import analysis
+
+    def fold_fully(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(
+            analysis._LETTERS)  # noqa: SLF001
+
+    def split_fully(word: str) -> list[str]:
+        return [part for part in analysis._SPLIT.split(  # noqa: SLF001
+            analysis._POSSESSIVE.sub("", word)) if part]  # noqa: SLF001
+
+    words = set(re.findall(analysis.WORD_PATTERN, " ".join(
+        f.read_text(encoding="utf-8") for f in (ROOT / "seeds").rglob("*.txt"))))
+    words |= {"STRASSE", "Straße", "ǅemal", "İstanbul", "Erdoğan", "x", "", "U.S.",
+              "Turkey's", "O'Rourke", "AT&T", "K", "ﬁnance", "Ⅻ", "_id", "Łódź"}
+    assert len(words) > 5000
+    for word in words:
+        assert analysis.fold(word) == fold_fully(word), word
+        assert analysis.split_joined(word) == split_fully(word), word
 
 
 def test_seeds_hyphens_are_no_not(news: NewsIndex) -> None:

@@ -47,6 +47,10 @@ _LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ı": "i", "æ": "ae"
 
 def fold(text: str) -> str:
     """``text`` case-folded and without accents (``Erdoğan`` -> ``erdogan``)."""
+    if text.isascii():
+        # Most words of English news: nothing to decompose or map, and case-folding ASCII
+        # is lower-casing. A third of the analyzer's time went here before.
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return plain.translate(_LETTERS)
@@ -57,6 +61,8 @@ def split_joined(word: str) -> list[str]:
 
     A possessive ``'s`` is no part: ``Turkey's`` is ``Turkey``.
     """
+    if _SPLIT.search(word) is None:  # no joiner, so no possessive either: the usual case
+        return [word] if word else []
     return [part for part in _SPLIT.split(_POSSESSIVE.sub("", word)) if part]
 
 
