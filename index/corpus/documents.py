@@ -35,12 +35,17 @@ def stored_entities(fields: Mapping[str, Any]) -> Entities:
     return StoredRecord.of(fields).entities
 
 
+#: The facet fields, which a rewritten document takes from its new entities.
+_FACET_FIELDS = frozenset(f.value for f in Facet)
+
+
 def rewritten(fields: Mapping[str, Any], digest: str, entities: Entities,
-              lookups: Iterable[str]) -> dict[str, Any]:
-    """The document to write for stored ``fields`` with new facets and lookup keys."""
-    record = StoredRecord.of(fields).with_entities(entities)
+              lookups: Iterable[str], stored: StoredRecord | None = None) -> dict[str, Any]:
+    """The document to write for stored ``fields`` with new facets and lookup keys;
+    ``stored`` is the record of ``fields`` when the caller has read it already."""
+    record = (stored or StoredRecord.of(fields)).with_entities(entities)
     doc = {name: value for name, value in fields.items()
-           if name not in {f.value for f in Facet} and value is not None}
+           if name not in _FACET_FIELDS and value is not None}
     doc[RECORD] = record.to_dict()
     doc[HASH] = digest
     for facet in Facet:

@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from whoosh.writing import CLEAR
 
-from index.corpus.documents import KnownTagged, article_of, rewritten, stored_entities
+from index.corpus.documents import KnownTagged, article_of, rewritten
 from index.entities.display import DisplayCounts
 from index.entities.lookups import recording
 from index.entities.rounds import (
@@ -34,6 +34,7 @@ from index.entities.rounds import (
 )
 from index.store import folder as store
 from index.store.parallel import bulk_writer
+from index.store.record import StoredRecord
 
 _LENGTH = struct.Struct("<Q")
 #: Memory the rewriting writer may use for its buffers, in MB.
@@ -87,8 +88,9 @@ def full_pass(ix: Any, folder: Path, decisions: Decisions, known: KnownTagged) -
             for (fields, digest, _), (entities, keys) in zip(
                     _items(articles), _items(canonical), strict=True):
                 final = decisions.display.apply(entities)
-                changed += final != stored_entities(fields)
-                writer.add_document(**rewritten(fields, digest, final, keys))
+                stored = StoredRecord.of(fields)
+                changed += final != stored.entities
+                writer.add_document(**rewritten(fields, digest, final, keys, stored))
         writer.commit(mergetype=CLEAR)
         writer = None
     finally:
