@@ -29,13 +29,15 @@ from index.errors import (
     IndexWriteError,
     NewsfacetError,
 )
-from index.store import safe_pickle
+from index.store import safe_pickle, segment_files
 from index.store.schema import HASH, ID, PATH, SCHEMA_VERSION, build_schema
 from index.store.whoosh_types import WhooshIndex
 
 # Every index is opened through this module: from here on, nothing Whoosh unpickles from an
 # index folder can name code to run (a crafted folder is data, never a program).
 safe_pickle.install()
+# ... and a segment's files are read from the memory map, not copied into memory.
+segment_files.install()
 
 #: Where the index lives when no path is given and $NEWSFACET_INDEX is unset.
 DEFAULT_INDEX_DIR = "news-index"
