@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+import index
 from cli import (
     documents,
     enrich,
@@ -21,7 +22,6 @@ from cli.cache import app as cache_app
 from cli.entities import entities_cli
 from cli.saved import app as saved_app
 from cli.serve import serve_cli
-from index import __version__
 
 app = typer.Typer(
     name="newsfacet",
@@ -35,7 +35,7 @@ app = typer.Typer(
 
 def _print_version(value: bool) -> None:
     if value:
-        typer.echo(f"newsfacet {__version__}")
+        typer.echo(f"newsfacet {index.__version__}")
         raise typer.Exit()
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +25,34 @@ def test_all_is_sorted_and_complete(module: object) -> None:
     assert public == set(exported)
     for name in exported:
         assert getattr(module, name) is not None
+
+
+def test_index_names_load_from_the_modules_its_imports_name() -> None:
+    """The lazy table and the imports that type checkers read list the same names."""
+    tree = ast.parse((ROOT / "index" / "__init__.py").read_text(encoding="utf-8"))
+    checking = next(node for node in tree.body if isinstance(node, ast.If)
+                    and "TYPE_CHECKING" in ast.unparse(node.test))
+    imported = {alias.asname or alias.name: f"{node.module}:{alias.name}"
+                for node in checking.body if isinstance(node, ast.ImportFrom)
+                for alias in node.names}
+    table = {name: where if ":" in where else f"{where}:{name}"
+             for name, where in index._LAZY.items()}  # noqa: SLF001 - the table itself
+    assert table == imported
+    assert set(table) == set(index.__all__)
+    assert re.fullmatch(r"\d+\S*", index.__version__)
+
+
+def test_importing_search_leaves_the_indexing_side_unloaded() -> None:
+    """An app that searches imports what searching needs, not NER, the corpus pass or
+    enrichment."""
+    code = ("import sys, search; print(' '.join(sorted(m for m in sys.modules "
+            "if m.startswith(('index.', 'spacy', 'dask', 'fastapi')))))")
+    loaded = set(subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
+                                capture_output=True, text=True).stdout.split())
+    assert "index.store.folder" in loaded
+    for heavy in ("index.build", "index.corpus_pass", "index.enrichment.run", "spacy",
+                  "dask", "fastapi"):
+        assert heavy not in loaded
 
 
 def test_errors_form_one_tree() -> None:
