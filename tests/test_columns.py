@@ -221,3 +221,26 @@ def test_columns_from_kept_segment_postings_equal_columns_from_the_postings(
     _same_columns(kept, fresh)
     # Only the postings of the segments in the index are kept.
     assert {p.stem for p in cache.glob("*.npz")} <= segments
+
+    # Deletions in place, as an update leaves them: the kept postings still hold the
+    # deleted documents, and the live column leaves them out.
+    writer = store.open_index(index_dir).writer()
+    for name in sorted(p.name for p in corpus.iterdir())[3:5]:
+        writer.delete_by_term(ID, name)
+    writer.commit(merge=False)
+    with store.open_index(index_dir).reader() as reader:
+        assert reader.has_deletions()
+        kept = columns.SearchColumns.compute(reader, cache)
+        fresh = columns.SearchColumns.compute(reader)
+        assert np.flatnonzero(kept.live).tolist() == list(reader.all_doc_ids())
+        ordinals, has_date = columns.read_dates(reader, reader.doc_count_all())
+    assert np.array_equal(kept.live, fresh.live)
+    assert np.array_equal(kept.ordinals, ordinals) and has_date.any()
+    assert np.array_equal(kept.has_date, has_date)
+    for facet in Facet:
+        def live_pairs(found: columns.SearchColumns) -> set[tuple[int, str]]:
+            arrays = found.facets[facet]  # noqa: B023 - used at once
+            return {(doc, arrays.keys[i]) for doc, i in
+                    zip(arrays.docs.tolist(), arrays.ids.tolist(), strict=True)
+                    if found.live[doc]}
+        assert live_pairs(kept) == live_pairs(fresh)

@@ -102,8 +102,9 @@ class FacetArrays:
         width = max(1, len(values))
         if postings:
             docs = np.concatenate([d for _, d in postings])
-            ids = np.concatenate([np.full(len(d), key_ids[name_key(t)], dtype=np.int32)
-                                  for t, d in postings])
+            ids = np.repeat(np.array([key_ids[name_key(t)] for t, _ in postings],
+                                     dtype=np.int32),
+                            np.array([len(d) for _, d in postings], dtype=np.int64))
             # One document counts once per entity even when two spellings of it are indexed.
             pairs = np.unique(docs.astype(np.int64) * width + ids)
             docs = (pairs // width).astype(np.int32)
@@ -198,11 +199,21 @@ class SearchColumns:
         that adds a small segment reads the postings of that segment only.
         """
         size = reader.doc_count_all()
+        leaves = [(leaf, offset) for leaf, offset in reader.leaf_readers()
+                  if leaf.doc_count_all()]
         live = np.zeros(size, dtype=bool)
-        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        raw_dates = np.full(size, _NO_DATE, dtype=np.uint64)
+        parts = []
+        for leaf, offset in leaves:
+            part = SegmentPostings.get(leaf, cache)
+            count = leaf.doc_count_all()
+            if leaf.has_deletions():
+                live[offset + _live_docs(leaf)] = True
+            else:
+                live[offset:offset + count] = True
+            raw_dates[offset:offset + count] = part.dates
+            parts.append((part, offset))
         live.flags.writeable = False
-        parts = [(SegmentPostings.get(leaf, cache), offset)
-                 for leaf, offset in reader.leaf_readers() if leaf.doc_count_all()]
         if cache is not None:
             SegmentPostings.forget_others(cache, {p.segment for p, _ in parts})
         facets = {facet: FacetArrays.of([(term, docs + offset) for part, offset in parts
@@ -212,7 +223,7 @@ class SearchColumns:
         for part, _ in parts:
             body.update(dict(zip(part.body_terms, part.body_freq.tolist(), strict=True)))
         terms = sorted(body)
-        ordinals, has_date = read_dates(reader, size)
+        ordinals, has_date = _ordinals(raw_dates)
         return cls(generation_token(reader), size, live, facets, ordinals, has_date,
                    _precount(facets, live),
                    {"terms": BodyTerms(terms, np.array([body[t] for t in terms],
@@ -229,6 +240,8 @@ class SegmentPostings:
     facets: dict[str, list[tuple[str, np.ndarray]]]
     body_terms: list[str]
     body_freq: np.ndarray
+    #: Whoosh's raw date column (see :func:`read_dates`).
+    dates: np.ndarray
 
     @classmethod
     def read(cls, leaf: WhooshReader, segment: str) -> SegmentPostings:
@@ -238,7 +251,7 @@ class SegmentPostings:
             terms.append(raw.decode("utf-8") if isinstance(raw, bytes) else str(raw))
             freqs.append(info.doc_frequency())
         return cls(segment, {f.value: list(_facet_postings(leaf, f.value, 0)) for f in Facet},
-                   terms, np.array(freqs, dtype=np.int64))
+                   terms, np.array(freqs, dtype=np.int64), _raw_dates(leaf))
 
     @classmethod
     def get(cls, leaf: WhooshReader, cache: Path | None) -> SegmentPostings:
@@ -258,7 +271,7 @@ class SegmentPostings:
         return found
 
     def _save(self, path: Path, size: int) -> None:
-        arrays: dict[str, np.ndarray] = {"body_freq": self.body_freq,
+        arrays: dict[str, np.ndarray] = {"body_freq": self.body_freq, "dates": self.dates,
                                          "size": np.array([size], dtype=np.int64)}
         vocab: dict[str, Any] = {"body": self.body_terms}
         for name, postings in self.facets.items():
@@ -291,9 +304,12 @@ class SegmentPostings:
                 facets[name] = list(zip(vocab[name], np.split(docs, ends[:-1]), strict=True)) \
                     if len(ends) else []
             body_freq = data["body_freq"].astype(np.int64)
+            dates = data["dates"].astype(np.uint64)
         if len(vocab["body"]) != len(body_freq):
             raise ValueError(f"damaged body terms in {path}")
-        return cls(segment, facets, [str(t) for t in vocab["body"]], body_freq)
+        if len(dates) != size:
+            raise ValueError(f"damaged dates in {path}")
+        return cls(segment, facets, [str(t) for t in vocab["body"]], body_freq, dates)
 
     @staticmethod
     def forget_others(cache: Path, keep: set[str]) -> None:
@@ -317,10 +333,33 @@ def read_dates(reader: WhooshReader, size: int) -> tuple[np.ndarray, np.ndarray]
     # Segment by segment: Whoosh's multi-segment column reader fails on some layouts.
     for leaf, offset in reader.leaf_readers():
         count = leaf.doc_count_all()
-        if count and leaf.has_column(DATE):
-            column = leaf.column_reader(DATE, translate=False)
-            raw[offset:offset + count] = np.fromiter(
-                (column[n] for n in range(count)), dtype=np.uint64, count=count)
+        if count:
+            raw[offset:offset + count] = _raw_dates(leaf)
+    return _ordinals(raw)
+
+
+def _live_docs(leaf: WhooshReader) -> np.ndarray:
+    """A segment's live document numbers: from the set of deleted ones a segment's reader
+    keeps, not by asking about every document."""
+    deleted = getattr(leaf, "deleted_docs_set", None)
+    if not isinstance(deleted, frozenset):
+        return np.fromiter(leaf.all_doc_ids(), dtype=np.int64)
+    live = np.ones(leaf.doc_count_all(), dtype=bool)
+    live[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
+    return np.flatnonzero(live)
+
+
+def _raw_dates(leaf: WhooshReader) -> np.ndarray:
+    """One segment's raw date column (microseconds since year 1, or a default)."""
+    count = leaf.doc_count_all()
+    if not leaf.has_column(DATE):
+        return np.full(count, _NO_DATE, dtype=np.uint64)
+    column = leaf.column_reader(DATE, translate=False)
+    return np.fromiter((column[n] for n in range(count)), dtype=np.uint64, count=count)
+
+
+def _ordinals(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Day ordinals and whether there is a date, from raw date column values."""
     # Undated documents hold the column's default: 0 in this schema (year 1, never a real
     # article date), the maximum in Whoosh's own DATETIME column.
     has_date = (raw != _NO_DATE) & (raw != 0)
