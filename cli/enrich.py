@@ -7,11 +7,12 @@ from typing import Annotated
 
 import typer
 
+import index as index_api  # its names load on first use: other commands start faster
 from cli import render
 from cli.indexing import ALIASES_ENV, EXIT_PARTIAL, MODEL_ENV, SummaryFormat, parse_models
 from cli.options import user_errors
-from index import DEFAULT_BATCH_SIZE, DEFAULT_WORKERS, enrich
-from index.enrichment.plan import DEFAULT_PARTITION_DOCS
+from index import DEFAULT_BATCH_SIZE
+from index.enrichment import DEFAULT_PARTITION_DOCS, DEFAULT_WORKERS
 
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 
@@ -66,11 +67,11 @@ def enrich_cli(
         raise typer.Exit(code=2)
     with user_errors():
         default, by_language = parse_models(model or [])
-        report = enrich(inputs, out, scheduler=scheduler,
-                        workers=workers if workers is not None else DEFAULT_WORKERS,
-                        model=default, models=by_language, aliases=aliases,
-                        partition_docs=partition_docs, batch_size=batch_size,
-                        use_cache=not no_cache, follow_links=follow_links)
+        report = index_api.enrich(inputs, out, scheduler=scheduler,
+                                  workers=workers if workers is not None else DEFAULT_WORKERS,
+                                  model=default, models=by_language, aliases=aliases,
+                                  partition_docs=partition_docs, batch_size=batch_size,
+                                  use_cache=not no_cache, follow_links=follow_links)
     if fmt is SummaryFormat.JSON:
         render.write_json(report.to_dict())
     else:

@@ -14,17 +14,10 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+import index as index_api  # its names load on first use: other commands start faster
 from cli import render
 from cli.options import DEFAULT_INDEX, IndexOpt, user_errors
-from index import (
-    DEFAULT_BATCH_SIZE,
-    DEFAULT_COMMIT_EVERY,
-    IndexInterrupted,
-    InvalidValueError,
-    build_index,
-    index_enriched,
-    renormalize,
-)
+from index import DEFAULT_BATCH_SIZE, DEFAULT_COMMIT_EVERY, IndexInterrupted, InvalidValueError
 from search import SAVED_FILE, NewMatches, NewsIndex, SavedSearches
 
 MODEL_ENV = "NEWSFACET_MODEL"
@@ -121,7 +114,7 @@ def index_cli(
     with user_errors(), _progress(quiet or fmt is SummaryFormat.JSON) as progress:
         try:
             default, by_language = parse_models(model or [])
-            report = build_index(paths, index, model=default, models=by_language,
+            report = index_api.build_index(paths, index, model=default, models=by_language,
                                  workers=workers, rebuild=rebuild,
                                  progress=progress, wait=wait, use_cache=not no_cache,
                                  commit_every=commit_every, batch_size=batch_size,
@@ -189,7 +182,7 @@ def parse_models(values: list[str]) -> tuple[str | None, dict[str, str]]:
 def _load_enriched(enriched: Path, index: Path, *, rebuild: bool, wait: bool,
                    fmt: SummaryFormat) -> None:
     with user_errors():
-        report = index_enriched(enriched, index, rebuild=rebuild, wait=wait)
+        report = index_api.index_enriched(enriched, index, rebuild=rebuild, wait=wait)
     if fmt is SummaryFormat.JSON:
         render.write_json(report.to_dict())
     else:
@@ -199,7 +192,7 @@ def _load_enriched(enriched: Path, index: Path, *, rebuild: bool, wait: bool,
 
 def _renormalize(index: Path, aliases: Path | None, fmt: SummaryFormat) -> None:
     with user_errors():
-        report = renormalize(index, aliases=aliases)
+        report = index_api.renormalize(index, aliases=aliases)
     if fmt is SummaryFormat.JSON:
         render.write_json(report.to_dict())
     else:

@@ -13,9 +13,10 @@ import typing as _typing
 if _typing.TYPE_CHECKING:
     from index.build import IndexReport, Progress, build_index
     from index.corpus_pass import RenormalizeReport, renormalize
+    from index.enrichment import DEFAULT_WORKERS
     from index.enrichment.checkpoint import CacheImport, import_checkpoints
     from index.enrichment.load import index_enriched
-    from index.enrichment.run import DEFAULT_WORKERS, EnrichReport, enrich
+    from index.enrichment.run import EnrichReport, enrich
     from index.enrichment.shards import EnrichedRecord, EntityRow, read_shards
     from index.entities.aliases import ALIASES_ENV, Aliases, load_aliases, read_stored
     from index.entities.names import clean_name, name_key
@@ -118,7 +119,7 @@ _LAZY: dict[str, str] = {
     "CacheImport": "index.enrichment.checkpoint",
     "import_checkpoints": "index.enrichment.checkpoint",
     "index_enriched": "index.enrichment.load",
-    "DEFAULT_WORKERS": "index.enrichment.run",
+    "DEFAULT_WORKERS": "index.enrichment",
     "EnrichReport": "index.enrichment.run",
     "enrich": "index.enrichment.run",
     "EnrichedRecord": "index.enrichment.shards",

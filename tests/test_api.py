@@ -43,9 +43,9 @@ def test_index_names_load_from_the_modules_its_imports_name() -> None:
 
 
 def test_importing_search_leaves_the_indexing_side_unloaded() -> None:
-    """An app that searches imports what searching needs, not NER, the corpus pass or
-    enrichment."""
-    code = ("import sys, search; print(' '.join(sorted(m for m in sys.modules "
+    """An app that searches, and the terminal command, import what searching needs, not
+    NER, the corpus pass or enrichment."""
+    code = ("import sys, search, cli.app; print(' '.join(sorted(m for m in sys.modules "
             "if m.startswith(('index.', 'spacy', 'dask', 'fastapi')))))")
     loaded = set(subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
                                 capture_output=True, text=True).stdout.split())

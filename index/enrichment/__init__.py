@@ -8,3 +8,9 @@ checkpoints (:mod:`index.enrichment.tasks`) and writes enriched shards and an en
 drives them on Dask (an optional extra), :mod:`index.enrichment.load` builds a Whoosh index
 from the shards without NER.
 """
+
+#: Worker processes of the local cluster started when no scheduler is given.
+DEFAULT_WORKERS = 2
+#: Articles per partition: enough that a partition's NER batches keep a worker busy for
+#: a few seconds, few enough that a killed run loses little.
+DEFAULT_PARTITION_DOCS = 100

@@ -17,14 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from index.enrichment import DEFAULT_PARTITION_DOCS
 from index.errors import InputError
 from index.ingest.files import DEFAULT_FOLLOW_LINKS, walk_sources
 from index.ingest.reading import estimate_documents, read_source
 from index.ingest.records import ReadItem, ReadProblem, SourceFile
 
-#: Articles per partition: enough that a partition's NER batches keep a worker busy for
-#: a few seconds, few enough that a killed run loses little.
-DEFAULT_PARTITION_DOCS = 100
 _GLOB_CHARS = frozenset("*?[")
 
 

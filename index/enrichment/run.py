@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from index.corpus import state as corpus_state
+from index.enrichment import DEFAULT_PARTITION_DOCS, DEFAULT_WORKERS
 from index.enrichment.checkpoint import MENTIONS_DIR
-from index.enrichment.plan import DEFAULT_PARTITION_DOCS, plan_partitions
+from index.enrichment.plan import plan_partitions
 from index.enrichment.shards import (
     ENTITIES_FILE,
     JSONL,
@@ -43,8 +44,6 @@ from index.ingest.records import ProblemKind, ReadProblem
 from index.ner.models import choose_models
 from index.ner.pipeline import DEFAULT_BATCH_SIZE
 
-#: Worker processes of the local cluster started when no scheduler is given.
-DEFAULT_WORKERS = 2
 MANIFEST_FILE = "manifest.json"
 MANIFEST_FORMAT = "newsfacet-enriched"
 #: Bumped when the shards change shape; an older enrichment is refused. Version 2: each
