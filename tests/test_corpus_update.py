@@ -226,3 +226,29 @@ def test_a_first_build_killed_before_its_pass_is_found_by_text_after_the_next_ru
     with NewsIndex(index_dir) as news, NewsIndex(tmp_path / "full") as full:
         for word in ("the", "said", "police"):
             assert news.search(word).total == full.search(word).total > 0
+
+
+def test_digests_by_document_number_are_the_indexed_fingerprints(tmp_path: Path) -> None:
+    """An update reads the hashes of the few documents it touches by number; they are
+    those of the whole-index listing, across segments and deletions."""
+    from index.store.folder import Digests, indexed_fingerprints
+    from index.store.schema import ID
+
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "ix"
+    corpus.mkdir()
+    files = _seed_files()
+    for file in files[:30]:
+        shutil.copy(file, corpus / file.name)
+    build_index([corpus], index_dir, workers=1)
+    # One article added and one removed: under the share that merges everything.
+    shutil.copy(files[30], corpus / files[30].name)
+    (corpus / files[0].name).unlink()
+    build_index([corpus], index_dir, workers=1)
+    ix = open_index(index_dir)
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        assert len(reader.leaf_readers()) > 1
+        digest_of = Digests(reader)
+        found = {searcher.stored_fields(n)[ID]: digest_of(n) for n in reader.all_doc_ids()}
+    assert found == {doc_id: digest for doc_id, (digest, _) in indexed_fingerprints(ix).items()}
+    assert all(found.values())

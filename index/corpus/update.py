@@ -114,20 +114,20 @@ def update_pass(ix: Any, folder: Path, state: CorpusState, removed: Mapping[str,
     # The rules read their counts live: the old ones answer from a copy.
     old_rules = CorpusRules.build(TextCounts.total([stats.text]))
     old = replace(old, view=replace(old.view, rules=old_rules))
-    fingerprints = store.indexed_fingerprints(ix)
     with ix.searcher() as searcher:
         reader = searcher.reader()
-        new: dict[str, tuple[dict[str, Any], ArticleInput]] = {}
+        digest_of = store.Digests(reader)
+        new: dict[str, tuple[dict[str, Any], ArticleInput, str]] = {}
         for doc_id in added:
             docnum = searcher.document_number(**{ID: doc_id})
             if docnum is not None:
                 fields = searcher.stored_fields(docnum)
-                digest = fingerprints.get(doc_id, ("", ""))[0]
-                new[doc_id] = (fields, article_of(fields, digest, known))
-        fresh = [article for _, article in new.values()]
+                digest = digest_of(docnum)
+                new[doc_id] = (fields, article_of(fields, digest, known), digest)
+        fresh = [article for _, article, _ in new.values()]
         # An old version still indexed (its new one failed to read) was not removed.
         gone = [article for doc_id, article in removed.items()
-                if doc_id in new or doc_id not in fingerprints]
+                if doc_id in new or searcher.document_number(**{ID: doc_id}) is None]
         skip = set(new)
 
         # Round 1: the rules' counts.
@@ -138,7 +138,7 @@ def update_pass(ix: Any, folder: Path, state: CorpusState, removed: Mapping[str,
         # Round 2: votes, acronyms, full names, named organizations and places.
         queried = set(changed)
         again = _asking(reader, changed, skip)
-        keys |= _apply(stats.view, VIEW, fresh, gone, _inputs(again, fingerprints), old,
+        keys |= _apply(stats.view, VIEW, fresh, gone, _inputs(again), old,
                        after_text)
         view = type(old.view).decided(rules, stats.view, keys, base=old.view)
         changed = {k for k in keys if old.view.signature(k) != view.signature(k)}
@@ -146,7 +146,7 @@ def update_pass(ix: Any, folder: Path, state: CorpusState, removed: Mapping[str,
         # Round 3: the lexicon.
         again |= _asking(reader, changed - queried, skip)
         queried |= changed
-        keys |= _apply(stats.lexicon, LEXICON, fresh, gone, _inputs(again, fingerprints), old,
+        keys |= _apply(stats.lexicon, LEXICON, fresh, gone, _inputs(again), old,
                        after_view)
         view = view.with_lexicons(stats.lexicon, keys)
         changed = {k for k in keys if old.view.signature(k) != view.signature(k)}
@@ -159,7 +159,7 @@ def update_pass(ix: Any, folder: Path, state: CorpusState, removed: Mapping[str,
         after_display = DisplayCounts()
         redo: dict[int, _Redo] = {}
         for docnum, fields in again.items():
-            digest = fingerprints.get(fields[ID], ("", ""))[0]
+            digest = digest_of(docnum)
             article = article_of(fields, digest, known)
             with recording() as asked_before:
                 before = canonical_entities(article, old)
@@ -171,12 +171,11 @@ def update_pass(ix: Any, folder: Path, state: CorpusState, removed: Mapping[str,
             # a key asked now must be there.
             redo[docnum] = (fields, digest, after, frozenset(asked), not asked <= asked_before)
         written: dict[str, tuple[dict[str, Any], str, Entities, frozenset[str]]] = {}
-        for doc_id, (fields, article) in new.items():
+        for doc_id, (fields, article, digest) in new.items():
             with recording() as asked:
                 after = canonical_entities(article, decided)
             after_display.add(DisplayCounts.of(after))
-            written[doc_id] = (fields, fingerprints.get(doc_id, ("", ""))[0], after,
-                               frozenset(asked))
+            written[doc_id] = (fields, digest, after, frozenset(asked))
         stats.display.add(after_display)
         stats.display.remove(before_display)
         groups = set(after_display.forms) | set(before_display.forms)
@@ -185,7 +184,7 @@ def update_pass(ix: Any, folder: Path, state: CorpusState, removed: Mapping[str,
         decided = replace(decided, display=display)
         for docnum, fields in _showing(reader, regroup, old.display, skip).items():
             if docnum not in redo:
-                digest = fingerprints.get(fields[ID], ("", ""))[0]
+                digest = digest_of(docnum)
                 with recording() as asked:
                     after = canonical_entities(article_of(fields, digest, known), decided)
                 redo[docnum] = (fields, digest, after, frozenset(asked), False)
@@ -213,10 +212,9 @@ def _apply(counts: Any, name: str, fresh: list[ArticleInput], gone: list[Article
     return plus.affected() | minus.affected()  # type: ignore[attr-defined, no-any-return]
 
 
-def _inputs(docs: Mapping[int, dict[str, Any]],
-            fingerprints: Mapping[str, tuple[str, str]]) -> Iterable[ArticleInput]:
+def _inputs(docs: Mapping[int, dict[str, Any]]) -> Iterable[ArticleInput]:
     for fields in docs.values():
-        yield article_of(fields, fingerprints.get(fields[ID], ("", ""))[0], {})
+        yield article_of(fields, "", {})  # no tagged mentions to match: no hash needed
 
 
 def _asking(reader: Any, keys: Iterable[str], skip: set[str]) -> dict[int, dict[str, Any]]:

@@ -6,6 +6,7 @@ roots). Whoosh writes each commit atomically, so a run that dies leaves the last
 
 from __future__ import annotations
 
+import bisect
 import errno
 import json
 import os
@@ -31,7 +32,7 @@ from index.errors import (
 )
 from index.store import safe_pickle, segment_files
 from index.store.schema import HASH, ID, PATH, SCHEMA_VERSION, build_schema
-from index.store.whoosh_types import WhooshIndex
+from index.store.whoosh_types import WhooshIndex, WhooshReader
 
 # Every index is opened through this module: from here on, nothing Whoosh unpickles from an
 # index folder can name code to run (a crafted folder is data, never a program).
@@ -300,6 +301,27 @@ def indexed_fingerprints(ix: WhooshIndex) -> dict[str, tuple[str, str]]:
             for n in leaf.all_doc_ids():
                 found[_text(ids[n])] = (_text(hashes[n]), _text(paths[n]))
     return found
+
+
+class Digests:
+    """The content hash of a stored document, by document number: read from its
+    segment's column, for a few documents without reading every document's."""
+
+    def __init__(self, reader: WhooshReader) -> None:
+        leaves = sorted(((offset, leaf) for leaf, offset in reader.leaf_readers()),
+                        key=lambda item: item[0])
+        self._starts = [offset for offset, _ in leaves]
+        self._leaves = [leaf for _, leaf in leaves]
+        self._columns: dict[int, Any] = {}
+
+    def __call__(self, docnum: int) -> str:
+        """The hash of document ``docnum`` ("" when its segment has none)."""
+        n = bisect.bisect_right(self._starts, docnum) - 1
+        if n not in self._columns:
+            leaf = self._leaves[n]
+            self._columns[n] = leaf.column_reader(HASH) if leaf.has_column(HASH) else None
+        column = self._columns[n]
+        return "" if column is None else _text(column[docnum - self._starts[n]])
 
 
 def _text(value: object) -> str:
