@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from index.entities.names import name_key
+from index.store.folder import deleted_docs
 from index.store.schema import BODY, DATE, Facet
 from index.store.whoosh_types import WhooshIndex, WhooshReader
 
@@ -339,12 +340,9 @@ def read_dates(reader: WhooshReader, size: int) -> tuple[np.ndarray, np.ndarray]
 
 
 def _live_docs(leaf: WhooshReader) -> np.ndarray:
-    """A segment's live document numbers: from the set of deleted ones a segment's reader
-    keeps, not by asking about every document."""
-    deleted = getattr(leaf, "deleted_docs_set", None)
-    if not isinstance(deleted, frozenset):
-        return np.fromiter(leaf.all_doc_ids(), dtype=np.int64)
+    """A segment's live document numbers, from its set of deleted ones."""
     live = np.ones(leaf.doc_count_all(), dtype=bool)
+    deleted = deleted_docs(leaf)
     live[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
     return np.flatnonzero(live)
 

@@ -127,6 +127,8 @@ class WhooshColumn(Protocol):
 
     def __getitem__(self, docnum: int) -> object: ...
 
+    def __iter__(self) -> Iterator[object]: ...
+
 
 @runtime_checkable
 class WhooshTermInfo(Protocol):
