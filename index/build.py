@@ -361,7 +361,8 @@ class _Run:
         for doc_id, (_, path) in known.items():
             by_path.setdefault(path, []).append(doc_id)
         for source in sources:
-            key = file_key(source.path)  # before reading: a later change is seen next run
+            # Taken before reading (by the walk, else now): a later change is seen next run.
+            key = source.key or file_key(source.path)
             ids = by_path.get(source.shown)
             if ids and self.files.unchanged(source.shown, key):
                 tally.unchanged += len(ids)

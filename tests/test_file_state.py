@@ -68,3 +68,20 @@ def test_a_file_whose_articles_failed_is_read_again(tmp_path: Path,
     opened = _count_reads(monkeypatch)
     build_index([corpus], index_dir, workers=1)
     assert set(opened) == {str(corpus / "broken.jsonl")}  # the articles files are not read
+
+
+def test_the_walk_takes_each_files_size_and_time_as_it_finds_it(tmp_path: Path) -> None:
+    """An index run compares the walk's own stat with the saved one: no second stat per
+    file."""
+    from index.ingest.files import walk_sources
+    from index.ingest.records import SourceFile
+    from index.store.file_state import file_key
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text("A title\n\nSome text.", encoding="utf-8")
+    (tmp_path / "sub" / "b.jsonl").write_text('{"id": "b", "text": "x"}\n', encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "a.txt")
+    found = [s for s in walk_sources([tmp_path]) if isinstance(s, SourceFile)]
+    assert {s.path.name for s in found} == {"a.txt", "b.jsonl"}
+    for source in found:
+        assert source.key is not None and source.key == file_key(source.path)

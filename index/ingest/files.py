@@ -158,7 +158,8 @@ def _list(folder: Path, root: Path, follow_links: bool, candidates: list[_Candid
             if followed is not None:
                 inner.append(followed)
         else:
-            _consider(path, root, follow_links, candidates, problems, via_link=False)
+            _consider(path, root, follow_links, candidates, problems, via_link=False,
+                      entry=entry)
     return inner
 
 
@@ -206,9 +207,11 @@ def _link(path: Path, root: Path, follow_links: bool, candidates: list[_Candidat
 
 
 def _consider(path: Path, root: Path, follow_links: bool, candidates: list[_Candidate],
-              problems: list[ReadProblem], *, via_link: bool) -> None:
+              problems: list[ReadProblem], *, via_link: bool,
+              entry: os.DirEntry[str] | None = None) -> None:
     try:
-        info = os.stat(path)
+        # A listed entry that is no link: stat it through the open folder.
+        info = entry.stat(follow_symlinks=False) if entry is not None else os.stat(path)
     except OSError as exc:
         problems.append(ReadProblem(str(path), f"{_cannot(exc)}; not read",
                                     ProblemKind.SKIPPED))
@@ -217,7 +220,8 @@ def _consider(path: Path, root: Path, follow_links: bool, candidates: list[_Cand
         problems.append(ReadProblem(str(path), f"{_kind_of(info.st_mode)}, not a regular file; "
                                     "not read", ProblemKind.SKIPPED))
         return
-    candidates.append(_Candidate(SourceFile(path, root), (info.st_dev, info.st_ino), via_link))
+    candidates.append(_Candidate(SourceFile(path, root, (info.st_size, info.st_mtime_ns)),
+                                 (info.st_dev, info.st_ino), via_link))
 
 
 def _once_each(candidates: list[_Candidate]) -> Iterator[SourceFile | ReadProblem]:

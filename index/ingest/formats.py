@@ -60,15 +60,16 @@ def _discover() -> dict[str, Format]:
 
 #: Every format, by suffix.
 FORMATS: dict[str, Format] = _discover()
+#: The suffixes, longest first: ``x.warc.gz`` is a WARC file, not a gzipped ``.warc``.
+_LONGEST_FIRST = sorted(FORMATS, key=len, reverse=True)
 
 
 def format_of(name: str) -> Format | None:
     """The format of a file called ``name`` (``a.jsonl.gz`` is JSONL), or None."""
     lower = name.lower()
     plain = lower[:-3] if lower.endswith(".gz") else lower
-    # The longest suffix wins: ``x.warc.gz`` is a WARC file, not a gzipped ``.warc``.
     for candidate in (lower, plain):
-        for suffix in sorted(FORMATS, key=len, reverse=True):
+        for suffix in _LONGEST_FIRST:
             if candidate.endswith(suffix) and len(candidate) > len(suffix):
                 return FORMATS[suffix]
     return None

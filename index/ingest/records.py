@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,8 @@ class SourceFile:
 
     path: Path
     root: Path
+    #: Size and modification time (ns) when the walk found it, before anything read it.
+    key: tuple[int, int] | None = field(default=None, compare=False)
 
     @property
     def relpath(self) -> str:
