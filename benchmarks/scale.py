@@ -18,6 +18,11 @@ every figure below is newsfacet's own work, not the model's. Then, for each N, a
 
     python benchmarks/scale.py --articles 20000 100000
     python benchmarks/scale.py --articles 20000 --work /tmp/nf-scale --keep
+    python benchmarks/scale.py --articles 20000 --work /tmp/nf-scale --keep --reuse
+
+With ``--reuse``, the corpus and index a ``--keep`` run left are measured again without
+building them: every figure but the build's (after a code change that does not change
+the index format).
 
 The corpus (copied BBC texts) and indexes live under ``--work`` and are deleted at the end
 unless ``--keep``; the BBC data is read from the shared data folder and never copied into
@@ -129,18 +134,29 @@ def prepare_changes(corpus: Path, work: Path, env: dict[str, str]) -> list[tuple
 
 
 def measure(data: Path, articles: int, work: Path, env: dict[str, str], *,
-            renormalize: bool, workers: int | None) -> dict[str, Any]:
-    corpus = make_corpus(data, articles, work / f"corpus-{articles}")
-    index = work / f"index-{articles}"
-    shutil.rmtree(index, ignore_errors=True)
+            renormalize: bool, workers: int | None, reuse: bool = False) -> dict[str, Any]:
+    corpus, index = work / f"corpus-{articles}", work / f"index-{articles}"
     extra = ["--workers", str(workers)] if workers else []
     out: dict[str, Any] = {"articles": articles}
-
-    seconds, peak, _ = run(["index", str(corpus), "--index", str(index), "--quiet", *extra], env)
-    out["build"] = {"seconds": seconds, "ms_per_article": 1000 * seconds / articles,
-                    "cpu_seconds": CPU["last"], "peak_mb": peak / 2**20}
-    print(f"{articles:,} articles: build {seconds:.1f} s ({1000 * seconds / articles:.2f} ms "
-          f"per article; CPU {CPU['last']:.1f} s), peak {peak / 2**20:.0f} MB", flush=True)
+    if reuse:
+        if not (corpus.is_dir() and index.is_dir()):
+            raise SystemExit(f"--reuse: no corpus and index of {articles} articles under "
+                             f"{work}; run once with --keep first")
+        # The spare articles an earlier run added may still be there: they are added again.
+        for spare in corpus.glob("new-*"):
+            spare.unlink()
+        run(["index", str(corpus), "--index", str(index), "--quiet", *extra], env)
+        print(f"{articles:,} articles: reused", flush=True)
+    else:
+        corpus = make_corpus(data, articles, corpus)
+        shutil.rmtree(index, ignore_errors=True)
+        seconds, peak, _ = run(["index", str(corpus), "--index", str(index), "--quiet",
+                                *extra], env)
+        out["build"] = {"seconds": seconds, "ms_per_article": 1000 * seconds / articles,
+                        "cpu_seconds": CPU["last"], "peak_mb": peak / 2**20}
+        print(f"{articles:,} articles: build {seconds:.1f} s ({1000 * seconds / articles:.2f} "
+              f"ms per article; CPU {CPU['last']:.1f} s), peak {peak / 2**20:.0f} MB",
+              flush=True)
     first, first_peak, _ = cold_search(index, env)
     colds = [cold_search(index, env) for _ in range(3)]
     out["cold_search"] = {"first_seconds": first, "first_peak_mb": first_peak / 2**20,
@@ -199,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="NER workers of each run (default: newsfacet's own choice)")
     parser.add_argument("--no-renormalize", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the corpora and indexes")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the corpora and indexes an earlier --keep run left, "
+                             "without building them")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
@@ -215,7 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for articles in args.articles:
             figures.append(measure(args.data, articles, args.work, env,
-                                   renormalize=not args.no_renormalize, workers=args.workers))
+                                   renormalize=not args.no_renormalize, workers=args.workers,
+                                   reuse=args.reuse))
             if args.json:
                 args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
             if not args.keep:
