@@ -61,6 +61,7 @@ if _typing.TYPE_CHECKING:
         SearchColumns,
         read_columns,
         read_dates,
+        sorted_unique,
         table_order,
         write_columns,
     )
@@ -178,6 +179,7 @@ _LAZY: dict[str, str] = {
     "SearchColumns": "index.store.columns",
     "read_columns": "index.store.columns",
     "read_dates": "index.store.columns",
+    "sorted_unique": "index.store.columns",
     "table_order": "index.store.columns",
     "write_columns": "index.store.columns",
     "DEFAULT_INDEX_DIR": "index.store.folder",
@@ -338,6 +340,7 @@ __all__ = [
     "relative_path",
     "renormalize",
     "safe_loads",
+    "sorted_unique",
     "split_joined",
     "table_order",
     "write_columns",

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index import Facet, build_index, renormalize
 from index.store import columns
@@ -244,3 +246,14 @@ def test_columns_from_kept_segment_postings_equal_columns_from_the_postings(
                     zip(arrays.docs.tolist(), arrays.ids.tolist(), strict=True)
                     if found.live[doc]}
         assert live_pairs(kept) == live_pairs(fresh)
+
+
+@given(st.lists(st.integers(-2**40, 2**40), max_size=200),
+       st.sampled_from([np.int32, np.int64]))
+def test_sorted_unique_is_numpys_unique(values: list[int], dtype: type) -> None:
+    array = np.array(values, dtype=np.int64)
+    if dtype is np.int32:
+        array = (array % 2**31).astype(np.int32)
+    found = columns.sorted_unique(array)
+    assert found.dtype == array.dtype
+    assert np.array_equal(found, np.unique(array))

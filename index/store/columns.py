@@ -107,7 +107,7 @@ class FacetArrays:
                                      dtype=np.int32),
                             np.array([len(d) for _, d in postings], dtype=np.int64))
             # One document counts once per entity even when two spellings of it are indexed.
-            pairs = np.unique(docs.astype(np.int64) * width + ids)
+            pairs = sorted_unique(docs.astype(np.int64) * width + ids)
             docs = (pairs // width).astype(np.int32)
             ids = (pairs % width).astype(np.int32)
         else:
@@ -540,6 +540,21 @@ def refresh_columns(ix: WhooshIndex, folder: Path) -> None:
         token = generation_token(reader)
         if not _valid(folder / f"{COLUMNS_PREFIX}{token}", token):
             write_columns(folder, SearchColumns.compute(reader, folder / SEGMENT_CACHE))
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an integer array, sorted: ``np.unique`` by sorting.
+
+    NumPy 2's ``np.unique`` finds distinct values with a hash table first; on two million
+    document numbers that took 1.6-2 s against 0.03 s for a sort and a comparison of
+    neighbours (measured with NumPy 2.4)."""
+    if len(values) < 2:
+        return np.array(values, copy=True)
+    ordered = np.sort(values, kind="stable")
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def table_order(counts: np.ndarray, name_rank: np.ndarray, limit: int = 0

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index import Facet, FacetArrays, WhooshReader, name_key, table_order
+from index import Facet, FacetArrays, WhooshReader, name_key, sorted_unique, table_order
 from search.results import FacetCount
 
 #: Facet values returned per facet when not asked otherwise.
@@ -94,7 +94,7 @@ class FacetColumn:
         parts = [self._by_id[self._starts[e]:self._starts[e + 1]] for e in entity_ids]
         if not parts:
             return np.zeros(0, dtype=np.int32)
-        return parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
+        return parts[0] if len(parts) == 1 else sorted_unique(np.concatenate(parts))
 
     def ids_in(self, docs: np.ndarray) -> np.ndarray:
         """The entity id of every (document, entity) pair of ``docs`` (document numbers)."""

@@ -27,6 +27,7 @@ from index import (
     WhooshSearcher,
     mention_term,
     safe_loads,
+    sorted_unique,
 )
 from search.query import cost
 from search.query.near import EntityNear
@@ -219,12 +220,12 @@ def near_pairs(postings: Postings, query: EntityNear
     docs = np.concatenate(entity_docs) if entity_docs else empty
     if not len(docs):
         return empty, empty, empty
-    candidates = np.unique(docs)
+    candidates = sorted_unique(docs)
     word_keys = phrase_keys(postings, BODY, query.words, candidates)
     if not len(word_keys):
         return empty, empty, empty
     # The entity's keys, only in documents that hold the words too.
-    entity_keys = np.unique(_position_keys(docs, entity_values, np.unique(
+    entity_keys = sorted_unique(_position_keys(docs, entity_values, sorted_unique(
         word_keys >> _POSITION_BITS), reader.schema[MENTIONS].format.decode_positions))
     if not len(entity_keys):
         return empty, empty, empty
