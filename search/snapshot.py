@@ -66,9 +66,7 @@ class Snapshot:
         self.postings = Postings(reader)
         self.scorer = Scorer(searcher, self.live, self.postings)
         self.live_count = int(self.live.sum())
-        self._tallies = {subset: (docs, {facet: Tally(p.ids, p.counts, p.complete)
-                                         for facet, p in counted.items()})
-                         for subset, (docs, counted) in stored.precounts.items()}
+        self._tallies: dict[tuple[Facet, int] | None, tuple[int, dict[Facet, Tally]] | None] = {}
         self._all_histograms: dict[DateInterval, tuple[DateInterval, tuple[FacetCount, ...]]] = {}
         self._signatures: np.ndarray | None = None
         self._ids: tuple[str, ...] | None = None
@@ -106,11 +104,20 @@ class Snapshot:
             size, match, excluded: the table asked for.
         """
         for subset in (None, *within):
-            found = self._tallies.get(subset)
+            found = self._tally(subset)
             if found is not None and found[0] == total:
                 tally = found[1][facet]
                 return tally if tally.answers(size, match=match, excluded=excluded) else None
         return None
+
+    def _tally(self, subset: tuple[Facet, int] | None) -> tuple[int, dict[Facet, Tally]] | None:
+        """The precounts of ``subset`` (all live documents when None), opened once."""
+        if subset not in self._tallies:
+            found = self._stored.precounts.get(subset)
+            self._tallies[subset] = None if found is None else (
+                found[0], {facet: Tally(p.ids, p.counts, p.complete)
+                           for facet, p in found[1].items()})
+        return self._tallies[subset]
 
     def facet_table(self, facet: Facet, mask: np.ndarray, total: int, size: int, *,
                     within: Iterable[tuple[Facet, int]] = (), match: str | None = None,

@@ -181,7 +181,27 @@ def test_other_precount_settings_make_the_columns_stale(
     with NewsIndex(seeds_copy) as news:
         news.search()
         snap = news._current()  # noqa: SLF001
-        assert len(snap._tallies) == 1 + 3 * len(Facet)  # noqa: SLF001
+        assert len(snap._stored.precounts) == 1 + 3 * len(Facet)  # noqa: SLF001
+
+
+def test_precounts_are_opened_when_a_search_asks_for_them(
+        seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(columns, "PRECOUNTED_VALUES", 3)
+    monkeypatch.setattr(columns, "PRECOUNT_MIN_DOCS", 1)
+    with NewsIndex(seeds_copy) as news:
+        unfiltered = news.search().to_dict()
+        snap = news._current()  # noqa: SLF001
+        assert list(snap._tallies) == [None]  # noqa: SLF001 - only the unfiltered counts
+        facet, entity = next(s for s in snap._stored.precounts if s is not None)  # noqa: SLF001
+        value = snap.columns[facet].values[entity]
+        filtered = news.search(**{facet.value: [value]}).to_dict()
+        assert (facet, entity) in snap._tallies  # noqa: SLF001
+    # The same answers as counting at query time, with no precounts at all.
+    monkeypatch.setattr(columns, "PRECOUNT_MIN_DOCS", 10**9)
+    with NewsIndex(seeds_copy) as news:
+        assert not [s for s in news._current()._stored.precounts if s]  # noqa: SLF001
+        assert news.search().to_dict() == unfiltered
+        assert news.search(**{facet.value: [value]}).to_dict() == filtered
 
 
 def test_serve_opens_the_index_before_its_first_request(seeds_index: Path) -> None:
