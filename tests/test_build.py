@@ -21,7 +21,7 @@ from index import (
 )
 from index.store.folder import STALE_FILE, open_index, write_lock
 from search import NewsIndex
-from tests.helpers import seed_corpus, write_articles
+from tests.helpers import SEEDS, seed_corpus, write_articles
 
 STORIES = {
     "politics/a.txt": "Merkel meets Macron in Berlin\n\nAngela Merkel met Emmanuel Macron in "
@@ -231,3 +231,31 @@ def test_a_fresh_build_ends_as_one_segment_without_deleted_documents(tmp_path: P
         assert len(reader.leaf_readers()) == 1
         assert reader.doc_count_all() == reader.doc_count() == 3
     assert not (index_dir / STALE_FILE).exists()
+
+
+def test_many_segments_merge_the_small_ones_and_keep_the_big(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An update that leaves too many segments merges the small ones into one; the big
+    segment of the build is not written again."""
+    from index.store import writer
+
+    monkeypatch.setattr(writer, "MAX_FINAL_SEGMENTS", 3)
+    files = sorted(SEEDS.glob("*.txt"))
+    corpus = seed_corpus(tmp_path / "corpus", 60)
+    path = tmp_path / "index"
+    build_index([corpus], path, workers=1)
+
+    def segments() -> dict[str, int]:
+        with open_index(path).reader() as reader:
+            return {seg.segment_id(): seg.doc_count() for seg in reader.segments() or ()}
+
+    (big,) = segments()
+    for extra in files[60:64]:  # each run adds one small segment
+        shutil.copy(extra, corpus / extra.name)
+        build_index([corpus], path, workers=1)
+    left = segments()
+    assert big in left and left[big] == 60
+    assert len(left) <= 3 + 1
+    with NewsIndex(path) as news:
+        assert news.search().total == 64
+        assert news.search(files[63].read_text(encoding="utf-8").split("\n")[0]).total >= 1
