@@ -114,11 +114,11 @@ def index_cli(
     with user_errors(), _progress(quiet or fmt is SummaryFormat.JSON) as progress:
         try:
             default, by_language = parse_models(model or [])
-            report = index_api.build_index(paths, index, model=default, models=by_language,
-                                 workers=workers, rebuild=rebuild,
-                                 progress=progress, wait=wait, use_cache=not no_cache,
-                                 commit_every=commit_every, batch_size=batch_size,
-                                 aliases=aliases, follow_links=follow_links)
+            report = index_api.build_index(
+                paths, index, model=default, models=by_language, workers=workers,
+                rebuild=rebuild, progress=progress, wait=wait, use_cache=not no_cache,
+                commit_every=commit_every, batch_size=batch_size, aliases=aliases,
+                follow_links=follow_links)
         except IndexInterrupted as stop:
             report, interrupted = stop.report, True
         finally:

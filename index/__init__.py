@@ -242,6 +242,7 @@ def _version() -> str:
     except metadata.PackageNotFoundError:  # a source tree that was never installed
         return "0+unknown"
 
+
 __all__ = [
     "ALIASES_ENV",
     "Aliases",

@@ -163,7 +163,7 @@ def update_pass(ix: Any, folder: Path, state: CorpusState, removed: Mapping[str,
         redo: dict[int, _Redo] = {}
         for docnum, fields in again.items():
             digest = digest_of(docnum)
-            article = next(_inputs({docnum: fields}, inputs))
+            article = _input(docnum, fields, inputs)
             with recording() as asked_before:
                 before = canonical_entities(article, old)
             with recording() as asked:
@@ -217,14 +217,18 @@ def _apply(counts: Any, name: str, fresh: list[ArticleInput], gone: list[Article
 
 def _inputs(docs: Mapping[int, dict[str, Any]],
             read: dict[int, ArticleInput]) -> Iterator[ArticleInput]:
-    """The pass's input for each stored document of ``docs``, read once into ``read``.
-
-    These are never articles this run wrote, so no tagged mentions of the run apply."""
+    """The pass's input for each stored document of ``docs`` (see :func:`_input`)."""
     for docnum, fields in docs.items():
-        article = read.get(docnum)
-        if article is None:
-            article = read[docnum] = article_of(fields, "", {})
-        yield article
+        yield _input(docnum, fields, read)
+
+
+def _input(docnum: int, fields: dict[str, Any], read: dict[int, ArticleInput]) -> ArticleInput:
+    """The pass's input for stored document ``docnum``, read once into ``read``. It is
+    never an article this run wrote, so no tagged mentions of the run apply."""
+    article = read.get(docnum)
+    if article is None:
+        article = read[docnum] = article_of(fields, "", {})
+    return article
 
 
 def _asking(reader: Any, keys: Iterable[str], skip: set[str]) -> dict[int, dict[str, Any]]:

@@ -208,10 +208,9 @@ class SearchColumns:
         for leaf, offset in leaves:
             part = SegmentPostings.get(leaf, cache)
             count = leaf.doc_count_all()
-            if leaf.has_deletions():
-                live[offset + _live_docs(leaf)] = True
-            else:
-                live[offset:offset + count] = True
+            live[offset:offset + count] = True
+            deleted = deleted_docs(leaf)  # from the segment's set, not document by document
+            live[offset + np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
             raw_dates[offset:offset + count] = part.dates
             parts.append((part, offset))
         live.flags.writeable = False
@@ -337,14 +336,6 @@ def read_dates(reader: WhooshReader, size: int) -> tuple[np.ndarray, np.ndarray]
         if count:
             raw[offset:offset + count] = _raw_dates(leaf)
     return _ordinals(raw)
-
-
-def _live_docs(leaf: WhooshReader) -> np.ndarray:
-    """A segment's live document numbers, from its set of deleted ones."""
-    live = np.ones(leaf.doc_count_all(), dtype=bool)
-    deleted = deleted_docs(leaf)
-    live[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
-    return np.flatnonzero(live)
 
 
 def _raw_dates(leaf: WhooshReader) -> np.ndarray:

@@ -321,10 +321,9 @@ class Digests:
     segment's column, for a few documents without reading every document's."""
 
     def __init__(self, reader: WhooshReader) -> None:
-        leaves = sorted(((offset, leaf) for leaf, offset in reader.leaf_readers()),
-                        key=lambda item: item[0])
-        self._starts = [offset for offset, _ in leaves]
-        self._leaves = [leaf for _, leaf in leaves]
+        leaves = reader.leaf_readers()  # in document-number order
+        self._starts = [offset for _, offset in leaves]
+        self._leaves = [leaf for leaf, _ in leaves]
         self._columns: dict[int, Any] = {}
 
     def __call__(self, docnum: int) -> str:
