@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -32,6 +33,15 @@ FIGURE_LINE_SHARE = 0.4
 LABEL_REACH = 2
 #: A label opens its line or its dateline: no further than this many characters in.
 HEAD_MAX = 80
+#: Characters that count as part of figures beside the digits ("1,250.5", "3-2", "5%").
+_FIGURE_MARKS = ".,-/%"
+#: A figure starts with a digit or one of these ("$5", "£2.5 mln").
+_CURRENCIES = "$£€¥"
+#: Stripped from a token's ends before its word is read, and from the word's end after.
+_OPENERS = "\"'“‘(["
+_CLOSERS = ".,;:!?'’"
+#: A token ending so ends a sentence: the next word's capital says nothing.
+_SENTENCE_ENDS = (".", "!", "?", ":")
 
 
 @dataclass(slots=True)
@@ -99,21 +109,32 @@ class TextCounts(Mergeable):
 
 
 def _count_words(out: TextCounts, line: str) -> None:
-    previous = before = ""
+    # One pass over the tokens; whether a token is a figure is decided once, when it is
+    # read, and its counts go to the counters in one C-level update each.
+    lower: list[str] = []
+    capital: list[str] = []
+    after: list[str] = []
+    previous_figure = before_figure = previous_lower = False
     start_of_sentence = True
     for token in line.split():
-        word_match = _WORD.match(token.strip("\"'“‘(["))
+        first = token[:1]
+        figure = (first in _CURRENCIES or first.isdigit()) and _is_figure(token)
+        word_match = _WORD.match(token.strip(_OPENERS))
         if word_match:
-            word = word_match.group(0).rstrip(".,;:!?'’")
-            key = word.lower()
+            word = word_match.group(0).rstrip(_CLOSERS)
             if word[:1].islower():
-                out.lower[key] += 1
-                if _is_figure(previous) or (previous[:1].islower() and _is_figure(before)):
-                    out.after_figure[key] += 1  # "12 cts", "45.6 mln dlrs"
+                key = word.lower()
+                lower.append(key)
+                if previous_figure or (previous_lower and before_figure):
+                    after.append(key)  # "12 cts", "45.6 mln dlrs"
             elif not start_of_sentence:
-                out.capital[key] += 1
-        start_of_sentence = token.endswith((".", "!", "?", ":")) or token in ("-", "--")
-        previous, before = token, previous
+                capital.append(word.lower())
+        start_of_sentence = token.endswith(_SENTENCE_ENDS) or token == "-" or token == "--"
+        before_figure, previous_figure, previous_lower = previous_figure, figure, \
+            first.islower()
+    out.lower.update(lower)
+    out.capital.update(capital)
+    out.after_figure.update(after)
 
 
 def _is_figure(token: str) -> bool:
@@ -122,20 +143,22 @@ def _is_figure(token: str) -> bool:
 
 
 @functools.lru_cache(maxsize=256)
-def _lines(text: str) -> tuple[list[int], list[str], list[bool], list[float]]:
-    """Line starts, lines, whether each is shouted and its share of figures, once per text
-    (rules ask for every mention; a long line must not be rescanned each time)."""
+def _lines(text: str) -> tuple[list[int], list[str], list[bool]]:
+    """Line starts, lines and whether each is shouted, once per text (rules ask for every
+    mention; a long line must not be rescanned each time)."""
     lines = text.split("\n")
-    starts, position = [], 0
-    for line in lines:
-        starts.append(position)
-        position += len(line) + 1
-    shares = []
-    for line in lines:
-        visible = [c for c in line if not c.isspace()]
-        digits = sum(c.isdigit() or c in ".,-/%" for c in visible)
-        shares.append(digits / len(visible) if visible else 0.0)
-    return starts, lines, [is_shouted(line) for line in lines], shares
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    return starts, lines, [is_shouted(line) for line in lines]
+
+
+@functools.lru_cache(maxsize=1024)  # asked once per mention, mostly of a few lines
+def figure_share(line: str) -> float:
+    """The share of the line's visible characters that are digits or ``.,-/%``."""
+    visible = "".join(line.split())  # split() drops exactly what isspace() calls space
+    if not visible:
+        return 0.0
+    return (sum(map(str.isdigit, visible)) + sum(map(visible.count, _FIGURE_MARKS))) \
+        / len(visible)
 
 
 def _line_index(text: str, position: int) -> int:
@@ -156,10 +179,10 @@ def opens_figures(mention: Tagged, text: str) -> bool:
     """True when the mention opens its line (or follows its dateline) and figures come
     within :data:`LABEL_REACH` tokens after it ("Shr 12 cts", "Avg shrs 10.2 mln"), or
     its line is mostly figures."""
-    starts, lines, _, shares = _lines(text)
+    starts, lines, _ = _lines(text)
     index = _line_index(text, mention.start)
     start, line = starts[index], lines[index]
-    if shares[index] >= FIGURE_LINE_SHARE:
+    if figure_share(line) >= FIGURE_LINE_SHARE:
         return True
     offset = mention.start - start
     if offset > HEAD_MAX:

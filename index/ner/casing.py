@@ -38,7 +38,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 def is_shouted(line: str) -> bool:
     """True when ``line`` has cased letters and none of them is lower case."""
-    return not any(c.islower() for c in line) and sum(c.isupper() for c in line) >= 2
+    return not any(map(str.islower, line)) and sum(map(str.isupper, line)) >= 2
 
 
 def restore_case(text: str) -> str:
