@@ -66,3 +66,27 @@ def test_opening_an_index_copies_no_file_it_does_not_stream(seeds_index: Path) -
     streamed = [f for f in opened if f._stream is not None]  # noqa: SLF001
     assert all(isinstance(f._stream, ViewStream) for f in streamed)  # noqa: SLF001
     assert len(streamed) < len(opened)
+
+
+def test_a_segment_is_asked_once_for_a_column_it_lacks(seeds_index: Path) -> None:
+    """Field lengths of a field that keeps none (a facet) cost one look at the files, not
+    one per posting, and lengths the segment keeps still read right."""
+    ix = open_index(seeds_index)
+    segment = ix._segments()[0]  # noqa: SLF001 - one segment's own per-document reader
+    storage = segment.open_compound_file(ix.storage) if segment.is_compound() else ix.storage
+    reader = segment.codec().per_document_reader(storage, segment)
+    asked: list[str] = []
+    real = reader._storage.file_exists  # noqa: SLF001
+
+    def counting(name: str) -> bool:
+        asked.append(name)
+        return bool(real(name))
+
+    reader._storage.file_exists = counting  # noqa: SLF001
+    try:
+        for docnum in range(min(50, reader.doc_count_all())):
+            assert reader.doc_field_length(docnum, "people") == 0
+            assert reader.doc_field_length(docnum, "body") > 0
+    finally:
+        reader.close()
+    assert len(asked) == 2  # one for each field, whatever the number of documents
