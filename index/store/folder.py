@@ -30,7 +30,7 @@ from index.errors import (
     IndexWriteError,
     NewsfacetError,
 )
-from index.store import safe_pickle, segment_files
+from index.store import posting_runs, safe_pickle, segment_files
 from index.store.schema import HASH, ID, PATH, SCHEMA_VERSION, build_schema
 from index.store.whoosh_types import WhooshIndex, WhooshReader
 
@@ -39,6 +39,8 @@ from index.store.whoosh_types import WhooshIndex, WhooshReader
 safe_pickle.install()
 # ... and a segment's files are read from the memory map, not copied into memory.
 segment_files.install()
+# ... and a writer spills its postings in blocks, not one pickle each.
+posting_runs.install()
 
 #: Where the index lives when no path is given and $NEWSFACET_INDEX is unset.
 DEFAULT_INDEX_DIR = "news-index"
