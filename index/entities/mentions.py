@@ -156,6 +156,12 @@ class Tagged:
     start: int
     fixed: bool = False
 
+    def __reduce__(self) -> tuple[type[Tagged], tuple[str, str, int, bool]]:
+        # Pickled as a call of the constructor: a slotted dataclass otherwise unpickles
+        # through a Python-level ``__setstate__`` that looks its fields up for every
+        # object, most of the time the corpus pass spends reading its spill back.
+        return (Tagged, (self.text, self.kind, self.start, self.fixed))
+
 
 # The corpus pass asks this of every article several times: the cache spares most rescans
 # (about 80 us an article) while holding at most this many texts.

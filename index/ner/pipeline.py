@@ -38,6 +38,10 @@ class Mention:
     label: str
     start: int
 
+    def __reduce__(self) -> tuple[type[Mention], tuple[str, str, int]]:
+        # A constructor call: cheaper to unpickle than a slotted dataclass's state.
+        return (Mention, (self.text, self.label, self.start))
+
     def to_list(self) -> list[Any]:
         """Compact JSON form ``[text, label, start]``."""
         return [self.text, self.label, self.start]
