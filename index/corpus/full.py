@@ -63,21 +63,26 @@ def full_pass(ix: Any, folder: Path, decisions: Decisions, known: KnownTagged) -
     # A multi-process writer forks its sub-writers first, while this process is small.
     writer: Any = bulk_writer(ix, ix.doc_count(), WRITER_MEMORY_MB)
     try:
-        with _spill(folder) as articles, _spill(folder) as canonical:
+        with _spill(folder) as read, _spill(folder) as articles, _spill(folder) as canonical:
             count = 0
             with ix.searcher() as searcher:
                 for _, fields in searcher.reader().iter_docs():
                     digest = fingerprints.get(fields["id"], ("", ""))[0]
                     article = article_of(fields, digest, known)
                     stats.text.add(article_counts(TEXT, article, decisions))
-                    _put(articles, (fields, digest, article))
+                    _put(read, (fields, digest, article))
                     count += 1
             decisions = decide(TEXT, stats.text, decisions)
-            for name in (VIEW, LEXICON):
-                counts = stats.of(name)
-                for _, _, article in _items(articles):
-                    counts.add(article_counts(name, article, decisions))
-                decisions = decide(name, counts, decisions)
+            # The rules are decided: each article is spilled again with what they make of
+            # it, which every later round asks for.
+            for fields, digest, article in _items(read):
+                stats.view.add(article_counts(VIEW, article, decisions))
+                _put(articles, (fields, digest, article))
+            read.truncate(0)
+            decisions = decide(VIEW, stats.view, decisions)
+            for _, _, article in _items(articles):
+                stats.lexicon.add(article_counts(LEXICON, article, decisions))
+            decisions = decide(LEXICON, stats.lexicon, decisions)
             for _, _, article in _items(articles):
                 with recording() as keys:
                     entities = canonical_entities(article, decisions)

@@ -12,7 +12,7 @@ another answer.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 #: Asked by an article that looked for names NER missed: whether the corpus has any
 #: lexicon or acronym at all (the search is skipped when it has none).
@@ -24,6 +24,13 @@ def note(key: str) -> None:
     """Record that the article being normalised asked the corpus about ``key``."""
     if _keys is not None:
         _keys.add(key)
+
+
+def note_all(keys: Iterable[str]) -> None:
+    """Record that the article being normalised asked about each of ``keys`` (asked
+    before, in work done once and kept)."""
+    if _keys is not None:
+        _keys.update(keys)
 
 
 @contextlib.contextmanager

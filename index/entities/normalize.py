@@ -117,7 +117,8 @@ def _contains_run(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
 def normalize_mentions(mentions: Iterable[Mention], text: str = "", *,
                        aliases: Aliases | None = None,
                        corpus: CorpusView | None = None,
-                       tagged: list[Tagged] | None = None) -> Entities:
+                       tagged: list[Tagged] | None = None,
+                       applied: list[Tagged] | None = None) -> Entities:
     """Derive one document's canonical facets from its raw mentions.
 
     Args:
@@ -128,11 +129,16 @@ def normalize_mentions(mentions: Iterable[Mention], text: str = "", *,
         corpus: what the whole corpus says (label votes, acronyms); see
             :mod:`index.entities.corpus`.
         tagged: ``tag_mentions(mentions, text)`` when the caller already has it.
+        applied: what the rules of ``corpus`` (or, without one, of the article alone)
+            make of the tagged mentions, when the caller already has it.
     """
     mentions = tuple(mentions)
-    if tagged is None:
-        tagged = tag_mentions(mentions, text)
-    tagged = apply_rules(tagged, text, corpus.rules if corpus is not None else None)
+    if applied is not None:
+        tagged = applied
+    else:
+        if tagged is None:
+            tagged = tag_mentions(mentions, text)
+        tagged = apply_rules(tagged, text, corpus.rules if corpus is not None else None)
     acronyms = find_acronyms(tagged, text)
     if corpus is not None:
         # Names found again go through the rules too, so junk does not come back.

@@ -30,7 +30,7 @@ from index.entities.aliases import Aliases
 from index.entities.corpus import CorpusView, LexiconCounts, ViewCounts
 from index.entities.counts import Mergeable
 from index.entities.display import DisplayCounts, DisplayForms
-from index.entities.lookups import recording
+from index.entities.lookups import note_all, recording
 from index.entities.mentions import Tagged, tag_mentions
 from index.entities.normalize import Entities, normalize_mentions
 from index.entities.rules import CorpusRules, apply_rules
@@ -55,6 +55,11 @@ class ArticleInput:
     text: str
     tagged: tuple[Tagged, ...]
     alone: bool = False
+    #: The mentions the rules leave, and the keys asked to decide, by the rules' token:
+    #: every round after the first asks for them under the same rules (an update, under
+    #: the old and the new), and the rules are the costliest step of normalising.
+    ruled: dict[int, tuple[tuple[Tagged, ...], frozenset[str]]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, doc_id: str, mentions: Iterable[Mention], text: str, *, alone: bool = False,
@@ -63,6 +68,17 @@ class ArticleInput:
         kept = tuple(mentions)
         return cls(doc_id, kept, text,
                    tuple(tagged if tagged is not None else tag_mentions(kept, text)), alone)
+
+    def under(self, rules: CorpusRules) -> list[Tagged]:
+        """The article's mentions after ``rules`` (:func:`apply_rules`), worked out once
+        per rules; the keys the rules asked about are noted on every call, as if asked."""
+        found = self.ruled.get(rules.token)
+        if found is None:
+            with recording() as asked:
+                applied = tuple(apply_rules(self.tagged, self.text, rules))
+            found = self.ruled[rules.token] = (applied, frozenset(asked))
+        note_all(found[1])
+        return list(found[0])
 
 
 @dataclass(slots=True)
@@ -101,7 +117,7 @@ def article_counts(name: str, article: ArticleInput, decisions: Decisions) -> An
         return empty_counts(name)
     if name == TEXT:
         return TextCounts.of(article.tagged, article.text)
-    applied = apply_rules(article.tagged, article.text, decisions.view.rules)
+    applied = article.under(decisions.view.rules)
     if name == VIEW:
         return ViewCounts.of(applied, article.text)
     return decisions.view.lexicon_counts(applied, article.text)
@@ -121,9 +137,12 @@ def decide(name: str, total: Any, decisions: Decisions) -> Decisions:
 
 def canonical_entities(article: ArticleInput, decisions: Decisions) -> Entities:
     """The article's entities under the corpus's decisions, before display forms."""
+    if article.alone:
+        return normalize_mentions(article.mentions, article.text, aliases=decisions.aliases,
+                                  tagged=list(article.tagged))
     return normalize_mentions(article.mentions, article.text, aliases=decisions.aliases,
-                              corpus=None if article.alone else decisions.view,
-                              tagged=list(article.tagged))
+                              corpus=decisions.view,
+                              applied=article.under(decisions.view.rules))
 
 
 def final_entities(article: ArticleInput, decisions: Decisions) -> tuple[Entities, frozenset[str]]:

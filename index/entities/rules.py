@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -128,6 +129,12 @@ class CorpusRules:
     companies: dict[str, dict[str, int]] = field(default_factory=dict)
     #: Word -> names of several words holding it, built on first use by :meth:`known_run`.
     by_word: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
+    #: Tells these rules apart from any others (a new one for every object, ``replace``
+    #: included), for what is worked out once per article under them
+    #: (:meth:`index.entities.rounds.ArticleInput.under`). Rules answer from counts that
+    #: must not change once they are asked.
+    token: int = field(default_factory=lambda: secrets.randbits(63), init=False,
+                       compare=False, repr=False)
 
     @classmethod
     def build(cls, counts: TextCounts) -> CorpusRules:
