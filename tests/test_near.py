@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index import Facet, QuerySyntaxError
+from index.entities.names import clean_person, name_key
 from index.entities.spans import entity_spans
 from index.ner.pipeline import Mention
 from index.store import positions
@@ -84,6 +87,36 @@ def test_spans_tie_mentions_to_canonical_values() -> None:
     assert found == {(Facet.PEOPLE, "Sergei Shoigu", 0), (Facet.COUNTRIES, "Russia", 10),
                      (Facet.ORGANIZATIONS, "North Atlantic Treaty Organization", 20),
                      (Facet.PLACES, "Moscow", 40)}  # "Davis" fits two people: neither
+
+
+_NAME_WORDS = st.sampled_from(["Jeff", "Angela", "Davis", "Sergei", "Shoigu", "Mary", "Ann",
+                                "van", "Dyke", "Ann-Marie"])
+_NAMES = st.lists(_NAME_WORDS, min_size=1, max_size=4).map(" ".join)
+
+
+@given(people=st.lists(_NAMES, max_size=6), said=st.lists(_NAMES, max_size=8))
+def test_a_mention_names_the_one_person_it_is_a_run_of(people: list[str],
+                                                        said: list[str]) -> None:
+    """Against the rule as written: a mention names the person whose name it is, else the
+    one person (if only one) whose words hold its words as a run."""
+    mentions = [Mention(name, "PERSON", 10 * n) for n, name in enumerate(said)]
+    by_key = {name_key(v): v for v in people}
+    expected = set()
+    for mention in mentions:
+        person = name_key(clean_person(mention.text))
+        if person in by_key:
+            expected.add((by_key[person], mention.start))
+            continue
+        words = tuple(person.split())
+        fuller = {value for key, value in by_key.items()
+                  if 0 < len(words) < len(key.split()) and any(
+                      tuple(key.split())[i:i + len(words)] == words
+                      for i in range(len(key.split()) - len(words) + 1))}
+        if len(fuller) == 1:
+            expected.add((fuller.pop(), mention.start))
+    found = {(s.value, s.start) for s in entity_spans(mentions, {Facet.PEOPLE: people})
+             if s.facet is Facet.PEOPLE}
+    assert found == expected
 
 
 def test_positions_are_counted_as_the_body_field_counts_them() -> None:

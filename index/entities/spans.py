@@ -41,7 +41,13 @@ def entity_spans(mentions: Iterable[Mention], values: Mapping[Facet, Iterable[st
     A mention can name values of two facets ("Russia" is a place and a country).
     """
     by_key = {facet: {name_key(v): v for v in values.get(facet, ())} for facet in Facet}
-    people = [(tuple(key.split()), value) for key, value in by_key[Facet.PEOPLE].items()]
+    # Each person's words, filed under each of its words: a mention can only be a run of
+    # the names that hold its first word.
+    people: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for key, value in by_key[Facet.PEOPLE].items():
+        parts = tuple(key.split())
+        for word in set(parts):
+            people.setdefault(word, []).append((parts, value))
     initials = {_initials(v): v for v in values.get(Facet.ORGANIZATIONS, ())}
     found: list[Span] = []
     for mention in mentions:
@@ -53,14 +59,14 @@ def entity_spans(mentions: Iterable[Mention], values: Mapping[Facet, Iterable[st
 
 
 def _named(text: str, by_key: Mapping[Facet, Mapping[str, str]],
-           people: list[tuple[tuple[str, ...], str]], initials: Mapping[str, str]
-           ) -> Iterable[tuple[Facet, str]]:
+           people: Mapping[str, list[tuple[tuple[str, ...], str]]],
+           initials: Mapping[str, str]) -> Iterable[tuple[Facet, str]]:
     person = name_key(clean_person(text))
     if person in by_key[Facet.PEOPLE]:
         yield Facet.PEOPLE, by_key[Facet.PEOPLE][person]
     elif person:
         words = tuple(person.split())
-        fuller = {value for parts, value in people if _has_run(parts, words)}
+        fuller = {value for parts, value in people.get(words[0], ()) if _has_run(parts, words)}
         if len(fuller) == 1:  # a surname shared by two people names neither
             yield Facet.PEOPLE, fuller.pop()
     key = name_key(text)
