@@ -23,7 +23,7 @@ from typing import Any
 from index.corpus import state as saved
 from index.corpus.update import Removed, update_limit
 from index.corpus_pass import AliasSource, refresh_facets, resolve_aliases
-from index.entities.mentions import Tagged
+from index.entities.mentions import Tagged, tag_mentions
 from index.errors import IndexInterrupted, IndexWriteError, NewsfacetError
 from index.ingest.files import DEFAULT_FOLLOW_LINKS, walk_sources
 from index.ingest.language import detect_language
@@ -31,7 +31,7 @@ from index.ingest.reading import estimate_documents, read_source
 from index.ingest.records import Article, ProblemKind, ReadProblem, SourceFile, ner_text
 from index.ner.cache import NerCache, ner_key
 from index.ner.models import TEXT_ONLY, ModelChoice, Pipeline, choose_models
-from index.ner.pipeline import DEFAULT_BATCH_SIZE, MentionTuple
+from index.ner.pipeline import DEFAULT_BATCH_SIZE, Mention, MentionTuple
 from index.ner.pool import InlineNer, Ner, NerPool
 from index.store import folder as store
 from index.store.columns import refresh_columns
@@ -474,9 +474,11 @@ class _Run:
                replaces: bool, seq: int, model_key: str) -> None:
         if self.latest.get(article.id, seq) != seq:
             return  # a later copy with the same id was read since this one went to NER
-        doc, tagged = document_fields(article, digest, mentions, model_key)
+        doc = document_fields(article, digest, mentions, model_key)
         if len(self.tagged) < MAX_KEPT_TAGGED or article.id in self.tagged:
-            self.tagged[article.id] = (digest, tagged)
+            # Tagged only when kept: the corpus pass tags the others itself.
+            self.tagged[article.id] = (digest, tag_mentions([Mention(*m) for m in mentions],
+                                                            ner_text(article)))
         with uninterrupted():  # the document and its count go in together
             self.writer.add(doc, replaces)
             self.tally.indexed += 1

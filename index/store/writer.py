@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from whoosh.reading import SegmentReader
-from whoosh.writing import CLEAR
+from whoosh.writing import CLEAR, NO_MERGE
 
-from index.entities.mentions import Tagged, tag_mentions
-from index.ingest.records import Article, ner_text
+from index.ingest.records import Article
 from index.ner.cache import NerCache
 from index.ner.pipeline import Mention, MentionTuple
 from index.store import folder as store
@@ -59,18 +58,15 @@ SMALL_SEGMENT_SHARE = 0.05
 
 
 def document_fields(article: Article, digest: str, mentions: list[MentionTuple], model: str
-                    ) -> tuple[dict[str, Any], list[Tagged]]:
-    """The index document of an article with its NER mentions, and the tagged mentions
-    (:func:`index.entities.mentions.tag_mentions`) its facets will be derived from.
+                    ) -> dict[str, Any]:
+    """The index document of an article with its NER mentions.
 
     The document has no facets yet: the corpus pass that ends every run that writes one
     derives them from the whole corpus and writes the document again (a run stopped
     before it leaves the ``facets.stale`` marker, and the next run does the pass), so
     deriving them here from the article alone would be work thrown away.
     """
-    text = ner_text(article)
     found = [Mention(*m) for m in mentions]
-    tagged = tag_mentions(found, text)
     doc: dict[str, Any] = {
         ID: article.id, TITLE: article.title, BODY: article.text, PATH: article.path,
         HASH: digest,
@@ -84,7 +80,7 @@ def document_fields(article: Article, digest: str, mentions: list[MentionTuple],
         doc[URL] = article.url
     if article.language:
         doc[LANGUAGE] = article.language
-    return doc, tagged
+    return doc
 
 
 class BatchWriter:
@@ -189,10 +185,12 @@ class BatchWriter:
 
     def close(self, final: bool, *, merge: bool = True) -> None:
         """Commit what is written; at the ``final`` close, also :meth:`merge` unless told not
-        to (the caller then merges after its own last writes)."""
+        to (the caller then merges after its own last writes, so this commit leaves the
+        segments as they are: Whoosh's merge of small segments at every commit would be
+        done again by the caller's)."""
         if final and self.clear_first:
             self._open()  # a rebuild that wrote nothing still empties the index
-        self.commit()
+        self.commit(mergetype=NO_MERGE if final and not merge else None)
         if final and merge:
             self.merge()
 
