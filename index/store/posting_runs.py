@@ -10,11 +10,11 @@ unpickler, since every unpickle Whoosh does goes through the allowlist of
 :mod:`index.store.safe_pickle`).
 
 :func:`install` makes ``PostingPool`` write a run as ``marshal`` blocks of
-:data:`RUN_BLOCK` postings, each after its size, and read it a block at a time. A posting is a tuple of a string,
-bytes, an integer, a float and bytes or ``None``, all of which ``marshal`` writes exactly;
-it runs no code on reading. A run is a temporary file the writer made a moment ago, in a
-folder it created, and deleted once read. It is called when :mod:`index.store.folder` is
-imported.
+:data:`RUN_BLOCK` postings, each after its size, and read it a block at a time. A posting
+is a tuple of a string, bytes, an integer, a float and bytes or ``None``, all of which
+``marshal`` writes exactly; it runs no code on reading. A run is a temporary file the
+writer made a moment ago, in a folder it created, and deleted once read. It is called
+when :mod:`index.store.folder` is imported.
 """
 
 from __future__ import annotations
