@@ -66,7 +66,8 @@ def _named(text: str, by_key: Mapping[Facet, Mapping[str, str]],
         yield Facet.PEOPLE, by_key[Facet.PEOPLE][person]
     elif person:
         words = tuple(person.split())
-        fuller = {value for parts, value in people.get(words[0], ()) if _has_run(parts, words)}
+        candidates = people.get(words[0], ()) if words else ()
+        fuller = {value for parts, value in candidates if _has_run(parts, words)}
         if len(fuller) == 1:  # a surname shared by two people names neither
             yield Facet.PEOPLE, fuller.pop()
     key = name_key(text)
