@@ -474,11 +474,11 @@ class _Run:
                replaces: bool, seq: int, model_key: str) -> None:
         if self.latest.get(article.id, seq) != seq:
             return  # a later copy with the same id was read since this one went to NER
-        doc = document_fields(article, digest, mentions, model_key)
+        found = [Mention(*m) for m in mentions]
+        doc = document_fields(article, digest, found, model_key)
         if len(self.tagged) < MAX_KEPT_TAGGED or article.id in self.tagged:
             # Tagged only when kept: the corpus pass tags the others itself.
-            self.tagged[article.id] = (digest, tag_mentions([Mention(*m) for m in mentions],
-                                                            ner_text(article)))
+            self.tagged[article.id] = (digest, tag_mentions(found, ner_text(article)))
         with uninterrupted():  # the document and its count go in together
             self.writer.add(doc, replaces)
             self.tally.indexed += 1

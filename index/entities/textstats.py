@@ -24,7 +24,9 @@ from index.entities.names import LEGAL_FORMS, clean_person, name_key
 from index.ner.casing import FUNCTION_WORDS, is_shouted
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
-_FIGURE = re.compile(r"[$£€¥]?\d[\d.,:/]*%?")
+#: A figure starts with a digit or one of these ("$5", "£2.5 mln").
+_CURRENCIES = "$£€¥"
+_FIGURE = re.compile(rf"[{re.escape(_CURRENCIES)}]?\d[\d.,:/]*%?")
 #: A dateline ahead of the text on its line ("NEW YORK, March 3 - ") ends here.
 _DATELINE_END = re.compile(r"^[A-Z][A-Z .,'\-]*,[\w .]*?\d{1,2}\s+-+\s+")
 #: A line counts as a line of figures when figures hold at least this share of its characters.
@@ -35,8 +37,6 @@ LABEL_REACH = 2
 HEAD_MAX = 80
 #: Characters that count as part of figures beside the digits ("1,250.5", "3-2", "5%").
 _FIGURE_MARKS = ".,-/%"
-#: A figure starts with a digit or one of these ("$5", "£2.5 mln").
-_CURRENCIES = "$£€¥"
 #: Stripped from a token's ends before its word is read, and from the word's end after.
 _OPENERS = "\"'“‘(["
 _CLOSERS = ".,;:!?'’"

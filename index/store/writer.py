@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from whoosh.writing import CLEAR, NO_MERGE
 
 from index.ingest.records import Article
 from index.ner.cache import NerCache
-from index.ner.pipeline import Mention, MentionTuple
+from index.ner.pipeline import Mention
 from index.store import folder as store
 from index.store.record import StoredRecord
 from index.store.schema import (
@@ -57,7 +57,7 @@ MAX_FINAL_SEGMENTS = 10
 SMALL_SEGMENT_SHARE = 0.05
 
 
-def document_fields(article: Article, digest: str, mentions: list[MentionTuple], model: str
+def document_fields(article: Article, digest: str, mentions: Sequence[Mention], model: str
                     ) -> dict[str, Any]:
     """The index document of an article with its NER mentions.
 
@@ -66,11 +66,10 @@ def document_fields(article: Article, digest: str, mentions: list[MentionTuple],
     before it leaves the ``facets.stale`` marker, and the next run does the pass), so
     deriving them here from the article alone would be work thrown away.
     """
-    found = [Mention(*m) for m in mentions]
     doc: dict[str, Any] = {
         ID: article.id, TITLE: article.title, BODY: article.text, PATH: article.path,
         HASH: digest,
-        RECORD: StoredRecord(tuple(found), model=model, truncated=article.truncated).to_dict(),
+        RECORD: StoredRecord(tuple(mentions), model=model, truncated=article.truncated).to_dict(),
     }
     if article.date:
         doc[DATE] = dt.datetime.combine(article.date, dt.time())
