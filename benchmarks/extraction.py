@@ -119,7 +119,7 @@ def main() -> None:
         start = time.perf_counter()
         read: list[Article] = []
         for number in range(len(bodies)):
-            source = SourceFile(folder / f"{number:05d}.html", folder)
+            source = SourceFile(str(folder / f"{number:05d}.html"), folder)
             read.extend(a for a in read_source(source) if isinstance(a, Article))
         html_each = timed("HTML reader (trafilatura, fast mode)", len(bodies),
                           time.perf_counter() - start)
@@ -151,7 +151,7 @@ def main() -> None:
                     count += 1
         timed("WARC records, warcio", count, time.perf_counter() - start, "records")
         start = time.perf_counter()
-        found = [a for a in read_source(SourceFile(warc, folder)) if isinstance(a, Article)]
+        found = [a for a in read_source(SourceFile(str(warc), folder)) if isinstance(a, Article)]
         warc_each = timed("WARC reader (fastwarc + extraction)", len(found),
                           time.perf_counter() - start)
 

@@ -40,7 +40,7 @@ class Slice:
 
     def source(self) -> SourceFile:
         """The file, as the readers take it."""
-        return SourceFile(Path(self.path), Path(self.root))
+        return SourceFile(self.path, Path(self.root))
 
     def read(self) -> Iterator[ReadItem]:
         """This slice's articles, and the problems found among them.
@@ -146,7 +146,7 @@ def plan_partitions(inputs: Iterable[str | os.PathLike[str]], fingerprint: str, 
         while True:
             room = per - filled
             stop = start + room if expected - start > room else None
-            groups[-1].append(Slice(str(source.path), str(source.root), start, stop,
+            groups[-1].append(Slice(source.shown, str(source.root), start, stop,
                                     size, mtime))
             filled += (stop if stop is not None else expected) - start
             if filled >= per:

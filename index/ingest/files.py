@@ -110,44 +110,47 @@ def open_regular(path: Path) -> BinaryIO:
 def _walk(start: Path, root: Path, follow_links: bool, candidates: list[_Candidate],
           problems: list[ReadProblem], seen_dirs: set[tuple[int, int]]) -> None:
     """Depth first, a folder's files before its subfolders, without recursion (a folder
-    nested a thousand deep must not end the run)."""
-    stack = [start]
+    nested a thousand deep must not end the run).
+
+    Paths are strings from the listing itself: making a ``Path`` of every file was half
+    the walk's time."""
+    stack = [os.fspath(start)]
     while stack:
         folder = stack.pop()
         inner = _list(folder, root, follow_links, candidates, problems, seen_dirs)
         stack.extend(reversed(inner))
 
 
-def _list(folder: Path, root: Path, follow_links: bool, candidates: list[_Candidate],
-          problems: list[ReadProblem], seen_dirs: set[tuple[int, int]]) -> list[Path]:
+def _list(folder: str, root: Path, follow_links: bool, candidates: list[_Candidate],
+          problems: list[ReadProblem], seen_dirs: set[tuple[int, int]]) -> list[str]:
     """Take in one folder's files; return its subfolders to walk, in order."""
-    inner: list[Path] = []
+    inner: list[str] = []
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda e: e.name)
     except OSError as exc:
-        problems.append(ReadProblem(str(folder), f"{_cannot(exc, 'list folder')}; not read",
+        problems.append(ReadProblem(folder, f"{_cannot(exc, 'list folder')}; not read",
                                     ProblemKind.SKIPPED))
         return inner
     for entry in entries:
-        path = folder / entry.name
+        path = entry.path
         if entry.name.startswith("."):
             what = "folder" if _is_dir(entry) else "file"
-            problems.append(ReadProblem(str(path), f"hidden {what}; not read",
+            problems.append(ReadProblem(path, f"hidden {what}; not read",
                                         ProblemKind.SKIPPED))
             continue
         try:
             is_link = entry.is_symlink()
             is_dir = entry.is_dir(follow_symlinks=False)
         except OSError as exc:
-            problems.append(ReadProblem(str(path), f"cannot read entry: {_why(exc)}",
+            problems.append(ReadProblem(path, f"cannot read entry: {_why(exc)}",
                                         ProblemKind.SKIPPED))
             continue
         if is_dir:
             try:
                 key = _dir_key(path)
             except OSError as exc:
-                problems.append(ReadProblem(str(path), f"{_cannot(exc)}; not read",
+                problems.append(ReadProblem(path, f"{_cannot(exc)}; not read",
                                             ProblemKind.SKIPPED))
                 continue
             if key not in seen_dirs:
@@ -163,13 +166,13 @@ def _list(folder: Path, root: Path, follow_links: bool, candidates: list[_Candid
     return inner
 
 
-def _link(path: Path, root: Path, follow_links: bool, candidates: list[_Candidate],
-          problems: list[ReadProblem], seen_dirs: set[tuple[int, int]]) -> Path | None:
+def _link(path: str, root: Path, follow_links: bool, candidates: list[_Candidate],
+          problems: list[ReadProblem], seen_dirs: set[tuple[int, int]]) -> str | None:
     """Take in a symbolic link's file, or return the folder it names when that is walked."""
     try:
-        target = path.resolve(strict=True)
+        target = Path(path).resolve(strict=True)
     except RuntimeError:  # Python < 3.13 reports a loop this way
-        problems.append(ReadProblem(str(path), "symbolic link loop; not read",
+        problems.append(ReadProblem(path, "symbolic link loop; not read",
                                     ProblemKind.SKIPPED))
         return None
     except OSError as exc:
@@ -206,7 +209,7 @@ def _link(path: Path, root: Path, follow_links: bool, candidates: list[_Candidat
     return None
 
 
-def _consider(path: Path, root: Path, follow_links: bool, candidates: list[_Candidate],
+def _consider(path: str | Path, root: Path, follow_links: bool, candidates: list[_Candidate],
               problems: list[ReadProblem], *, via_link: bool,
               entry: os.DirEntry[str] | None = None) -> None:
     try:
@@ -220,7 +223,8 @@ def _consider(path: Path, root: Path, follow_links: bool, candidates: list[_Cand
         problems.append(ReadProblem(str(path), f"{_kind_of(info.st_mode)}, not a regular file; "
                                     "not read", ProblemKind.SKIPPED))
         return
-    candidates.append(_Candidate(SourceFile(path, root, (info.st_size, info.st_mtime_ns)),
+    candidates.append(_Candidate(SourceFile(os.fspath(path), root,
+                                            (info.st_size, info.st_mtime_ns)),
                                  (info.st_dev, info.st_ino), via_link))
 
 
@@ -240,7 +244,7 @@ def _once_each(candidates: list[_Candidate]) -> Iterator[SourceFile | ReadProble
                               "read once, under that name", ProblemKind.SKIPPED)
 
 
-def _dir_key(path: Path) -> tuple[int, int]:
+def _dir_key(path: str | Path) -> tuple[int, int]:
     info = os.stat(path)
     return info.st_dev, info.st_ino
 

@@ -66,24 +66,30 @@ class ReadProblem:
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
-    """A file to read and the root its document ids are relative to."""
+    """A file to read and the root its document ids are relative to.
 
-    path: Path
+    The path is kept as the string the walk found (a :class:`~pathlib.Path` is made only
+    for the files read: a run that finds most files unchanged compares strings alone).
+    """
+
+    #: The path, as problems report it and ``files.json`` records it.
+    shown: str
     root: Path
     #: Size and modification time (ns) when the walk found it, before anything read it.
     key: tuple[int, int] | None = field(default=None, compare=False)
 
     @property
-    def relpath(self) -> str:
-        """The path relative to the indexed root, with forward slashes."""
-        if self.root == self.path:
-            return self.path.name
-        return self.path.relative_to(self.root).as_posix()
+    def path(self) -> Path:
+        """The path."""
+        return Path(self.shown)
 
     @property
-    def shown(self) -> str:
-        """The path as problems report it."""
-        return str(self.path)
+    def relpath(self) -> str:
+        """The path relative to the indexed root, with forward slashes."""
+        path = self.path
+        if self.root == path:
+            return path.name
+        return path.relative_to(self.root).as_posix()
 
 
 #: What a reader yields.
