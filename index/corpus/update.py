@@ -16,6 +16,7 @@ The decided facets are the same as a full pass's (tested on random splits of a c
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 from index.corpus.documents import KnownTagged, article_of, rewritten, stored_entities
 from index.corpus.full import PassResult
 from index.corpus.state import CorpusState
+from index.entities.corpus import CorpusView
 from index.entities.display import DisplayCounts, DisplayForms
 from index.entities.lookups import recording
 from index.entities.normalize import Entities
@@ -136,7 +138,17 @@ def update_pass(ix: Any, folder: Path, state: CorpusState, removed: Mapping[str,
         # Round 1: the rules' counts.
         keys = _apply(stats.text, TEXT, fresh, gone, (), old, old)
         rules = CorpusRules.build(stats.text)
-        changed = {k for k in keys if old_rules.signature(k) != rules.signature(k)}
+        # Each key's answers are asked in every round: once per key and side is enough
+        # (the old rules answer from a copy, the new ones' counts are final from here).
+        said_before, said_now = functools.cache(old_rules.signature), \
+            functools.cache(rules.signature)
+        decided_before = functools.cache(old.view.decided_about)
+
+        def moved(keys: set[str], view: CorpusView) -> set[str]:
+            return {k for k in keys if said_before(k) != said_now(k)
+                    or decided_before(k) != view.decided_about(k)}
+
+        changed = {k for k in keys if said_before(k) != said_now(k)}
         after_text = replace(old, view=replace(old.view, rules=rules))
         # Round 2: votes, acronyms, full names, named organizations and places.
         queried = set(changed)
@@ -144,7 +156,7 @@ def update_pass(ix: Any, folder: Path, state: CorpusState, removed: Mapping[str,
         keys |= _apply(stats.view, VIEW, fresh, gone, _inputs(again, inputs), old,
                        after_text)
         view = type(old.view).decided(rules, stats.view, keys, base=old.view)
-        changed = {k for k in keys if old.view.signature(k) != view.signature(k)}
+        changed = moved(keys, view)
         after_view = replace(old, view=view)
         # Round 3: the lexicon.
         again |= _asking(reader, changed - queried, skip)
@@ -152,7 +164,7 @@ def update_pass(ix: Any, folder: Path, state: CorpusState, removed: Mapping[str,
         keys |= _apply(stats.lexicon, LEXICON, fresh, gone, _inputs(again, inputs), old,
                        after_view)
         view = view.with_lexicons(stats.lexicon, keys)
-        changed = {k for k in keys if old.view.signature(k) != view.signature(k)}
+        changed = moved(keys, view)
         again |= _asking(reader, changed - queried, skip)
         decided = replace(old, view=view)
 

@@ -281,9 +281,12 @@ class CorpusView:
 
     def signature(self, key: str) -> tuple[object, ...]:
         """Every decision about ``key`` (the rules' included)."""
+        return (*self.rules.signature(key), *self.decided_about(key))
+
+    def decided_about(self, key: str) -> tuple[object, ...]:
+        """Every decision of this view about ``key``, the rules' left out."""
         with recording():
-            return (*self.rules.signature(key),
-                    *(self.labels.get(s, NotedDict()).get(key) for s in (True, False)),
+            return (*(self.labels.get(s, NotedDict()).get(key) for s in (True, False)),
                     *(self.lexicons.get(s, NotedDict()).get(key) for s in (True, False)),
                     self.acronyms.get(key), self.full_names.get(key), key in self.person_words,
                     key in self.named_organizations, key in self.place_names)
