@@ -18,23 +18,22 @@ and renamed, so a reader sees all of it or nothing; older folders are removed.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from index.entities.names import name_key
 from index.store.folder import deleted_docs
-from index.store.schema import BODY, DATE, Facet
+from index.store.schema import BODY, Facet
+from index.store.segment_postings import NO_DATE, SegmentPostings, TermPostings, raw_dates
 from index.store.whoosh_types import WhooshIndex, WhooshReader
 
 #: Bumped when the files' layout or meaning changes: folders of another version are rebuilt.
@@ -52,7 +51,6 @@ PRECOUNT_MIN_DOCS = 1_000
 #: Values kept per facet of a precounted value (the first in table order): enough for any
 #: facet table a page shows, bounded on indexes of millions of entities.
 PRECOUNT_KEEP = 1_000
-_NO_DATE = np.iinfo(np.uint64).max
 _MICROS_PER_DAY = 86_400 * 1_000_000
 
 
@@ -85,29 +83,42 @@ class FacetArrays:
     @classmethod
     def read(cls, reader: WhooshReader, facet: Facet) -> FacetArrays:
         """Read ``facet``'s postings from a Whoosh reader."""
-        return cls.of(list(_facet_postings(reader, facet.value, 0)))
+        return cls.merged([(TermPostings.read(reader, facet.value), 0)])
 
     @classmethod
     def of(cls, postings: list[tuple[str, np.ndarray]]) -> FacetArrays:
         """Build from ``(term, documents)`` postings (a term may come once per segment)."""
+        return cls.merged([(TermPostings.of(postings), 0)])
+
+    @classmethod
+    def merged(cls, parts: Sequence[tuple[TermPostings, int]]) -> FacetArrays:
+        """Build from segments' postings, each with the first document number of its
+        segment."""
+        all_terms = [term for part, _ in parts for term in part.terms]
+        all_keys = [key for part, _ in parts for key in part.keys]
+        lengths = np.concatenate([part.lengths for part, _ in parts]) if parts \
+            else np.zeros(0, dtype=np.int64)
+        sizes = lengths.tolist()
         # In term order, as one reader's lexicon gives them: ties between spellings are
         # broken the same way however the index is split into segments.
-        postings = sorted(postings, key=lambda item: item[0])
         variants: dict[str, Counter[str]] = {}
-        for term, docs in postings:
-            variants.setdefault(name_key(term), Counter())[term] += len(docs)
+        for n in sorted(range(len(all_terms)), key=all_terms.__getitem__):
+            spellings = variants.get(all_keys[n])
+            if spellings is None:
+                spellings = variants[all_keys[n]] = Counter()
+            spellings[all_terms[n]] += sizes[n]
         keys = tuple(sorted(variants))
         key_ids = {key: i for i, key in enumerate(keys)}
         values = tuple(variants[k].most_common(1)[0][0] for k in keys)
         terms = tuple(tuple(variants[k]) for k in keys)
         width = max(1, len(values))
-        if postings:
-            docs = np.concatenate([d for _, d in postings])
-            ids = np.repeat(np.array([key_ids[name_key(t)] for t, _ in postings],
-                                     dtype=np.int32),
-                            np.array([len(d) for _, d in postings], dtype=np.int64))
+        if all_terms:
+            docs = np.concatenate([part.docs.astype(np.int64) + offset
+                                   for part, offset in parts])
+            ids = np.repeat(np.array([key_ids[k] for k in all_keys], dtype=np.int64),
+                            lengths)
             # One document counts once per entity even when two spellings of it are indexed.
-            pairs = sorted_unique(docs.astype(np.int64) * width + ids)
+            pairs = sorted_unique(docs * width + ids)
             docs = (pairs // width).astype(np.int32)
             ids = (pairs % width).astype(np.int32)
         else:
@@ -203,7 +214,7 @@ class SearchColumns:
         leaves = [(leaf, offset) for leaf, offset in reader.leaf_readers()
                   if leaf.doc_count_all()]
         live = np.zeros(size, dtype=bool)
-        raw_dates = np.full(size, _NO_DATE, dtype=np.uint64)
+        raw = np.full(size, NO_DATE, dtype=np.uint64)
         parts = []
         for leaf, offset in leaves:
             part = SegmentPostings.get(leaf, cache)
@@ -211,147 +222,42 @@ class SearchColumns:
             live[offset:offset + count] = True
             deleted = deleted_docs(leaf)  # from the segment's set, not document by document
             live[offset + np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
-            raw_dates[offset:offset + count] = part.dates
+            raw[offset:offset + count] = part.dates
             parts.append((part, offset))
         live.flags.writeable = False
         if cache is not None:
             SegmentPostings.forget_others(cache, {p.segment for p, _ in parts})
-        facets = {facet: FacetArrays.of([(term, docs + offset) for part, offset in parts
-                                         for term, docs in part.facets[facet.value]])
+        facets = {facet: FacetArrays.merged([(part.facets[facet.value], offset)
+                                             for part, offset in parts])
                   for facet in Facet}
         body: Counter[str] = Counter()
         for part, _ in parts:
             body.update(dict(zip(part.body_terms, part.body_freq.tolist(), strict=True)))
         terms = sorted(body)
-        ordinals, has_date = _ordinals(raw_dates)
+        ordinals, has_date = _ordinals(raw)
         return cls(generation_token(reader), size, live, facets, ordinals, has_date,
                    _precount(facets, live),
                    {"terms": BodyTerms(terms, np.array([body[t] for t in terms],
                                                        dtype=np.int64))})
 
 
-@dataclass(frozen=True, slots=True)
-class SegmentPostings:
-    """One segment's facet postings (its own document numbers) and body terms: what the
-    columns are computed from, kept per segment id (a segment never changes; deletions
-    are in the live column)."""
-
-    segment: str
-    facets: dict[str, list[tuple[str, np.ndarray]]]
-    body_terms: list[str]
-    body_freq: np.ndarray
-    #: Whoosh's raw date column (see :func:`read_dates`).
-    dates: np.ndarray
-
-    @classmethod
-    def read(cls, leaf: WhooshReader, segment: str) -> SegmentPostings:
-        """Read from a one-segment reader."""
-        terms, freqs = [], []
-        for raw, info in leaf.iter_field(BODY):
-            terms.append(raw.decode("utf-8") if isinstance(raw, bytes) else str(raw))
-            freqs.append(info.doc_frequency())
-        return cls(segment, {f.value: list(_facet_postings(leaf, f.value, 0)) for f in Facet},
-                   terms, np.array(freqs, dtype=np.int64), _raw_dates(leaf))
-
-    @classmethod
-    def get(cls, leaf: WhooshReader, cache: Path | None) -> SegmentPostings:
-        """The segment's postings: from ``cache`` when kept there, else read (and kept)."""
-        segments = leaf.segments() or []
-        segment = segments[0].segment_id() if len(segments) == 1 else ""
-        if cache is None or not segment:
-            return cls.read(leaf, segment)
-        path = cache / f"{segment}.npz"
-        try:
-            return cls._load(path, segment, leaf.doc_count_all())
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-        found = cls.read(leaf, segment)
-        with contextlib.suppress(OSError):
-            found._save(path, leaf.doc_count_all())
-        return found
-
-    def _save(self, path: Path, size: int) -> None:
-        arrays: dict[str, np.ndarray] = {"body_freq": self.body_freq, "dates": self.dates,
-                                         "size": np.array([size], dtype=np.int64)}
-        vocab: dict[str, Any] = {"body": self.body_terms}
-        for name, postings in self.facets.items():
-            vocab[name] = [term for term, _ in postings]
-            arrays[f"{name}.lengths"] = np.array([len(d) for _, d in postings], dtype=np.int64)
-            arrays[f"{name}.docs"] = np.concatenate([d for _, d in postings]) if postings \
-                else np.zeros(0, dtype=np.int32)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        staging = path.with_name(f".{path.name}.{os.getpid()}")
-        arrays["terms"] = np.frombuffer(json.dumps(vocab, ensure_ascii=False).encode("utf-8"),
-                                        dtype=np.uint8)
-        save: Any = np.savez  # its keyword arrays clash with allow_pickle in the stubs
-        with open(staging, "wb") as handle:
-            save(handle, **arrays)
-        os.replace(staging, path)
-
-    @classmethod
-    def _load(cls, path: Path, segment: str, size: int) -> SegmentPostings:
-        with np.load(path, allow_pickle=False) as data:
-            if int(data["size"][0]) != size:
-                raise ValueError(f"{path} is of another segment")
-            vocab = json.loads(data["terms"].tobytes().decode("utf-8"))
-            facets = {}
-            for facet in Facet:
-                name = facet.value
-                docs = data[f"{name}.docs"].astype(np.int32)
-                ends = np.cumsum(data[f"{name}.lengths"])
-                if len(ends) != len(vocab[name]) or (len(ends) and ends[-1] != len(docs)):
-                    raise ValueError(f"damaged postings in {path}")
-                facets[name] = list(zip(vocab[name], np.split(docs, ends[:-1]), strict=True)) \
-                    if len(ends) else []
-            body_freq = data["body_freq"].astype(np.int64)
-            dates = data["dates"].astype(np.uint64)
-        if len(vocab["body"]) != len(body_freq):
-            raise ValueError(f"damaged body terms in {path}")
-        if len(dates) != size:
-            raise ValueError(f"damaged dates in {path}")
-        return cls(segment, facets, [str(t) for t in vocab["body"]], body_freq, dates)
-
-    @staticmethod
-    def forget_others(cache: Path, keep: set[str]) -> None:
-        """Remove the kept postings of segments no longer in the index."""
-        for path in cache.glob("*.npz"):
-            if path.stem not in keep:
-                path.unlink(missing_ok=True)
-
-
-def _facet_postings(reader: WhooshReader, field: str, offset: int
-                    ) -> Iterator[tuple[str, np.ndarray]]:
-    for raw in reader.lexicon(field):
-        term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        yield term, np.fromiter(reader.postings(field, raw).all_ids(), dtype=np.int32) + offset
-
-
 def read_dates(reader: WhooshReader, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Each document's date as a day ordinal (``date.toordinal()``, 0 when undated), and
     whether it has one, from Whoosh's raw date column (microseconds since year 1)."""
-    raw = np.full(size, _NO_DATE, dtype=np.uint64)
+    raw = np.full(size, NO_DATE, dtype=np.uint64)
     # Segment by segment: Whoosh's multi-segment column reader fails on some layouts.
     for leaf, offset in reader.leaf_readers():
         count = leaf.doc_count_all()
         if count:
-            raw[offset:offset + count] = _raw_dates(leaf)
+            raw[offset:offset + count] = raw_dates(leaf)
     return _ordinals(raw)
-
-
-def _raw_dates(leaf: WhooshReader) -> np.ndarray:
-    """One segment's raw date column (microseconds since year 1, or a default)."""
-    count = leaf.doc_count_all()
-    if not leaf.has_column(DATE):
-        return np.full(count, _NO_DATE, dtype=np.uint64)
-    column = leaf.column_reader(DATE, translate=False)
-    return np.fromiter((column[n] for n in range(count)), dtype=np.uint64, count=count)
 
 
 def _ordinals(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Day ordinals and whether there is a date, from raw date column values."""
     # Undated documents hold the column's default: 0 in this schema (year 1, never a real
     # article date), the maximum in Whoosh's own DATETIME column.
-    has_date = (raw != _NO_DATE) & (raw != 0)
+    has_date = (raw != NO_DATE) & (raw != 0)
     ordinals = np.where(has_date, (np.where(has_date, raw, 0) // _MICROS_PER_DAY)
                         .astype(np.int64) + 1, 0)
     return ordinals, has_date
