@@ -18,11 +18,15 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import struct
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import BinaryIO, TypeVar
+
+import numpy as np
 
 from index.ner.cache import default_cache_dir
 
@@ -69,6 +73,45 @@ def kept(name: str, key: str, write: Callable[[BinaryIO], None],
         return read(path)
     except _DAMAGED:
         return derive()
+
+
+def mapped_npz(path: Path) -> dict[str, np.ndarray]:
+    """The arrays of an uncompressed ``.npz`` file, memory-mapped where they lie in it.
+
+    ``np.load`` reads every array of an ``.npz`` whole, through ``zipfile``, which checks
+    each byte's CRC in Python: 0.3 s for the 68 MB of the language model. Mapped, a
+    process reads only the pages it uses, from the page cache it shares with the others.
+
+    Raises:
+        ValueError: a member is compressed, holds Python objects or is cut short.
+        OSError: the file cannot be read.
+    """
+    arrays: dict[str, np.ndarray] = {}
+    with zipfile.ZipFile(path) as archive, open(path, "rb") as handle:
+        for info in archive.infolist():
+            if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
+                raise ValueError(f"{path}: {info.filename} is not an uncompressed array")
+            handle.seek(info.header_offset)
+            local = handle.read(_LOCAL_HEADER.size)
+            if len(local) != _LOCAL_HEADER.size or local[:4] != b"PK\x03\x04":
+                raise ValueError(f"{path}: damaged entry {info.filename}")
+            name_size, extra_size = _LOCAL_HEADER.unpack(local)[-2:]
+            handle.seek(info.header_offset + _LOCAL_HEADER.size + name_size + extra_size)
+            version = np.lib.format.read_magic(handle)
+            shape, fortran, dtype = (np.lib.format.read_array_header_1_0(handle)
+                                     if version == (1, 0)
+                                     else np.lib.format.read_array_header_2_0(handle))
+            if dtype.hasobject:
+                raise ValueError(f"{path}: {info.filename} holds Python objects")
+            arrays[info.filename.removesuffix(".npy")] = np.memmap(
+                path, dtype=dtype, mode="r", offset=handle.tell(), shape=shape,
+                order="F" if fortran else "C")
+    return arrays
+
+
+#: A zip entry's local header: signature, versions, flags, method, time, date, CRC, sizes,
+#: then the lengths of the name and the extra field that come before the data.
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 
 
 def _write(folder: Path, path: Path, write: Callable[[BinaryIO], None]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index import kept_tables
@@ -75,3 +76,36 @@ def test_a_damaged_or_unwritable_cache_derives_the_table_instead(
     assert places._places() == built
     assert language.detect_language((SEEDS / sorted(os.listdir(SEEDS))[5]).read_text(
         encoding="utf-8")) == "en"
+
+
+def test_a_mapped_npz_holds_the_arrays_np_load_reads(tmp_path: Path) -> None:
+    arrays = {"weights": np.arange(24, dtype=np.float32).reshape(4, 6),
+              "moves": np.arange(1000, dtype=np.uint32),
+              "labels": np.array(["en", "fr", "srl"]),
+              "columns": np.asfortranarray(np.arange(12, dtype=np.int64).reshape(3, 4)),
+              "empty": np.zeros(0, dtype=np.int16)}
+    path = tmp_path / "model.npz"
+    np.savez(path, **arrays)  # type: ignore[arg-type]
+    mapped = kept_tables.mapped_npz(path)
+    assert sorted(mapped) == sorted(arrays)
+    for name, array in arrays.items():
+        assert isinstance(mapped[name], np.memmap)
+        assert mapped[name].dtype == array.dtype and mapped[name].shape == array.shape
+        assert np.array_equal(mapped[name], array)
+
+
+def test_a_mapped_npz_refuses_what_it_cannot_map(tmp_path: Path) -> None:
+    packed = tmp_path / "packed.npz"
+    np.savez_compressed(packed, weights=np.arange(100))
+    with pytest.raises(ValueError, match="not an uncompressed array"):
+        kept_tables.mapped_npz(packed)
+    objects = tmp_path / "objects.npz"
+    np.savez(objects, things=np.array([{"a": 1}, None], dtype=object))
+    with pytest.raises(ValueError, match="Python objects"):
+        kept_tables.mapped_npz(objects)
+    cut = tmp_path / "cut.npz"
+    np.savez(cut, weights=np.arange(10_000))
+    whole = cut.read_bytes()
+    cut.write_bytes(whole[:200] + whole[-200:])  # the directory kept, the data gone
+    with pytest.raises((ValueError, OSError)):
+        kept_tables.mapped_npz(cut)

@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from index.kept_tables import fingerprint, kept
+from index.kept_tables import fingerprint, kept, mapped_npz
 
 #: Characters of a text the detector reads: enough to be sure, bounded in cost.
 DETECT_CHARS = 2_000
@@ -57,11 +57,11 @@ def _identifier() -> Any:
             shutil.copyfileobj(packed, out, length=1 << 20)
 
     def read(path: Path) -> Any:
-        with np.load(path, allow_pickle=False) as data:
-            return LanguageIdentifier(
-                np.asarray(data["ptc"]), np.asarray(data["pc"]), data["classes"].tolist(),
-                _uint_array(data["nextmove"]), data["out_feat"].tolist(), norm_probs=True,
-                tk_row=_uint_array(data["nextmove_row"]))
+        data = mapped_npz(path)  # its rows of weights are read as texts use them
+        return LanguageIdentifier(
+            data["ptc"], np.array(data["pc"]), data["classes"].tolist(),
+            _uint_array(data["nextmove"]), data["out_feat"].tolist(), norm_probs=True,
+            tk_row=_uint_array(data["nextmove_row"]))
 
     def derive() -> Any:
         return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
