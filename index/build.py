@@ -546,7 +546,7 @@ def _indexed_ids(ix: Any, folder: Path) -> set[str]:
 def _last_records(source: SourceFile) -> dict[str, int]:
     """Where the last record of each id is in a file of several records (a first read;
     ids alone are kept). Empty for a file of one article."""
-    name = source.path.name.lower()
+    name = source.name.lower()
     if not name.removesuffix(".gz").endswith(MULTI_RECORD_SUFFIXES):
         return {}
     last: dict[str, int] = {}

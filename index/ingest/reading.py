@@ -24,7 +24,7 @@ DOC_FILE_PREFIXES = ("readme", "license", "licence", "notice", "copying", "chang
 def read_source(source: SourceFile) -> Iterator[ReadItem]:
     """Read one file into articles, yielding a :class:`ReadProblem` for what cannot be read."""
     shown = source.shown
-    name = source.path.name.lower()
+    name = source.name.lower()
     if name.startswith(DOC_FILE_PREFIXES):
         yield ReadProblem(shown, "documentation file, not an article", ProblemKind.SKIPPED)
         return
@@ -69,8 +69,8 @@ def estimate_documents(sources: Iterable[SourceFile]) -> int:
     """
     total = 0
     for source in sources:
-        fmt = format_of(source.path.name)
-        if fmt is None or source.path.name.lower().startswith(DOC_FILE_PREFIXES):
+        fmt = format_of(source.name)
+        if fmt is None or source.name.lower().startswith(DOC_FILE_PREFIXES):
             continue
         try:
             total += fmt.estimate(source)

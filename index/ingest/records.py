@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +83,11 @@ class SourceFile:
     def path(self) -> Path:
         """The path."""
         return Path(self.shown)
+
+    @property
+    def name(self) -> str:
+        """The file's name, without its folder."""
+        return os.path.basename(self.shown)
 
     @property
     def relpath(self) -> str:

@@ -23,7 +23,7 @@ _CHUNK = 1 << 16
 
 def is_gzip(source: SourceFile) -> bool:
     """Whether the file is gzip-compressed, by its name."""
-    return source.path.name.lower().endswith(".gz")
+    return source.name.lower().endswith(".gz")
 
 
 @contextmanager

@@ -39,7 +39,7 @@ def read_feed(source: SourceFile, stream: BinaryIO) -> Iterator[ReadItem]:
         return
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     if not parsed.get("version") and not parsed.entries:
-        if source.path.name.lower().removesuffix(".gz").endswith(".xml"):
+        if source.name.lower().removesuffix(".gz").endswith(".xml"):
             yield ReadProblem(source.shown, "XML file that is not an RSS or Atom feed",
                               ProblemKind.SKIPPED)
         else:

@@ -53,7 +53,7 @@ def read_pdf(source: SourceFile, stream: BinaryIO) -> Iterator[ReadItem]:
     if not title or first.strip() == title:  # the title is the first line, or stands for it
         title, body = first.strip(), rest
     yield from make_article(source, doc_id=source.relpath, title=title, text=body,
-                            date=date_from_name(source.path.name) or created)
+                            date=date_from_name(source.name) or created)
 
 
 FORMAT = Format("PDF", (".pdf",), read_pdf)

@@ -34,8 +34,8 @@ def read_text(source: SourceFile, stream: BinaryIO) -> Iterator[ReadItem]:
         return
     if len(text) > MAX_TEXT_CHARS:
         text, truncated = text[:MAX_TEXT_CHARS], True
-    name = source.path.name[:-3] if source.path.name.lower().endswith(".gz") else \
-        source.path.name
+    name = source.name[:-3] if source.name.lower().endswith(".gz") else \
+        source.name
     if name.lower().endswith(".md"):
         text = strip_markdown(text)
     lines = text.strip().splitlines()
