@@ -38,6 +38,7 @@ from index.store.columns import refresh_columns
 from index.store.file_state import FileKey, FileState, file_key
 from index.store.parallel import usable_cores
 from index.store.schema import SCHEMA_VERSION
+from index.store.segment_postings import SEGMENT_CACHE
 from index.store.writer import DEFAULT_COMMIT_EVERY, BatchWriter, document_fields, uninterrupted
 
 #: With ``workers=None``, runs expected to send at least this many documents through NER
@@ -247,7 +248,7 @@ def build_index(
     with store.write_lock(folder, wait=wait):
         clear_first = rebuild and _rebuildable_in_place(folder)
         ix = store.create_or_open(folder, rebuild=rebuild and not clear_first)
-        known = {} if clear_first else store.indexed_fingerprints(ix)
+        known = {} if clear_first else store.indexed_fingerprints(ix, folder / SEGMENT_CACHE)
         # A rebuild writes every article again; only those the index lacked are new.
         tally.indexed_before = set(_indexed_ids(ix, folder) if clear_first else known)
         tally.total = estimate_documents(sources)

@@ -17,6 +17,7 @@ from index.store import columns
 from index.store import folder as store
 from index.store.columns import COLUMNS_PREFIX, FacetArrays, generation_token
 from index.store.schema import ID
+from index.store.segment_postings import SEGMENT_CACHE
 from search import NewsIndex, create_app
 from tests.conftest import SEEDS, seed_corpus
 
@@ -230,7 +231,7 @@ def test_columns_from_kept_segment_postings_equal_columns_from_the_postings(
     corpus = seed_corpus(tmp_path / "corpus", 30)
     index_dir = tmp_path / "ix"
     build_index([corpus], index_dir, workers=1)
-    cache = index_dir / columns.SEGMENT_CACHE
+    cache = index_dir / SEGMENT_CACHE
     assert list(cache.glob("*.npz"))  # the build kept its segments' postings
     for extra in sorted(SEEDS.glob("*.txt"))[30:36]:
         shutil.copy(extra, corpus / extra.name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -11,13 +12,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index import Facet, build_index
+from index import Facet, build_index, renormalize
 from index.entities.names import name_key
 from index.store import columns, segment_postings
 from index.store import folder as store
 from index.store.columns import FacetArrays
+from index.store.schema import ID
 from index.store.segment_postings import SegmentPostings, TermPostings
-from tests.conftest import seed_corpus
+from tests.conftest import SEEDS, seed_corpus
 
 
 def kept_vocab(path: Path) -> dict[str, object]:
@@ -34,7 +36,7 @@ def small_index(tmp_path: Path) -> Path:
 
 
 def test_kept_postings_hold_the_name_key_of_every_facet_term(small_index: Path) -> None:
-    kept = sorted((small_index / columns.SEGMENT_CACHE).glob("*.npz"))
+    kept = sorted((small_index / segment_postings.SEGMENT_CACHE).glob("*.npz"))
     assert kept
     for path in kept:
         vocab = kept_vocab(path)
@@ -50,7 +52,7 @@ def test_kept_postings_hold_the_name_key_of_every_facet_term(small_index: Path) 
 
 def test_keys_kept_by_other_code_are_worked_out_again_and_kept_anew(
         small_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cache = small_index / columns.SEGMENT_CACHE
+    cache = small_index / segment_postings.SEGMENT_CACHE
     with store.open_index(small_index).reader() as reader:
         before = columns.SearchColumns.compute(reader, cache)
         # Another version of the name keys' code: no kept key is trusted.
@@ -71,7 +73,7 @@ def test_keys_kept_by_other_code_are_worked_out_again_and_kept_anew(
 
 def test_kept_postings_without_keys_are_read_from_the_segment_again(
         small_index: Path) -> None:
-    cache = small_index / columns.SEGMENT_CACHE
+    cache = small_index / segment_postings.SEGMENT_CACHE
     path = sorted(cache.glob("*.npz"))[0]
     with np.load(path, allow_pickle=False) as data:
         arrays = {name: data[name] for name in data.files}
@@ -136,3 +138,49 @@ def test_facet_arrays_of_segments_follow_the_rule_however_the_index_is_split(
     assert single.keys == arrays.keys and single.values == arrays.values
     assert np.array_equal(single.docs, arrays.docs)
     assert np.array_equal(single.ids, arrays.ids)
+
+
+def test_kept_fingerprint_columns_read_as_whooshs_own(tmp_path: Path) -> None:
+    corpus = seed_corpus(tmp_path / "corpus", 12)
+    index_dir = tmp_path / "ix"
+    build_index([corpus], index_dir, workers=1)
+    cache = index_dir / segment_postings.SEGMENT_CACHE
+    ix = store.open_index(index_dir)
+    assert store.indexed_fingerprints(ix, cache) == store.indexed_fingerprints(ix)
+    kept = sorted(cache.glob(f"*{store.FINGERPRINTS_SUFFIX}"))
+    assert kept  # the run kept them
+    # Deleted documents drop out of the kept columns' answer too.
+    writer = ix.writer()
+    writer.delete_by_term(ID, sorted(p.name for p in corpus.iterdir())[2])
+    writer.commit(merge=False)
+    ix = store.open_index(index_dir)
+    found = store.indexed_fingerprints(ix, cache)
+    assert found == store.indexed_fingerprints(ix) and len(found) == 11
+    # Damaged or mismatched files are read from the segment again, and written anew.
+    kept[0].write_text('[["only one id"], [], []]', encoding="utf-8")
+    for damage in kept[1:]:
+        damage.write_bytes(b"\x80 not json")
+    assert store.indexed_fingerprints(ix, cache) == found
+    for path in kept:
+        ids, digests, paths = json.loads(path.read_text(encoding="utf-8"))
+        assert len(ids) == len(digests) == len(paths) > 1
+
+
+def test_what_is_kept_of_merged_segments_goes(tmp_path: Path) -> None:
+    corpus = seed_corpus(tmp_path / "corpus", 8)
+    index_dir = tmp_path / "ix"
+    build_index([corpus], index_dir, workers=1)
+    for extra in sorted(SEEDS.glob("*.txt"))[8:10]:
+        shutil.copy(extra, corpus / extra.name)
+        build_index([corpus], index_dir, workers=1)
+    cache = index_dir / segment_postings.SEGMENT_CACHE
+    earlier = {p.name.split(".")[0] for p in cache.iterdir()}
+    assert earlier
+    renormalize(index_dir)  # rewrites every document into new segments
+    with store.open_index(index_dir).reader() as reader:
+        segments = {seg.segment_id() for seg in reader.segments() or ()}
+    kept = {p.name.split(".")[0] for p in cache.iterdir()}
+    assert kept and kept <= segments and not kept & earlier
+    build_index([corpus], index_dir, workers=1)  # reads the new segments' fingerprints
+    assert {p.name.split(".", 1)[1] for p in cache.iterdir()} == {"npz", "ids.json"}
+    assert {p.name.split(".")[0] for p in cache.iterdir()} == kept

@@ -35,6 +35,7 @@ from index.entities.rounds import (
 from index.store import folder as store
 from index.store.parallel import bulk_writer
 from index.store.record import StoredRecord
+from index.store.segment_postings import SEGMENT_CACHE
 
 _LENGTH = struct.Struct("<Q")
 #: Memory the rewriting writer may use for its buffers, in MB.
@@ -58,7 +59,7 @@ def full_pass(ix: Any, folder: Path, decisions: Decisions, known: KnownTagged) -
     ``decisions`` holds the alias table to apply; ``known`` the tagged mentions the run
     already computed. The caller holds the write lock.
     """
-    fingerprints = store.indexed_fingerprints(ix)
+    fingerprints = store.indexed_fingerprints(ix, folder / SEGMENT_CACHE)
     stats = CorpusStats()
     # A multi-process writer forks its sub-writers first, while this process is small.
     writer: Any = bulk_writer(ix, ix.doc_count(), WRITER_MEMORY_MB)

@@ -33,7 +33,13 @@ import numpy as np
 
 from index.store.folder import deleted_docs
 from index.store.schema import BODY, Facet
-from index.store.segment_postings import NO_DATE, SegmentPostings, TermPostings, raw_dates
+from index.store.segment_postings import (
+    NO_DATE,
+    SEGMENT_CACHE,
+    SegmentPostings,
+    TermPostings,
+    raw_dates,
+)
 from index.store.whoosh_types import WhooshIndex, WhooshReader
 
 #: Bumped when the files' layout or meaning changes: folders of another version are rebuilt.
@@ -41,8 +47,6 @@ COLUMNS_VERSION = 1
 COLUMNS_PREFIX = "columns-"
 MANIFEST = "manifest.json"
 BODY_TERMS = "body.terms.json"
-#: Where each segment's postings are kept for the next commit's columns.
-SEGMENT_CACHE = "segment-postings"
 #: Values per facet, the most frequent in the index, whose co-mention counts are computed
 #: with the columns (an unfiltered search shows them and a user picks them first).
 PRECOUNTED_VALUES = 10

@@ -287,25 +287,64 @@ def write_lock(path: str | os.PathLike[str], *, wait: bool = False) -> Iterator[
         handle.close()
 
 
-def indexed_fingerprints(ix: WhooshIndex) -> dict[str, tuple[str, str]]:
+def indexed_fingerprints(ix: WhooshIndex, kept: Path | None = None
+                         ) -> dict[str, tuple[str, str]]:
     """``{id: (hash, path)}`` of every live document, read from columns (no stored fields).
 
     Segment by segment: Whoosh's multi-segment column reader mis-maps documents when a
-    segment lacks a column.
+    segment lacks a column. With ``kept`` (a folder), each segment's columns are kept
+    there by segment id, as JSON, and read back by the next runs: decoding Whoosh's
+    columns took 0.3 s of every run on 20,000 articles, reading them back a tenth of it.
     """
     found: dict[str, tuple[str, str]] = {}
     with ix.reader() as reader:
         for leaf, _ in reader.leaf_readers():
             if leaf.doc_count() == 0:
                 continue
-            # Iterated in order, which decodes each column's blocks once (half the time of
-            # reading document by document on 100,000 articles).
             deleted = deleted_docs(leaf)
-            columns = [leaf.column_reader(name, translate=False) for name in (ID, HASH, PATH)]
-            for n, (doc_id, digest, path) in enumerate(zip(*columns, strict=True)):
+            ids, digests, paths = _segment_fingerprints(leaf, kept)
+            for n, (doc_id, digest, path) in enumerate(zip(ids, digests, paths,
+                                                            strict=True)):
                 if n not in deleted:
-                    found[_text(doc_id)] = (_text(digest), _text(path))
+                    found[doc_id] = (digest, path)
     return found
+
+
+#: Suffix of a segment's kept fingerprint columns.
+FINGERPRINTS_SUFFIX = ".ids.json"
+
+
+def _segment_fingerprints(leaf: WhooshReader, kept: Path | None
+                          ) -> tuple[list[str], list[str], list[str]]:
+    """Every document's id, content hash and path in one segment, deleted ones too."""
+    segments = leaf.segments() or []
+    size = leaf.doc_count_all()
+    path = kept / f"{segments[0].segment_id()}{FINGERPRINTS_SUFFIX}" \
+        if kept is not None and len(segments) == 1 else None
+    if path is not None:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                columns = json.load(handle)
+            if isinstance(columns, list) and len(columns) == 3 and all(
+                    isinstance(c, list) and len(c) == size
+                    and all(isinstance(v, str) for v in c) for c in columns):
+                return columns[0], columns[1], columns[2]
+        except (OSError, ValueError):
+            pass
+    # Iterated in order, which decodes each column's blocks once (half the time of reading
+    # document by document on 100,000 articles).
+    readers = [leaf.column_reader(name, translate=False) for name in (ID, HASH, PATH)]
+    ids, digests, paths = ([_text(v) for v in column] for column in readers)
+    if path is not None:
+        staging = path.with_name(f".{path.name}.{os.getpid()}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            staging.write_text(json.dumps([ids, digests, paths], ensure_ascii=False),
+                               encoding="utf-8")
+            os.replace(staging, path)
+        except OSError:  # kept only to save time
+            staging.unlink(missing_ok=True)
+    return ids, digests, paths
 
 
 def deleted_docs(leaf: WhooshReader) -> frozenset[int]:

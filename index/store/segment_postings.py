@@ -4,7 +4,8 @@ The search columns (:mod:`index.store.columns`) of a commit are computed from ev
 segment's facet postings, body terms and dates. A segment never changes once written
 (deletions are in the live column), so what is read from it is kept in
 ``segment-postings/<segment id>.npz`` and read back by the next commits, which then read
-only the segments they wrote.
+only the segments they wrote. Each segment's ids, content hashes and paths are kept in
+the same folder (:func:`index.store.folder.indexed_fingerprints`).
 
 Each facet term is kept with its :func:`~index.entities.names.name_key`, under a digest
 of the code the key comes from: working the keys out again was a third of the columns'
@@ -32,6 +33,8 @@ from index.entities.names import name_key
 from index.store.schema import BODY, DATE, Facet
 from index.store.whoosh_types import WhooshReader
 
+#: Where each segment's postings and fingerprint columns are kept, inside the index folder.
+SEGMENT_CACHE = "segment-postings"
 #: Whoosh's raw date column value of a document without a date (its default).
 NO_DATE = np.iinfo(np.uint64).max
 
@@ -176,9 +179,10 @@ class SegmentPostings:
 
     @staticmethod
     def forget_others(cache: Path, keep: set[str]) -> None:
-        """Remove the kept postings of segments no longer in the index."""
-        for path in cache.glob("*.npz"):
-            if path.stem not in keep:
+        """Remove what is kept of segments no longer in the index (their postings, their
+        fingerprint columns, files left half written)."""
+        for path in cache.iterdir():
+            if path.name.split(".")[0] not in keep:
                 path.unlink(missing_ok=True)
 
 
