@@ -64,6 +64,25 @@ def test_a_folder_of_bad_files_is_indexed_around_them(tmp_path: Path) -> None:
         assert "Berlin" in news.get("feed-4").title
 
 
+def test_a_first_run_whose_every_file_fails_leaves_an_empty_index(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "binary.txt").write_bytes(b"\x7fELF\x00\x01\x02" * 100)
+    index_dir = tmp_path / "ix"
+
+    result = CliRunner().invoke(app, ["index", str(corpus), "--index", str(index_dir),
+                                      "--format", "json"])
+
+    assert result.exit_code == EXIT_PARTIAL, result.output
+    report = json.loads(result.stdout)
+    assert report["indexed"] == 0 and report["failed"] == 1
+    with NewsIndex(index_dir) as news:
+        assert news.search().total == 0
+    # The next run, once the file is fixed, indexes it.
+    (corpus / "binary.txt").write_text(GOOD["good/one.txt"], encoding="utf-8")
+    assert build_index([corpus], index_dir, workers=1).indexed == 1
+
+
 def test_files_that_vanish_or_change_mid_run(tmp_path: Path) -> None:
     corpus = write_articles(tmp_path / "corpus", {
         **GOOD, "later/gone.txt": "Gone\n\nThis file disappears.",

@@ -180,10 +180,12 @@ class SegmentPostings:
     @staticmethod
     def forget_others(cache: Path, keep: set[str]) -> None:
         """Remove what is kept of segments no longer in the index (their postings, their
-        fingerprint columns, files left half written)."""
-        for path in cache.iterdir():
-            if path.name.split(".")[0] not in keep:
-                path.unlink(missing_ok=True)
+        fingerprint columns, files left half written). An index that never held a
+        document has no such folder."""
+        with contextlib.suppress(FileNotFoundError):
+            for path in cache.iterdir():
+                if path.name.split(".")[0] not in keep:
+                    path.unlink(missing_ok=True)
 
 
 def raw_dates(leaf: WhooshReader) -> np.ndarray:
