@@ -147,7 +147,7 @@ def test_kept_fingerprint_columns_read_as_whooshs_own(tmp_path: Path) -> None:
     cache = index_dir / segment_postings.SEGMENT_CACHE
     ix = store.open_index(index_dir)
     assert store.indexed_fingerprints(ix, cache) == store.indexed_fingerprints(ix)
-    kept = sorted(cache.glob(f"*{store.FINGERPRINTS_SUFFIX}"))
+    kept = sorted(cache.glob(f"*{segment_postings.FINGERPRINTS_SUFFIX}"))
     assert kept  # the run kept them
     # Deleted documents drop out of the kept columns' answer too.
     writer = ix.writer()

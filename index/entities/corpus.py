@@ -205,7 +205,8 @@ class CorpusView:
     news ``False``), acronyms (acronym -> long form), the lexicon, and who a lone surname is.
 
     Every lookup of a decision is recorded (:mod:`index.entities.lookups`), and
-    :meth:`signature` gives every decision about one key.
+    :meth:`decided_about` gives every decision about one key (with the rules'
+    :meth:`~index.entities.rules.CorpusRules.signature`, all of them).
     """
 
     labels: dict[bool, NotedDict] = field(default_factory=dict)
@@ -278,10 +279,6 @@ class CorpusView:
                           {sports: NotedDict(base[sports]) for sports in (True, False)},
                           self.person_words, self.named_organizations, self.full_names,
                           self.place_names, self.rules)
-
-    def signature(self, key: str) -> tuple[object, ...]:
-        """Every decision about ``key`` (the rules' included)."""
-        return (*self.rules.signature(key), *self.decided_about(key))
 
     def decided_about(self, key: str) -> tuple[object, ...]:
         """Every decision of this view about ``key``, the rules' left out."""

@@ -38,6 +38,7 @@ from index.store.segment_postings import (
     SEGMENT_CACHE,
     SegmentPostings,
     TermPostings,
+    as_text,
     raw_dates,
 )
 from index.store.whoosh_types import WhooshIndex, WhooshReader
@@ -170,7 +171,7 @@ class BodyTerms:
         """Read the body field's terms from a Whoosh reader."""
         terms, freqs = [], []
         for raw, info in reader.iter_field(BODY):
-            terms.append(raw.decode("utf-8") if isinstance(raw, bytes) else str(raw))
+            terms.append(as_text(raw))
             freqs.append(info.doc_frequency())
         return cls(terms, np.array(freqs, dtype=np.int64))
 

@@ -31,7 +31,8 @@ from index.errors import (
     NewsfacetError,
 )
 from index.store import posting_runs, safe_pickle, segment_files
-from index.store.schema import HASH, ID, PATH, SCHEMA_VERSION, build_schema
+from index.store.schema import HASH, SCHEMA_VERSION, build_schema
+from index.store.segment_postings import as_text, segment_fingerprints
 from index.store.whoosh_types import WhooshIndex, WhooshReader
 
 # Every index is opened through this module: from here on, nothing Whoosh unpickles from an
@@ -293,8 +294,8 @@ def indexed_fingerprints(ix: WhooshIndex, kept: Path | None = None
 
     Segment by segment: Whoosh's multi-segment column reader mis-maps documents when a
     segment lacks a column. With ``kept`` (a folder), each segment's columns are kept
-    there by segment id, as JSON, and read back by the next runs: decoding Whoosh's
-    columns took 0.3 s of every run on 20,000 articles, reading them back a tenth of it.
+    there by segment id and read back by the next runs
+    (:func:`index.store.segment_postings.segment_fingerprints`).
     """
     found: dict[str, tuple[str, str]] = {}
     with ix.reader() as reader:
@@ -302,49 +303,12 @@ def indexed_fingerprints(ix: WhooshIndex, kept: Path | None = None
             if leaf.doc_count() == 0:
                 continue
             deleted = deleted_docs(leaf)
-            ids, digests, paths = _segment_fingerprints(leaf, kept)
+            ids, digests, paths = segment_fingerprints(leaf, kept)
             for n, (doc_id, digest, path) in enumerate(zip(ids, digests, paths,
                                                             strict=True)):
                 if n not in deleted:
                     found[doc_id] = (digest, path)
     return found
-
-
-#: Suffix of a segment's kept fingerprint columns.
-FINGERPRINTS_SUFFIX = ".ids.json"
-
-
-def _segment_fingerprints(leaf: WhooshReader, kept: Path | None
-                          ) -> tuple[list[str], list[str], list[str]]:
-    """Every document's id, content hash and path in one segment, deleted ones too."""
-    segments = leaf.segments() or []
-    size = leaf.doc_count_all()
-    path = kept / f"{segments[0].segment_id()}{FINGERPRINTS_SUFFIX}" \
-        if kept is not None and len(segments) == 1 else None
-    if path is not None:
-        try:
-            with open(path, encoding="utf-8") as handle:
-                columns = json.load(handle)
-            if isinstance(columns, list) and len(columns) == 3 and all(
-                    isinstance(c, list) and len(c) == size
-                    and all(isinstance(v, str) for v in c) for c in columns):
-                return columns[0], columns[1], columns[2]
-        except (OSError, ValueError):
-            pass
-    # Iterated in order, which decodes each column's blocks once (half the time of reading
-    # document by document on 100,000 articles).
-    readers = [leaf.column_reader(name, translate=False) for name in (ID, HASH, PATH)]
-    ids, digests, paths = ([_text(v) for v in column] for column in readers)
-    if path is not None:
-        staging = path.with_name(f".{path.name}.{os.getpid()}")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            staging.write_text(json.dumps([ids, digests, paths], ensure_ascii=False),
-                               encoding="utf-8")
-            os.replace(staging, path)
-        except OSError:  # kept only to save time
-            staging.unlink(missing_ok=True)
-    return ids, digests, paths
 
 
 def deleted_docs(leaf: WhooshReader) -> frozenset[int]:
@@ -374,8 +338,5 @@ class Digests:
             leaf = self._leaves[n]
             self._columns[n] = leaf.column_reader(HASH) if leaf.has_column(HASH) else None
         column = self._columns[n]
-        return "" if column is None else _text(column[docnum - self._starts[n]])
+        return "" if column is None else as_text(column[docnum - self._starts[n]])
 
-
-def _text(value: object) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)

@@ -5,7 +5,8 @@ segment's facet postings, body terms and dates. A segment never changes once wri
 (deletions are in the live column), so what is read from it is kept in
 ``segment-postings/<segment id>.npz`` and read back by the next commits, which then read
 only the segments they wrote. Each segment's ids, content hashes and paths are kept in
-the same folder (:func:`index.store.folder.indexed_fingerprints`).
+the same folder, as JSON (:func:`segment_fingerprints`): decoding them from Whoosh's
+columns was 0.11 s of every run on 20,000 articles, reading them back 0.05 s.
 
 Each facet term is kept with its :func:`~index.entities.names.name_key`, under a digest
 of the code the key comes from: working the keys out again was a third of the columns'
@@ -21,22 +22,48 @@ import hashlib
 import json
 import os
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
 from index.entities import names
 from index.entities.names import name_key
-from index.store.schema import BODY, DATE, Facet
+from index.store.schema import BODY, DATE, HASH, ID, PATH, Facet
 from index.store.whoosh_types import WhooshReader
 
 #: Where each segment's postings and fingerprint columns are kept, inside the index folder.
 SEGMENT_CACHE = "segment-postings"
+#: Suffix of a segment's kept fingerprint columns, beside its ``.npz``.
+FINGERPRINTS_SUFFIX = ".ids.json"
 #: Whoosh's raw date column value of a document without a date (its default).
 NO_DATE = np.iinfo(np.uint64).max
+
+
+def as_text(value: object) -> str:
+    """A term or column value as text (Whoosh gives bytes or text)."""
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _segment_id(leaf: WhooshReader) -> str:
+    """The id of a one-segment reader's segment (empty for a reader of several)."""
+    segments = leaf.segments() or []
+    return segments[0].segment_id() if len(segments) == 1 else ""
+
+
+def _keep(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write a kept file whole or not at all (under another name, then renamed). A folder
+    that cannot be written keeps nothing: what is kept only saves time."""
+    staging = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(staging, "wb") as handle:
+            write(handle)
+        os.replace(staging, path)
+    except OSError:
+        staging.unlink(missing_ok=True)
 
 
 @functools.cache
@@ -85,8 +112,7 @@ class TermPostings:
 
 def _postings(reader: WhooshReader, field: str) -> Iterator[tuple[str, np.ndarray]]:
     for raw in reader.lexicon(field):
-        term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        yield term, np.fromiter(reader.postings(field, raw).all_ids(), dtype=np.int32)
+        yield as_text(raw), np.fromiter(reader.postings(field, raw).all_ids(), dtype=np.int32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +132,7 @@ class SegmentPostings:
         """Read from a one-segment reader."""
         terms, freqs = [], []
         for raw, info in leaf.iter_field(BODY):
-            terms.append(raw.decode("utf-8") if isinstance(raw, bytes) else str(raw))
+            terms.append(as_text(raw))
             freqs.append(info.doc_frequency())
         return cls(segment, {f.value: TermPostings.read(leaf, f.value) for f in Facet},
                    terms, np.array(freqs, dtype=np.int64), raw_dates(leaf))
@@ -114,8 +140,7 @@ class SegmentPostings:
     @classmethod
     def get(cls, leaf: WhooshReader, cache: Path | None) -> SegmentPostings:
         """The segment's postings: from ``cache`` when kept there, else read (and kept)."""
-        segments = leaf.segments() or []
-        segment = segments[0].segment_id() if len(segments) == 1 else ""
+        segment = _segment_id(leaf)
         if cache is None or not segment:
             return cls.read(leaf, segment)
         path = cache / f"{segment}.npz"
@@ -124,8 +149,7 @@ class SegmentPostings:
         except (OSError, ValueError, KeyError, TypeError):
             found, keys_kept = cls.read(leaf, segment), False
         if not keys_kept:
-            with contextlib.suppress(OSError):
-                found._save(path, leaf.doc_count_all())
+            found._save(path, leaf.doc_count_all())
         return found
 
     def _save(self, path: Path, size: int) -> None:
@@ -138,14 +162,10 @@ class SegmentPostings:
             vocab["keys"][name] = postings.keys
             arrays[f"{name}.lengths"] = postings.lengths
             arrays[f"{name}.docs"] = postings.docs
-        path.parent.mkdir(parents=True, exist_ok=True)
-        staging = path.with_name(f".{path.name}.{os.getpid()}")
         arrays["terms"] = np.frombuffer(json.dumps(vocab, ensure_ascii=False).encode("utf-8"),
                                         dtype=np.uint8)
         save: Any = np.savez  # its keyword arrays clash with allow_pickle in the stubs
-        with open(staging, "wb") as handle:
-            save(handle, **arrays)
-        os.replace(staging, path)
+        _keep(path, lambda out: save(out, **arrays))
 
     @classmethod
     def _load(cls, path: Path, segment: str, size: int) -> tuple[SegmentPostings, bool]:
@@ -195,3 +215,31 @@ def raw_dates(leaf: WhooshReader) -> np.ndarray:
         return np.full(count, NO_DATE, dtype=np.uint64)
     column = leaf.column_reader(DATE, translate=False)
     return np.fromiter((column[n] for n in range(count)), dtype=np.uint64, count=count)
+
+
+def segment_fingerprints(leaf: WhooshReader, cache: Path | None
+                         ) -> tuple[list[str], list[str], list[str]]:
+    """Every document's id, content hash and path in a one-segment reader, deleted ones
+    too, by document number: from ``cache`` when kept there, else read (and kept)."""
+    segment = _segment_id(leaf)
+    size = leaf.doc_count_all()
+    path = cache / f"{segment}{FINGERPRINTS_SUFFIX}" if cache is not None and segment \
+        else None
+    if path is not None:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                columns = json.load(handle)
+            if isinstance(columns, list) and len(columns) == 3 and all(
+                    isinstance(c, list) and len(c) == size
+                    and all(isinstance(v, str) for v in c) for c in columns):
+                return columns[0], columns[1], columns[2]
+        except (OSError, ValueError):
+            pass
+    # Iterated in order, which decodes each column's blocks once (half the time of reading
+    # document by document on 100,000 articles).
+    readers = [leaf.column_reader(name, translate=False) for name in (ID, HASH, PATH)]
+    ids, digests, paths = ([as_text(v) for v in column] for column in readers)
+    if path is not None:
+        text = json.dumps([ids, digests, paths], ensure_ascii=False).encode("utf-8")
+        _keep(path, lambda out: out.write(text))
+    return ids, digests, paths
